@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.Features;
+using Platform.Errors;
+
+namespace Platform.Client.Host.Api;
+
+internal static class RequestBodies
+{
+    /// <summary>Reads the raw body, refusing with 413 as soon as it passes <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(request.ContentLength.Value, maxBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = maxBytes + 1L;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw TooLarge(buffer.Length + read, maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static PlatformPayloadTooLargeException TooLarge(long size, int max) =>
+        new($"The body is {(size > max ? $"over {max}" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {max}.");
+}

@@ -1,0 +1,3 @@
+namespace Platform.Client.Host.KeyValue;
+
+public sealed record KvListResponse(IReadOnlyList<KvItemResponse> Items, string? ContinuationToken);

@@ -1,0 +1,3 @@
+namespace Platform.Client.Host.KeyValue;
+
+public sealed record KvWriteResponse(string Namespace, string Key, long Version);

@@ -1,0 +1,42 @@
+using Platform.Client;
+using Platform.Client.Host.Api;
+using Platform.Client.Host.KeyValue;
+using Platform.Configuration;
+using Platform.Hosting;
+using Platform.ServiceDefaults;
+
+// The client host: Platform's HTTP API. With no configuration it co-hosts one silo (localhost clustering,
+// in-memory storage) and listens on http://localhost:5080.
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddPlatformServiceDefaults("platform-client");
+    var client = builder.Configuration.ReadValidated<PlatformClientOptions>(PlatformClientOptions.SectionName, o => o.Validate());
+    if (client.Embedded)
+    {
+        builder.AddPlatformSilo();
+    }
+    else
+    {
+        builder.AddPlatformClusterClient();
+    }
+
+    builder.Services.AddPlatformClient(builder.Configuration);
+    builder.AddPlatformApi();
+
+    var app = builder.Build();
+    app.UsePlatformApi();
+    app.MapPlatformDefaultEndpoints();
+    app.MapNamespacesApi();
+    app.MapKeyValueApi();
+    await app.RunAsync();
+    return 0;
+}
+catch (PlatformConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
+    return 2;
+}
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

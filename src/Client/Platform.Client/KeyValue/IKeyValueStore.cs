@@ -1,0 +1,20 @@
+namespace Platform.KeyValue;
+
+/// <summary>
+/// The partitioned key-value store. Each key's writes are linearizable through its shard; every acknowledged
+/// write is durable in the configured storage. Refusals throw the <c>Platform.Errors</c> exceptions.
+/// </summary>
+public interface IKeyValueStore
+{
+    /// <summary>The entry, or null if the key does not exist.</summary>
+    Task<KvEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a value; returns the new version (1 when created).</summary>
+    Task<long> PutAsync(string ns, string key, byte[] value, KvPutOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a key; throws <c>PlatformNotFoundException</c> if it does not exist.</summary>
+    Task DeleteAsync(string ns, string key, KvCondition? condition = null, KvFence? fence = null, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of keys with their values, in ordinal key order across all shards.</summary>
+    Task<KvPage> ListAsync(string ns, KvListOptions? options = null, CancellationToken cancellationToken = default);
+}

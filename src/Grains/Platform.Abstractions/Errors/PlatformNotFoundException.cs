@@ -1,0 +1,20 @@
+namespace Platform.Errors;
+
+/// <summary>The named item does not exist (HTTP 404).</summary>
+[GenerateSerializer, Alias("Platform.PlatformNotFoundException")]
+public sealed class PlatformNotFoundException : PlatformException
+{
+    public PlatformNotFoundException()
+    {
+    }
+
+    public PlatformNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public PlatformNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,20 @@
+namespace Platform.Errors;
+
+/// <summary>A body or value is over its configured limit (HTTP 413).</summary>
+[GenerateSerializer, Alias("Platform.PlatformPayloadTooLargeException")]
+public sealed class PlatformPayloadTooLargeException : PlatformException
+{
+    public PlatformPayloadTooLargeException()
+    {
+    }
+
+    public PlatformPayloadTooLargeException(string message)
+        : base(message)
+    {
+    }
+
+    public PlatformPayloadTooLargeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,75 @@
+namespace Platform.KeyValue;
+
+/// <summary>Limits of the key-value store (<c>Platform:KeyValue</c>); enforced on clients and silos alike.</summary>
+public sealed class KeyValueOptions
+{
+    public const string SectionName = "Platform:KeyValue";
+
+    /// <summary>Longest key in UTF-8 bytes. Default 512; at most 512 (Azure Table row keys hold 1 KiB of hex).</summary>
+    public int MaxKeyBytes { get; set; } = 512;
+
+    /// <summary>Largest value in bytes. Default 1 MiB (1048576); at most 4 MiB.</summary>
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Shards of a namespace created without a count. Default 64.</summary>
+    public int DefaultShards { get; set; } = 64;
+
+    /// <summary>Most shards a namespace may have. Default 4096.</summary>
+    public int MaxShards { get; set; } = 4096;
+
+    /// <summary>Page size of a list call without <c>limit</c>. Default 100.</summary>
+    public int DefaultListLimit { get; set; } = 100;
+
+    /// <summary>Largest <c>limit</c> a list call accepts. Default 1000.</summary>
+    public int MaxListLimit { get; set; } = 1000;
+
+    /// <summary>Value bytes in one list page before it is cut short (at least one item is always returned). Default 8 MiB.</summary>
+    public int MaxPageBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How long a client trusts its cached namespace settings before asking again. Default 30 s.</summary>
+    public TimeSpan RoutingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (MaxKeyBytes is < 1 or > 512)
+        {
+            yield return $"{SectionName}:MaxKeyBytes must be between 1 and 512 (got {MaxKeyBytes}).";
+        }
+
+        if (MaxValueBytes is < 1 or > 4 * 1024 * 1024)
+        {
+            yield return $"{SectionName}:MaxValueBytes must be between 1 and 4194304 (got {MaxValueBytes}).";
+        }
+
+        if (MaxShards is < 1 or > 4096)
+        {
+            yield return $"{SectionName}:MaxShards must be between 1 and 4096 (got {MaxShards}).";
+        }
+
+        if (DefaultShards < 1 || DefaultShards > MaxShards)
+        {
+            yield return $"{SectionName}:DefaultShards must be between 1 and MaxShards ({MaxShards}) (got {DefaultShards}).";
+        }
+
+        if (MaxListLimit is < 1 or > 10_000)
+        {
+            yield return $"{SectionName}:MaxListLimit must be between 1 and 10000 (got {MaxListLimit}).";
+        }
+
+        if (DefaultListLimit < 1 || DefaultListLimit > MaxListLimit)
+        {
+            yield return $"{SectionName}:DefaultListLimit must be between 1 and MaxListLimit ({MaxListLimit}) (got {DefaultListLimit}).";
+        }
+
+        if (MaxPageBytes < 1)
+        {
+            yield return $"{SectionName}:MaxPageBytes must be positive (got {MaxPageBytes}).";
+        }
+
+        if (RoutingCacheTtl < TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:RoutingCacheTtl must not be negative (got {RoutingCacheTtl}).";
+        }
+    }
+}

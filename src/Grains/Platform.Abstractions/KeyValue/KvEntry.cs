@@ -1,0 +1,16 @@
+namespace Platform.KeyValue;
+
+/// <summary>One stored key: its bytes, content type and version (1 on create, +1 per write).</summary>
+[GenerateSerializer, Immutable, Alias("Platform.KvEntry")]
+public sealed record KvEntry
+{
+    [Id(0)] public required string Key { get; init; }
+
+    [Id(1)] public required byte[] Value { get; init; }
+
+    [Id(2)] public string? ContentType { get; init; }
+
+    [Id(3)] public required long Version { get; init; }
+
+    [Id(4)] public DateTimeOffset ModifiedAt { get; init; }
+}

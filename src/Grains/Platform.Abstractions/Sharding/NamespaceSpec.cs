@@ -1,0 +1,10 @@
+namespace Platform.Sharding;
+
+/// <summary>What a caller asks for when it creates a namespace.</summary>
+[GenerateSerializer, Immutable, Alias("Platform.NamespaceSpec")]
+public sealed record NamespaceSpec
+{
+    [Id(0)] public int Shards { get; init; } = NamespaceSettings.DefaultShards;
+
+    [Id(1)] public PartitioningMode Partitioning { get; init; } = PartitioningMode.Hash;
+}

@@ -1,0 +1,39 @@
+namespace Platform.Hosting;
+
+/// <summary>This silo's endpoints (<c>Platform:Silo</c>).</summary>
+public sealed class PlatformSiloOptions
+{
+    public const string SectionName = "Platform:Silo";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int Port { get; set; } = 11111;
+
+    /// <summary>Port clients connect to. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo at. Default 127.0.0.1.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    public IEnumerable<string> Validate()
+    {
+        if (Port is < 1 or > 65535)
+        {
+            yield return $"{SectionName}:Port must be between 1 and 65535 (got {Port}).";
+        }
+
+        if (GatewayPort is < 1 or > 65535)
+        {
+            yield return $"{SectionName}:GatewayPort must be between 1 and 65535 (got {GatewayPort}).";
+        }
+
+        if (GatewayPort == Port)
+        {
+            yield return $"{SectionName}:GatewayPort must differ from {SectionName}:Port (both {Port}).";
+        }
+
+        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return $"{SectionName}:AdvertisedAddress must be an IP address (got '{AdvertisedAddress}').";
+        }
+    }
+}

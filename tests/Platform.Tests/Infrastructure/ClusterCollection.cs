@@ -1,0 +1,8 @@
+namespace Platform.Tests.Infrastructure;
+
+/// <summary>Tests that share one <see cref="ClusterFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
