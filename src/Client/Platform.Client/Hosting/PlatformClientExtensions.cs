@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Platform.Client.Cluster;
 using Platform.Configuration;
 using Platform.KeyValue;
 
@@ -23,6 +24,7 @@ public static class PlatformClientExtensions
         services.TryAddSingleton<NamespaceRouter>();
         services.TryAddSingleton<IKeyValueStore, KeyValueStore>();
         services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();
+        services.TryAddSingleton<IClusterAdmin, ClusterAdmin>();
         return services;
     }
 
