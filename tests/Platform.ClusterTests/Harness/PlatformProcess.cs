@@ -10,6 +10,7 @@ namespace Platform.ClusterTests.Harness;
 public sealed class PlatformProcess : IDisposable
 {
     private static readonly ConcurrentDictionary<PlatformProcess, byte> Live = new();
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logGate = new();
@@ -137,6 +138,42 @@ public sealed class PlatformProcess : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Polls <c>GET {address}/readyz</c> until it answers 2xx. Throws with the log tail when the process exits first
+    /// or <paramref name="timeout"/> passes.
+    /// </summary>
+    public async Task WaitReadyAsync(Uri address, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (watch.Elapsed < timeout)
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before it was ready.\n{Tail()}");
+            }
+
+            try
+            {
+                using var response = await Probe.GetAsync(new Uri(address, "/readyz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name} was not ready at {address}readyz within {timeout.TotalSeconds:F0} s (last: {last}).\n{Tail()}");
     }
 
     /// <summary>The last <paramref name="lines"/> lines of the log.</summary>

@@ -278,7 +278,7 @@ public class ProcessCluster : IAsyncLifetime
         args = args.Concat(Options.SiloSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
         node.Starts++;
         node.Process = PlatformProcess.Start($"silo-{index} (start {node.Starts})", PlatformBinaries.Silo, args, Path.Combine(LogDirectory, $"silo-{index}.log"));
-        await WaitReadyAsync(node.Process, node.HttpAddress);
+        await node.Process.WaitReadyAsync(node.HttpAddress, Options.StartTimeout);
     }
 
     private async Task StartClientHostAsync()
@@ -291,38 +291,6 @@ public class ProcessCluster : IAsyncLifetime
             $"--urls=http://127.0.0.1:{ClientHostPort}",
         ]).Concat(Options.ClientSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
         ClientHost = PlatformProcess.Start($"client-host (start {_clientStarts})", PlatformBinaries.ClientHost, args, Path.Combine(LogDirectory, "client-host.log"));
-        await WaitReadyAsync(ClientHost, ClientAddress);
-    }
-
-    private async Task WaitReadyAsync(PlatformProcess process, Uri address)
-    {
-        var watch = Stopwatch.StartNew();
-        var last = "no answer yet";
-        while (watch.Elapsed < Options.StartTimeout)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.Name} exited with code {process.ExitCode} before it was ready.\n{process.Tail()}");
-            }
-
-            try
-            {
-                using var response = await _probe.GetAsync(new Uri(address, "/readyz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{process.Name} was not ready at {address}readyz within {Options.StartTimeout.TotalSeconds:F0} s (last: {last}).\n{process.Tail()}");
+        await ClientHost.WaitReadyAsync(ClientAddress, Options.StartTimeout);
     }
 }
