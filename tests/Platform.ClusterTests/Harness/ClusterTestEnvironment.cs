@@ -10,7 +10,7 @@ public static class ClusterTestEnvironment
     public const string PostgresVariable = "PLATFORM_TEST_POSTGRES";
 
     /// <summary>Azure Table connection string of the throw-away Azurite (grain state).</summary>
-    public const string AzuriteVariable = "PLATFORM_TEST_AZURITE";
+    public const string AzuriteVariable = "PLATFORM_TEST_AZURE_TABLES";
 
     public static string PostgresConnectionString => Require(PostgresVariable, "PostgreSQL");
 
