@@ -1,5 +1,6 @@
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Cluster;
 using Platform.Client.Host.KeyValue;
 using Platform.Configuration;
 using Platform.Hosting;
@@ -26,9 +27,11 @@ try
 
     var app = builder.Build();
     app.UsePlatformApi();
+    app.UseMiddleware<GatewayRetryMiddleware>();
     app.MapPlatformDefaultEndpoints();
     app.MapNamespacesApi();
     app.MapKeyValueApi();
+    app.MapClusterApi();
     await app.RunAsync();
     return 0;
 }
