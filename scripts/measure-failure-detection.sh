@@ -4,6 +4,7 @@
 # reports (a) seconds until the membership table says Dead, (b) seconds until every key reads back again over HTTP.
 # Uses PLATFORM_TEST_POSTGRES / PLATFORM_TEST_AZURE_TABLES when set, else starts throw-away servers itself.
 # Extra arguments are passed to both silos, e.g. --Platform:Cluster:FailureDetection:ProbeTimeout=00:00:05
+# KILL_SIGNAL=TERM measures a graceful leave instead (default KILL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/test-services.sh
@@ -56,7 +57,7 @@ done
 
 victim="${pids[1]}"
 t0="$(date +%s.%N)"
-kill -KILL "$victim"
+kill -"${KILL_SIGNAL:-KILL}" "$victim"
 dead_at="" served_at=""
 while :; do
   now="$(date +%s.%N)"
@@ -75,5 +76,5 @@ done
 python3 - "$t0" "${dead_at:-nan}" "${served_at:-nan}" <<'PY'
 import sys
 t0, dead, served = (float(x) for x in sys.argv[1:])
-print(f"declared Dead after {dead - t0:.1f} s; all 64 keys served again after {served - t0:.1f} s")
+print(f"{__import__('os').environ.get('KILL_SIGNAL','KILL')}: declared Dead after {dead - t0:.1f} s; all 64 keys served again after {served - t0:.1f} s")
 PY

@@ -10,11 +10,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # shellcheck source=lib/test-services.sh
 source scripts/lib/test-services.sh
 
-log="$(mktemp /tmp/platform-test-log.XXXXXX)"
+results="$(mktemp -d /tmp/platform-test-results.XXXXXX)"
 cleanup() {
   local rc=$?
   platform_services_stop
-  rm -f "$log"
+  rm -rf "$results"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -28,13 +28,16 @@ if ! dotnet restore Platform.sln || ! dotnet build Platform.sln --no-restore -c 
 fi
 
 set +e
-dotnet test Platform.sln --no-build -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
-test_rc=${PIPESTATUS[0]}
+dotnet test Platform.sln --no-build -c Release --logger "console;verbosity=normal" --logger trx --results-directory "$results"
+test_rc=$?
 set -e
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42, ...").
-read -r passed failed < <(grep -aoE 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" \
-  | awk -F'[:,]' '{ f += $2; p += $4 } END { printf "%d %d\n", p, f }')
+# Sum the counters of every test project's trx (<Counters total=".." passed=".." failed=".." ...>).
+passed=0 failed=0
+while read -r p f; do
+  passed=$((passed + p)) failed=$((failed + f))
+done < <(find "$results" -name '*.trx' -exec grep -ohE '<Counters [^>]*>' {} + \
+  | sed -E 's/.* passed="([0-9]+)".* failed="([0-9]+)".*/\1 \2/; s/.* failed="([0-9]+)".* passed="([0-9]+)".*/\2 \1/')
 if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (crash, abort) without a summary line saying so
 fi
