@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace Platform.Bench.Load;
+
+/// <summary>What one load run measured.</summary>
+internal sealed record LoadResult(string Target, LoadOptions Options, long Operations, long Errors, TimeSpan Elapsed, LatencyHistogram Latency, string? FirstError)
+{
+    public double OpsPerSecond => Elapsed > TimeSpan.Zero ? Operations / Elapsed.TotalSeconds : 0;
+
+    public double P50Millis => Latency.PercentileNanos(50) / 1e6;
+
+    public double P99Millis => Latency.PercentileNanos(99) / 1e6;
+
+    public double MaxMillis => Latency.MaxNanos / 1e6;
+
+    /// <summary>Human-readable lines.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"""
+        {Target} {Options.Operation.ToString().ToUpperInvariant()}: {OpsPerSecond:F0} ops/s over {Elapsed.TotalSeconds:F1} s ({Operations} ops, {Errors} errors)
+          concurrency {Options.Concurrency}, value {Options.ValueSize} B, {Options.Keys} keys
+          latency p50 {P50Millis:F3} ms, p99 {P99Millis:F3} ms, max {MaxMillis:F3} ms
+        """);
+
+    /// <summary>One machine-readable line: <c>RESULT key=value ...</c>, stable field names.</summary>
+    public string Summary() => string.Create(CultureInfo.InvariantCulture,
+        $"RESULT target={Target} op={Options.Operation.ToString().ToLowerInvariant()} concurrency={Options.Concurrency} value_size={Options.ValueSize} keys={Options.Keys} duration_s={Elapsed.TotalSeconds:F2} ops={Operations} errors={Errors} ops_per_s={OpsPerSecond:F1} p50_ms={P50Millis:F3} p99_ms={P99Millis:F3} max_ms={MaxMillis:F3}");
+}
