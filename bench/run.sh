@@ -67,6 +67,13 @@ free_port() {
 # field NAME < "RESULT a=1 b=2"  ->  the value of NAME
 field() { tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
+# cpu_ticks PID: user+system CPU clock ticks of a process so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLK_TCK="$(getconf CLK_TCK)"
+
+# us_per_op TICKS OPS: CPU microseconds per operation.
+us_per_op() { awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "na" }'; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 machine_info() {
@@ -132,6 +139,7 @@ start_embedded_platform() {
         --Platform:Silo:Port="$SILO_PORT" --Platform:Silo:GatewayPort="$GATEWAY_PORT" \
         --Logging:LogLevel:Default=Warning >"$WORK/platform.log" 2>&1 &
     HOST_PID=$!
+    SERVER_PID="$HOST_PID"
     PIDS+=("$HOST_PID")
     wait_http "$HOST_URL/readyz" "$HOST_PID" platform
     echo "ready (pid $HOST_PID)"
@@ -157,7 +165,7 @@ start_redis() {
 bench_driver() {
     local out="$WORK/driver.out"
     dotnet "$BIN_BENCH" "$@" --concurrency "$CONCURRENCY" --value-size "$VALUE_SIZE" --keys "$KEYS" \
-        --duration "$DURATION" --warmup "$WARMUP" | tee "$out"
+        --duration "$DURATION" --warmup "$WARMUP" ${SERVER_PID:+--server-pid "$SERVER_PID"} | tee "$out"
     LAST_RESULT="$(grep '^RESULT ' "$out" | tail -n 1)"
 }
 
@@ -168,12 +176,20 @@ wrk_run() {
     [ -n "$script" ] && args+=(-s "$script")
     # Warm the server up first (JIT, connections), unmeasured.
     wrk -c "$WRK_CONNECTIONS" -t "$WRK_THREADS" -d "${WARMUP}s" ${script:+-s "$script"} "$url" >/dev/null
-    wrk "${args[@]}" "$url" | tee "$out"
-    LAST_RESULT="$(awk -v n="$name" '
+    local before driver
+    before="$(cpu_ticks "${SERVER_PID:-0}")"
+    driver="$( { TIMEFORMAT='%U %S'; time wrk "${args[@]}" "$url" >"$out"; } 2>&1 )"
+    cat "$out"
+    local server_ticks=$(( $(cpu_ticks "${SERVER_PID:-0}") - before ))
+    LAST_RESULT="$(awk -v n="$name" -v st="$server_ticks" -v hz="$CLK_TCK" -v dcpu="$driver" '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-        /Requests\/sec/ { rps = $2 } /Non-2xx/ { errors = $NF }
-        END { printf "RESULT target=%s ops_per_s=%s p50_ms=%.3f p99_ms=%.3f errors=%d\n", n, rps, p50, p99, errors }' "$out")"
+        /Requests\/sec/ { rps = $2 } /Non-2xx/ { errors = $NF } / requests in / { ops = $1 }
+        END {
+            split(dcpu, d, " ")
+            printf "RESULT target=%s ops=%d ops_per_s=%s p50_ms=%.3f p99_ms=%.3f errors=%d driver_cpu_us_per_op=%.1f server_cpu_us_per_op=%.1f\n",
+                n, ops, rps, p50, p99, errors, (d[1] + d[2]) * 1e6 / ops, st * 1e6 / hz / ops
+        }' "$out")"
     echo "$LAST_RESULT"
 }
 
@@ -181,12 +197,18 @@ wrk_run() {
 redis_bench() {
     local out="$WORK/redis-bench.csv"
     log "redis-benchmark -t get,set -c $REDIS_CLIENTS -d $VALUE_SIZE -n $REDIS_REQUESTS -r $KEYS"
-    redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t get,set -c "$REDIS_CLIENTS" -d "$VALUE_SIZE" \
-        -n "$REDIS_REQUESTS" -r "$KEYS" --csv | tee "$out"
+    local before driver server cpu
+    before="$(cpu_ticks "$REDIS_PID")"
+    driver="$( { TIMEFORMAT='%U %S'; time redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t get,set -c "$REDIS_CLIENTS" \
+        -d "$VALUE_SIZE" -n "$REDIS_REQUESTS" -r "$KEYS" --csv >"$out"; } 2>&1 )"
+    cat "$out"
+    # CPU per op over both tests together (SET and GET cost about the same in redis).
+    server="$(us_per_op $(( $(cpu_ticks "$REDIS_PID") - before )) $((2 * REDIS_REQUESTS)))"
+    cpu="$(awk -v d="$driver" -v n=$((2 * REDIS_REQUESTS)) 'BEGIN { split(d, t, " "); printf "%.1f", (t[1] + t[2]) * 1e6 / n }')"
     # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-    local parse='{ gsub(/"/, "") } $1 == test { printf "RESULT target=redis op=%s ops_per_s=%s p50_ms=%s p99_ms=%s errors=0", tolower(test), $2, $5, $7 }'
-    REDIS_SET="$(awk -F, -v test=SET "$parse" "$out")"
-    REDIS_GET="$(awk -F, -v test=GET "$parse" "$out")"
+    local parse='{ gsub(/"/, "") } $1 == test { printf "RESULT target=redis op=%s ops_per_s=%s p50_ms=%s p99_ms=%s errors=0 driver_cpu_us_per_op=%s server_cpu_us_per_op=%s", tolower(test), $2, $5, $7, dcpu, scpu }'
+    REDIS_SET="$(awk -F, -v test=SET -v dcpu="$cpu" -v scpu="$server" "$parse" "$out")"
+    REDIS_GET="$(awk -F, -v test=GET -v dcpu="$cpu" -v scpu="$server" "$parse" "$out")"
     echo "$REDIS_SET"
     echo "$REDIS_GET"
 }
@@ -194,9 +216,10 @@ redis_bench() {
 # row LABEL RESULT_LINE: one Markdown table row.
 row() {
     local label="$1" line="$2"
-    printf '| %s | %s | %s | %s | %s |\n' "$label" \
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(field ops_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" \
-        "$(field p50_ms <<<"$line")" "$(field p99_ms <<<"$line")" "$(field errors <<<"$line")"
+        "$(field p50_ms <<<"$line")" "$(field p99_ms <<<"$line")" "$(field errors <<<"$line")" \
+        "$(field server_cpu_us_per_op <<<"$line")" "$(field driver_cpu_us_per_op <<<"$line")"
 }
 
 mode_kv() {
@@ -242,8 +265,8 @@ EOF
     c="$(field ops_per_s <<<"$ceiling")"
     v="$(field ops_per_s <<<"$REDIS_GET")"
     log "results (value $VALUE_SIZE B, $KEYS keys, ${DURATION}s each; load now: $(cut -d' ' -f1-3 /proc/loadavg))"
-    echo "| what | ops/s | p50 ms | p99 ms | errors |"
-    echo "| --- | ---: | ---: | ---: | ---: |"
+    echo "| what | ops/s | p50 ms | p99 ms | errors | server CPU us/op | driver CPU us/op |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     row "HTTP PUT (Platform.Bench, c=$CONCURRENCY)" "$http_put"
     row "HTTP GET (Platform.Bench, c=$CONCURRENCY)" "$http_get"
     row "HTTP GET (wrk, c=$WRK_CONNECTIONS)" "$wrk_get"

@@ -59,8 +59,14 @@ internal sealed class LoadCommandOptions
         DefaultValueFactory = _ => "bench-",
     };
 
+    public Option<int> ServerPid { get; } = new("--server-pid")
+    {
+        Description = "PID of the server process on this machine: also report its CPU time per operation.",
+    };
+
     public void AddTo(Command command)
     {
+        command.Add(ServerPid);
         command.Add(Operation);
         command.Add(Concurrency);
         command.Add(ValueSize);
@@ -97,6 +103,7 @@ internal sealed class LoadCommandOptions
         Preload = !result.GetValue(NoPreload),
         Namespace = result.GetRequiredValue(Namespace),
         KeyPrefix = result.GetRequiredValue(KeyPrefix),
+        ServerPid = result.GetValue(ServerPid),
     };
 
     private static Option<int> Positive(Option<int> option)

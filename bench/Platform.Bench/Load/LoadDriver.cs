@@ -33,11 +33,15 @@ internal static class LoadDriver
         var tasks = workers.Select(w => Task.Run(() => w.RunAsync(target, options.Operation, keys, value, () => Volatile.Read(ref phase), cancellationToken), cancellationToken)).ToArray();
 
         await Task.Delay(options.Warmup, cancellationToken);
+        var driverCpu = CpuTime.OfThisProcess();
+        var serverCpu = CpuTime.OfProcess(options.ServerPid);
         var started = Stopwatch.GetTimestamp();
         Volatile.Write(ref phase, Measuring);
         await Task.Delay(options.Duration, cancellationToken);
         Volatile.Write(ref phase, Stopped);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        driverCpu = CpuTime.OfThisProcess() - driverCpu;
+        serverCpu = CpuTime.OfProcess(options.ServerPid) - serverCpu;
         await Task.WhenAll(tasks);
 
         var latency = new LatencyHistogram();
@@ -50,7 +54,11 @@ internal static class LoadDriver
             firstError ??= worker.FirstError;
         }
 
-        return new LoadResult(target.Name, options, latency.Count, errors, elapsed, latency, firstError);
+        return new LoadResult(target.Name, options, latency.Count, errors, elapsed, latency, firstError)
+        {
+            DriverCpu = driverCpu,
+            ServerCpu = options.ServerPid > 0 ? serverCpu : null,
+        };
     }
 
     private static async Task PreloadAsync(IKvTarget target, string[] keys, byte[] value, int concurrency, TextWriter log, CancellationToken cancellationToken)

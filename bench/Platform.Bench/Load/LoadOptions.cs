@@ -25,5 +25,8 @@ internal sealed record LoadOptions
 
     public required string KeyPrefix { get; init; }
 
+    /// <summary>A server process on this machine whose CPU time per operation is reported too (0: none).</summary>
+    public int ServerPid { get; init; }
+
     public string KeyOf(int index) => $"{KeyPrefix}{index:D7}";
 }
