@@ -4,7 +4,7 @@
 #   bench/run.sh kv        key-value store: HTTP PUT/GET and typed-client PUT/GET against the embedded platform,
 #                          redis-benchmark GET/SET against a local redis-server, wrk on /healthz (the HTTP ceiling)
 #
-# Tunables (environment): DURATION (s, default 10), WARMUP (s, 2), CONCURRENCY (64), VALUE_SIZE (100 bytes),
+# Tunables (environment): DURATION (s, default 10), WARMUP (s, 5), CONCURRENCY (64), VALUE_SIZE (100 bytes),
 # KEYS (10000), REDIS_CLIENTS (50), REDIS_REQUESTS (400000 per test), WRK_CONNECTIONS (64), WRK_THREADS (2),
 # NO_BUILD=1 (reuse the last Release build).
 #
@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-2}"
+WARMUP="${WARMUP:-5}"
 CONCURRENCY="${CONCURRENCY:-64}"
 VALUE_SIZE="${VALUE_SIZE:-100}"
 KEYS="${KEYS:-10000}"
