@@ -135,7 +135,7 @@ internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router
     }
 
     private IKvShardGrain Shard(RoutedNamespace routed, string key) =>
-        grains.GetGrain<IKvShardGrain>(routed.ShardKey(routed.ShardFor(key)));
+        routed.KvShard(grains, routed.ShardFor(key));
 
     private void CheckKey(string key)
     {

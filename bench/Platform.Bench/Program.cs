@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Platform.Bench.Commands;
+
+// Platform's benchmark driver. Load commands print human lines and one "RESULT key=value ..." line each.
+var root = new RootCommand("Platform benchmarks: load on the key-value store over HTTP or the typed client, and micro-benchmarks.")
+{
+    KvHttpCommand.Create(),
+    KvClientCommand.Create(),
+    MicroCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
