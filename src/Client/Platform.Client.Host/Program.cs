@@ -1,5 +1,6 @@
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Cluster;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
 using Platform.Configuration;
@@ -27,12 +28,14 @@ try
 
     var app = builder.Build();
     app.UsePlatformApi();
+    app.UseMiddleware<GatewayRetryMiddleware>();
     app.MapPlatformDefaultEndpoints();
     app.MapNamespacesApi();
     app.MapKeyValueApi();
     app.MapLocksApi();
     app.MapSemaphoresApi();
     app.MapElectionsApi();
+    app.MapClusterApi();
     await app.RunAsync();
     return 0;
 }
