@@ -293,6 +293,11 @@ public sealed class LocksHttpTests(ClusterFixture fixture)
             Assert.Equal("token", (await ProblemAssert.IsProblem(missing, HttpStatusCode.BadRequest)).GetProperty("field").GetString());
         }
 
+        using (var noOwner = await Post(Http, $"{url}/renew", new { token }))
+        {
+            Assert.Equal("owner", (await ProblemAssert.IsProblem(noOwner, HttpStatusCode.BadRequest)).GetProperty("field").GetString());
+        }
+
         var after = await Status(Http, url);
         Assert.Equal(before.GetProperty("holders").ToString(), after.GetProperty("holders").ToString());
 

@@ -31,13 +31,13 @@ public static class ElectionsApi
 
     private static async Task<IResult> Proclaim(HttpContext context, IGrainFactory grains, string name, ProclaimRequest body)
     {
-        var result = await Grain(grains, LeaseKind.Election, name).Renew(body.Candidate ?? "", Required(body.Term, "term"), body.LeaseMs);
+        var result = await Grain(grains, LeaseKind.Election, name).Renew(RequiredText(body.Candidate, "candidate"), Required(body.Term, "term"), body.LeaseMs);
         return await Answer(context, result, lease => Leader(name, lease));
     }
 
     private static async Task<IResult> Resign(HttpContext context, IGrainFactory grains, string name, ResignRequest body)
     {
-        var result = await Grain(grains, LeaseKind.Election, name).Release(body.Candidate ?? "", Required(body.Term, "term"));
+        var result = await Grain(grains, LeaseKind.Election, name).Release(RequiredText(body.Candidate, "candidate"), Required(body.Term, "term"));
         return await Answer(context, result, _ => null);
     }
 

@@ -22,6 +22,9 @@ internal static class LeaseResults
         where T : struct =>
         value ?? throw new PlatformValidationException(field, "is required");
 
+    public static string RequiredText(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new PlatformValidationException(field, "must not be empty") : value;
+
     public static int WaitMs(int? waitMs) => waitMs switch
     {
         null => 0,

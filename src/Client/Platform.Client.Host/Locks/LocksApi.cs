@@ -30,14 +30,14 @@ public static class LocksApi
     private static async Task<IResult> Renew(HttpContext context, IGrainFactory grains, string name, LeaseRenewRequest body)
     {
         var grain = Grain(grains, LeaseKind.Lock, name);
-        var result = await grain.Renew(body.Owner ?? "", Required(body.Token, "token"), body.LeaseMs);
+        var result = await grain.Renew(RequiredText(body.Owner, "owner"), Required(body.Token, "token"), body.LeaseMs);
         return await Answer(context, result, lease => LeaseResponse.From(lease, LeaseKind.Lock));
     }
 
     private static async Task<IResult> Release(HttpContext context, IGrainFactory grains, string name, LeaseReleaseRequest body)
     {
         var grain = Grain(grains, LeaseKind.Lock, name);
-        var result = await grain.Release(body.Owner ?? "", Required(body.Token, "token"));
+        var result = await grain.Release(RequiredText(body.Owner, "owner"), Required(body.Token, "token"));
         return await Answer(context, result, _ => null);
     }
 

@@ -35,13 +35,13 @@ public static class SemaphoresApi
 
     private static async Task<IResult> Renew(HttpContext context, IGrainFactory grains, string name, LeaseRenewRequest body)
     {
-        var result = await Grain(grains, LeaseKind.Semaphore, name).Renew(body.Owner ?? "", Required(body.Token, "token"), body.LeaseMs);
+        var result = await Grain(grains, LeaseKind.Semaphore, name).Renew(RequiredText(body.Owner, "owner"), Required(body.Token, "token"), body.LeaseMs);
         return await Answer(context, result, lease => LeaseResponse.From(lease, LeaseKind.Semaphore));
     }
 
     private static async Task<IResult> Release(HttpContext context, IGrainFactory grains, string name, LeaseReleaseRequest body)
     {
-        var result = await Grain(grains, LeaseKind.Semaphore, name).Release(body.Owner ?? "", Required(body.Token, "token"));
+        var result = await Grain(grains, LeaseKind.Semaphore, name).Release(RequiredText(body.Owner, "owner"), Required(body.Token, "token"));
         return await Answer(context, result, _ => null);
     }
 
