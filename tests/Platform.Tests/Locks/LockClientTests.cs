@@ -71,11 +71,13 @@ public sealed class LockClientTests(ClusterFixture fixture)
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new List<ElectionLeader>();
         var first = await Elections.CampaignAsync(name, "first");
+        var watching = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = Task.Run(async () =>
         {
             await foreach (var leader in Elections.WatchAsync(name, stop.Token))
             {
                 seen.Add(leader);
+                watching.TrySetResult();
                 if (leader.Leader == "second")
                 {
                     return;
@@ -83,6 +85,7 @@ public sealed class LockClientTests(ClusterFixture fixture)
             }
         });
 
+        await watching.Task.WaitAsync(stop.Token);
         var campaign = Elections.CampaignAsync(name, "second", new LeaseOptions { Wait = TimeSpan.FromSeconds(20) });
         await first.DisposeAsync();
         await using var second = await campaign;
