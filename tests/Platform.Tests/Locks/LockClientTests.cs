@@ -14,6 +14,8 @@ public sealed class LockClientTests(ClusterFixture fixture)
 
     private IElection Elections => fixture.ClientServices.GetRequiredService<IElection>();
 
+    private ISemaphores Semaphores => fixture.ClientServices.GetRequiredService<ISemaphores>();
+
     /// <summary>A handle keeps its lease through several lease lengths by renewing in the background, and disposing it releases the lock.</summary>
     [Fact]
     public async Task AcquireAsync_RenewsInBackgroundUntilDisposed_ThenReleases()
@@ -93,6 +95,26 @@ public sealed class LockClientTests(ClusterFixture fixture)
         Assert.True(second.Token > first.Token);
         Assert.Equal(["first", "second"], seen.Where(l => l.Leader is not null).Select(l => l.Leader!));
         Assert.Equal(second.Token, (await Elections.GetLeaderAsync(name)).Term);
+    }
+
+    /// <summary>Semaphores through the typed client: unset is NotFound, permits bound the holders, release frees them.</summary>
+    [Fact]
+    public async Task SemaphoreAcquireAsync_HonoursPermits()
+    {
+        const string name = "client.pool";
+        await Assert.ThrowsAsync<PlatformNotFoundException>(() => Semaphores.AcquireAsync(name));
+        await Semaphores.SetPermitsAsync(name, 3);
+        var two = await Semaphores.AcquireAsync(name, 2);
+        await using (var one = await Semaphores.AcquireAsync(name, 1))
+        {
+            await Assert.ThrowsAsync<PlatformConflictException>(() => Semaphores.AcquireAsync(name, 1));
+            Assert.True(one.Token > two.Token);
+        }
+
+        var waiting = Semaphores.AcquireAsync(name, 3, new LeaseOptions { Wait = TimeSpan.FromSeconds(20) });
+        await two.DisposeAsync();
+        await using var all = await waiting;
+        Assert.Equal([3], (await Semaphores.GetAsync(name)).Holders.Select(h => h.Count));
     }
 
     private static async Task WaitFor(CancellationToken token)
