@@ -48,7 +48,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
         var clock = Stopwatch.StartNew();
         var acked = new ConcurrentQueue<(string Key, string Value, TimeSpan At)>();
         var rejected = new ConcurrentQueue<string>();
-        var indeterminate = 0;
+        var indeterminate = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
         var writers = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
         {
@@ -56,6 +56,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             {
                 var key = string.Create(CultureInfo.InvariantCulture, $"c{c}-{seq:D5}");
                 var value = string.Create(CultureInfo.InvariantCulture, $"{key}@{clock.ElapsedMilliseconds}");
+                var sent = clock.Elapsed;
                 var r = await kv.PutAsync(ns, key, value);
                 if (r.IsSuccess)
                 {
@@ -63,7 +64,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
                 }
                 else if (r.IsIndeterminate)
                 {
-                    Interlocked.Increment(ref indeterminate);
+                    indeterminate.Enqueue($"{key} sent at {sent.TotalSeconds:F2} s, answered at {clock.Elapsed.TotalSeconds:F2} s: {r}");
                 }
                 else
                 {
@@ -126,7 +127,12 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
 
             output.WriteLine($"declared Dead after {detectedAfter.TotalSeconds:F2} s; all 6 shards serving from other silos after {recoveredAfter.TotalSeconds:F2} s ({string.Join(", ", shardSilos)})");
             output.WriteLine($"first write acknowledged {(firstAckAfterKill == TimeSpan.MaxValue ? "never" : $"{firstAckAfterKill.TotalSeconds:F2} s")} after the kill");
-            output.WriteLine($"acknowledged writes: {acked.Count(a => a.At < killedAt)} before, {acked.Count(a => a.At >= killedAt && a.At < detectedAt)} during detection, {acked.Count(a => a.At >= detectedAt)} after; {indeterminate} with unknown outcome (timeout/5xx), {rejected.Count} rejected");
+            output.WriteLine($"acknowledged writes: {acked.Count(a => a.At < killedAt)} before, {acked.Count(a => a.At >= killedAt && a.At < detectedAt)} during detection, {acked.Count(a => a.At >= detectedAt)} after; {indeterminate.Count} with unknown outcome (timeout/5xx), {rejected.Count} rejected");
+            foreach (var u in indeterminate.Take(10))
+            {
+                output.WriteLine("unknown outcome: " + u);
+            }
+
             output.WriteLine($"read back: {acked.Count - lost.Count} of {acked.Count}; lost {lost.Count}");
             foreach (var l in lost.Take(20))
             {

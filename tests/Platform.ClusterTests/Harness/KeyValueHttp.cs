@@ -63,7 +63,7 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new KvResponse(0, null, null, ex.GetType().Name + ": " + ex.Message);
+            return new KvResponse(0, null, null, Describe(ex));
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new KvResponse(0, null, null, ex.GetType().Name + ": " + ex.Message);
+            return new KvResponse(0, null, null, Describe(ex));
         }
     }
 
@@ -122,6 +122,10 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
                 },
             })
             .Build();
+
+    private string Describe(Exception ex) => ex is TaskCanceledException
+        ? $"(client timeout: no answer within {_timeout.TotalSeconds:F0} s)"
+        : $"({ex.GetType().Name}: {ex.Message})";
 
     private static string Path(string ns, string key) => $"/v1/kv/{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(key)}";
 

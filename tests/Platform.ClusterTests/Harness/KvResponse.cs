@@ -11,5 +11,24 @@ public sealed record KvResponse(int Status, string? Value, long? Version, string
     /// <summary>True when the request may or may not have taken effect: no answer, 5xx, or a timeout.</summary>
     public bool IsIndeterminate => Status == 0 || Status >= 500;
 
-    public override string ToString() => $"{(Status == 0 ? "no answer" : Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {Value} v{Version} {Error}".TrimEnd();
+    public override string ToString()
+    {
+        var parts = new List<string> { Status == 0 ? "no answer" : Status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (Value is not null)
+        {
+            parts.Add($"'{Value}'");
+        }
+
+        if (Version is { } v)
+        {
+            parts.Add("v" + v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (Error is not null)
+        {
+            parts.Add(Error);
+        }
+
+        return string.Join(' ', parts);
+    }
 }
