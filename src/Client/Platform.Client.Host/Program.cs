@@ -2,6 +2,7 @@ using Platform.Client;
 using Platform.Client.Host.Api;
 using Platform.Client.Host.Cluster;
 using Platform.Client.Host.KeyValue;
+using Platform.Client.Host.Locks;
 using Platform.Configuration;
 using Platform.Hosting;
 using Platform.ServiceDefaults;
@@ -31,6 +32,9 @@ try
     app.MapPlatformDefaultEndpoints();
     app.MapNamespacesApi();
     app.MapKeyValueApi();
+    app.MapLocksApi();
+    app.MapSemaphoresApi();
+    app.MapElectionsApi();
     app.MapClusterApi();
     await app.RunAsync();
     return 0;

@@ -36,6 +36,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         // Real sockets, so the client host below connects the way it does in production.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         var storageKey = Guid.NewGuid().ToString("N");
+        _storageKey = storageKey;
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(Settings)
             .AddInMemoryCollection([new(StorageKeySetting, storageKey)]));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
@@ -71,6 +72,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         if (Cluster is not null)
         {
+            SharedGrainStorage.Forget(_storageKey);
             SharedShardStorage.TryRemove(Cluster.Client.ServiceProvider.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[StorageKeySetting] ?? "", out _);
             await Cluster.DisposeAsync();
         }
@@ -82,6 +84,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// </summary>
     private static readonly ConcurrentDictionary<string, MemoryShardStorage> SharedShardStorage = new();
 
+    /// <summary>This cluster's lease state store, for tests that play another activation writing behind a grain's back.</summary>
+    public SharedGrainStorage.Store LeaseStore => SharedGrainStorage.For(_storageKey);
+
+    private string _storageKey = "";
+
     private const string StorageKeySetting = "PlatformTests:ShardStorageKey";
 
     private sealed class SiloConfigurator : ISiloConfigurator
@@ -91,6 +98,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             var configuration = siloBuilder.Configuration;
             var key = configuration[StorageKeySetting] ?? throw new InvalidOperationException($"{StorageKeySetting} is not set.");
             siloBuilder.Services.AddSingleton<IShardStorage>(SharedShardStorage.GetOrAdd(key, _ => new MemoryShardStorage()));
+            SharedGrainStorage.AddAsLeaseStorage(siloBuilder, key);
             siloBuilder.AddPlatformGrains(configuration);
         }
     }

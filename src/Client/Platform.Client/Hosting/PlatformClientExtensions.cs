@@ -7,13 +7,14 @@ using Orleans.Configuration;
 using Platform.Client.Cluster;
 using Platform.Configuration;
 using Platform.KeyValue;
+using Platform.Locks;
 
 namespace Platform.Client;
 
 public static class PlatformClientExtensions
 {
     /// <summary>
-    /// Registers the typed client (<see cref="IKeyValueStore"/>, <see cref="INamespaceAdmin"/>, ...) over the
+    /// Registers the typed client (<see cref="IKeyValueStore"/>, <see cref="INamespaceAdmin"/>, <see cref="ILocks"/>, <see cref="ISemaphores"/>, <see cref="IElection"/>) over the
     /// <c>IClusterClient</c> in the container: one from <see cref="AddPlatformClusterClient"/> or a co-hosted silo.
     /// </summary>
     public static IServiceCollection AddPlatformClient(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +26,13 @@ public static class PlatformClientExtensions
         services.TryAddSingleton<IKeyValueStore, KeyValueStore>();
         services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();
         services.TryAddSingleton<IClusterAdmin, ClusterAdmin>();
+
+        configuration.ReadValidated<LockOptions>(LockOptions.SectionName, o => o.Validate());
+        services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName));
+        services.TryAddSingleton<LeaseClient>();
+        services.TryAddSingleton<ILocks, DistributedLocks>();
+        services.TryAddSingleton<ISemaphores, DistributedSemaphores>();
+        services.TryAddSingleton<IElection, LeaderElection>();
         return services;
     }
 

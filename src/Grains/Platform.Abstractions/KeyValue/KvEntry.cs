@@ -13,4 +13,10 @@ public sealed record KvEntry
     [Id(3)] public required long Version { get; init; }
 
     [Id(4)] public DateTimeOffset ModifiedAt { get; init; }
+
+    /// <summary>
+    /// Per lock name, the highest fencing token a write of this key presented (null: never written fenced). Never
+    /// changed in place; a fenced write with a lower token for that lock is refused.
+    /// </summary>
+    [Id(5)] public Dictionary<string, long>? Fences { get; init; }
 }

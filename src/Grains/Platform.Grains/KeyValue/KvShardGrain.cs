@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Errors;
 using Platform.KeyValue.Storage;
+using Platform.Locks;
 using Platform.Sharding;
 using Platform.Validation;
 
@@ -81,10 +82,28 @@ public sealed partial class KvShardGrain(
             throw new PlatformPayloadTooLargeException($"value is {length} bytes, over the limit of {limits.MaxValueBytes}");
         }
 
-        if (request.Fence is not null)
+        if (request.Fence is { } fence)
         {
-            // Fenced writes are checked against the lock's grants; until locks exist, none can be valid.
-            return new KvWriteResult { Status = KvWriteStatus.FenceRejected, Detail = $"Lock '{request.Fence.LockName}' has granted no token." };
+            if (NameRules.CheckName(fence.LockName) is { } fenceError)
+            {
+                throw new PlatformValidationException("fence", $"lock name {fenceError}");
+            }
+
+            // The lock re-reads its persisted grants: refused when this token was never granted or a higher one was
+            // granted since. Then WriteChecked compares with the highest token this key has seen for the lock, so a
+            // stale holder can never overwrite a newer fenced write even if it passed the lock's check first.
+            // No call cycle: lease grains never call shards.
+            var check = await GrainFactory.Grain(LeaseKind.Lock, fence.LockName).CheckFence(fence.Token);
+            if (!check.Accepted)
+            {
+                return new KvWriteResult
+                {
+                    Status = KvWriteStatus.FenceRejected,
+                    Detail = check.LastToken < fence.Token
+                        ? $"Lock '{fence.LockName}' has not granted token {fence.Token} (last granted: {check.LastToken})."
+                        : $"Lock '{fence.LockName}' has granted token {check.LastToken} since token {fence.Token}.",
+                };
+            }
         }
 
         try
@@ -165,6 +184,22 @@ public sealed partial class KvShardGrain(
             };
         }
 
+        var fences = current?.Entry.Fences;
+        if (request.Fence is { } fence)
+        {
+            if (fences is not null && fences.TryGetValue(fence.LockName, out var seen) && seen > fence.Token)
+            {
+                return new KvWriteResult
+                {
+                    Status = KvWriteStatus.FenceRejected,
+                    Version = currentVersion,
+                    Detail = $"Key '{request.Key}' was written with token {seen} of lock '{fence.LockName}', above {fence.Token}.",
+                };
+            }
+
+            fences = new Dictionary<string, long>(fences ?? [], StringComparer.Ordinal) { [fence.LockName] = fence.Token };
+        }
+
         if (request.Value is null)
         {
             if (current is null)
@@ -184,6 +219,7 @@ public sealed partial class KvShardGrain(
             ContentType = request.ContentType,
             Version = currentVersion + 1,
             ModifiedAt = time.GetUtcNow(),
+            Fences = fences,
         };
         var etag = await storage.WriteAsync(_id, entry, current?.ETag);
         Apply(new StoredEntry(entry, etag));

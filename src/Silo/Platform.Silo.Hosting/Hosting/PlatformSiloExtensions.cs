@@ -7,10 +7,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Storage;
 using Platform.Configuration;
 using Platform.Hosting.Cluster;
 using Platform.KeyValue;
 using Platform.KeyValue.Storage;
+using Platform.Locks;
 
 namespace Platform.Hosting;
 
@@ -76,6 +79,7 @@ public static class PlatformSiloExtensions
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName, o => o.Validate());
         var keyValue = configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName, o => o.Validate());
         var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName, o => o.Validate());
+        configuration.ReadValidated<LockOptions>(LockOptions.SectionName, o => o.Validate());
 
         switch (storage.Provider)
         {
@@ -123,6 +127,12 @@ public static class PlatformSiloExtensions
         silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<KeyValueOptions>().Bind(configuration.GetSection(KeyValueOptions.SectionName));
+        silo.Services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName));
+
+        // Lease state (locks, semaphores, elections) lives in the default grain storage unless a host registers
+        // storage under LeaseGrain.StorageName itself (the test cluster does, to outlive any one silo).
+        silo.Services.TryAddKeyedSingleton<IGrainStorage>(LeaseGrain.StorageName,
+            static (sp, _) => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
         return silo;
     }
 

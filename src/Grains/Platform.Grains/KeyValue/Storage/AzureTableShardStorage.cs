@@ -41,6 +41,9 @@ public sealed class AzureTableShardStorage : IShardStorage
     private const string ChunksProperty = "Chunks";
     private const string WriteIdProperty = "WriteId";
 
+    /// <summary>The key's fence record (<see cref="KvEntry.Fences"/>) as a JSON object {lock: token}; absent when never fenced.</summary>
+    private const string FencesProperty = "Fences";
+
     private readonly TableClient _table;
     private readonly Lazy<Task> _created;
 
@@ -180,6 +183,11 @@ public sealed class AzureTableShardStorage : IShardStorage
             head[ContentTypeProperty] = entry.ContentType;
         }
 
+        if (entry.Fences is { Count: > 0 } fences)
+        {
+            head[FencesProperty] = System.Text.Json.JsonSerializer.Serialize(fences);
+        }
+
         AddSegments(head, segments, 0);
         var actions = new List<TableTransactionAction>();
         int oldChunks;
@@ -309,6 +317,9 @@ public sealed class AzureTableShardStorage : IShardStorage
             ContentType = head.GetString(ContentTypeProperty),
             Version = head.GetInt64(VersionProperty) ?? 0,
             ModifiedAt = head.GetDateTimeOffset(ModifiedProperty) ?? default,
+            Fences = head.GetString(FencesProperty) is { Length: > 0 } fences
+                ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(fences)
+                : null,
         };
         return new StoredEntry(entry, FormatETag(chunks.Count, head.ETag));
     }

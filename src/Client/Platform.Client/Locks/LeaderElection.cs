@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using Platform.Errors;
+
+namespace Platform.Locks;
+
+/// <summary>
+/// Elections over the lease grain. Watching long-polls the grain (<see cref="ILeaseGrain.WaitForChange"/>, one call
+/// per change or per <c>Platform:Locks:WatchPollMs</c>) instead of an Orleans observer: a poll survives the grain
+/// moving to another silo and the client reconnecting without any re-subscription, and its interval is bounded.
+/// </summary>
+internal sealed class LeaderElection(LeaseClient client) : IElection
+{
+    public async Task<ILeaseHandle> CampaignAsync(string name, string candidate, LeaseOptions? options = null, CancellationToken cancellationToken = default) =>
+        await client.AcquireAsync(LeaseKind.Election, name, 1, (options ?? new LeaseOptions()) with { Owner = candidate, Mode = LeaseMode.Exclusive }, cancellationToken);
+
+    public async Task<ElectionLeader> GetLeaderAsync(string name, CancellationToken cancellationToken = default) =>
+        ElectionLeader.From(await client.Grain(LeaseKind.Election, name).Get().WaitAsync(cancellationToken));
+
+    public async IAsyncEnumerable<ElectionLeader> WatchAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var grain = client.Grain(LeaseKind.Election, name);
+        var view = await grain.Get().WaitAsync(cancellationToken);
+        var current = ElectionLeader.From(view);
+        yield return current;
+        IReadOnlyList<long> known = [.. view.Holders.Select(h => h.Token)];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            LeaseView? next = null;
+            try
+            {
+                next = await grain.WaitForChange(known, client.Limits.WatchPollMs, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+            catch (Exception ex) when (ex is PlatformUnavailableException or OrleansException or TimeoutException)
+            {
+                // The grain moved or the cluster is briefly unreachable: ask again shortly.
+            }
+
+            if (next is null)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), client.Time, cancellationToken);
+                continue;
+            }
+
+            known = [.. next.Holders.Select(h => h.Token)];
+            var leader = ElectionLeader.From(next);
+            if (leader.Leader != current.Leader || (leader.Leader is not null && leader.Term != current.Term))
+            {
+                current = leader;
+                yield return leader;
+            }
+        }
+    }
+}
