@@ -18,17 +18,43 @@ internal static class RequestBodies
             sizeFeature.MaxRequestBodySize = maxBytes + 1L;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > maxBytes)
+            // The common case: read straight into an array of the announced size.
+            var value = new byte[length];
+            var filled = 0;
+            int read;
+            while (filled < value.Length && (read = await request.Body.ReadAsync(value.AsMemory(filled), cancellationToken)) > 0)
             {
-                throw TooLarge(buffer.Length + read, maxBytes);
+                filled += read;
             }
 
-            buffer.Write(chunk, 0, read);
+            if (filled < value.Length)
+            {
+                throw new BadHttpRequestException($"The body ended after {filled} of {length} announced bytes.");
+            }
+
+            return value;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw TooLarge(buffer.Length + read, maxBytes);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

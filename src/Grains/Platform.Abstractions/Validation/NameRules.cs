@@ -10,6 +10,9 @@ public static class NameRules
 {
     public const int MaxNameLength = 128;
 
+    // Encodings are thread-safe; one strict instance serves every call on the hot path.
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
     /// <summary>Null when <paramref name="name"/> is a valid name, else why not.</summary>
     public static string? CheckName(string? name)
     {
@@ -53,7 +56,7 @@ public static class NameRules
         int bytes;
         try
         {
-            bytes = new UTF8Encoding(false, true).GetByteCount(key);
+            bytes = StrictUtf8.GetByteCount(key);
         }
         catch (EncoderFallbackException)
         {
