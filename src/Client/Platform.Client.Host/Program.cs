@@ -1,6 +1,7 @@
 using Platform.Client;
 using Platform.Client.Host.Api;
 using Platform.Client.Host.KeyValue;
+using Platform.Client.Host.Transactions;
 using Platform.Configuration;
 using Platform.Hosting;
 using Platform.ServiceDefaults;
@@ -29,6 +30,7 @@ try
     app.MapPlatformDefaultEndpoints();
     app.MapNamespacesApi();
     app.MapKeyValueApi();
+    app.MapTransactionsApi();
     await app.RunAsync();
     return 0;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Platform.Configuration;
 using Platform.KeyValue;
+using Platform.Transactions;
 
 namespace Platform.Client;
 
@@ -18,6 +19,8 @@ public static class PlatformClientExtensions
     {
         configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName, o => o.Validate());
         services.AddOptions<KeyValueOptions>().Bind(configuration.GetSection(KeyValueOptions.SectionName));
+        configuration.ReadValidated<TransactionOptions>(TransactionOptions.SectionName, o => o.Validate());
+        services.AddOptions<TransactionOptions>().Bind(configuration.GetSection(TransactionOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NamespaceRouter>();
         services.TryAddSingleton<IKeyValueStore, KeyValueStore>();
@@ -49,6 +52,7 @@ public static class PlatformClientExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             c.UseStaticClustering(gateways);
+            c.UseTransactions();
             c.AddActivityPropagation();
         });
         return builder;

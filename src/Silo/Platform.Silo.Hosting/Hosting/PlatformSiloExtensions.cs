@@ -8,6 +8,10 @@ using Orleans.Configuration;
 using Platform.Configuration;
 using Platform.KeyValue;
 using Platform.KeyValue.Storage;
+using Platform.Transactions;
+using Platform.Transactions.Storage;
+using Azure.Data.Tables;
+using Orleans.Transactions.Abstractions;
 
 namespace Platform.Hosting;
 
@@ -49,12 +53,34 @@ public static class PlatformSiloExtensions
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.Services.TryAddSingleton<IShardStorage, MemoryShardStorage>();
+
+            // Transactional shards: Orleans wraps this grain storage as their transactional state storage.
+            silo.AddMemoryGrainStorage(TxnStorage.Name);
+        }
+        else if (storage.Provider == StorageProvider.AzureTable)
+        {
+            silo.AddPlatformTableTransactionalStorage(storage.ConnectionString
+                ?? throw new PlatformConfigurationException($"{PlatformStorageOptions.SectionName}:ConnectionString is required with Provider=AzureTable."));
         }
 
         silo.UseTransactions();
         silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<KeyValueOptions>().Bind(configuration.GetSection(KeyValueOptions.SectionName));
+        return silo;
+    }
+
+    /// <summary>
+    /// Platform's own Azure Table transactional state storage under <see cref="TxnStorage.Name"/> (the name transactional
+    /// shards' <c>[TransactionalState]</c> uses); Orleans' Azure transactions package is not used.
+    /// </summary>
+    public static ISiloBuilder AddPlatformTableTransactionalStorage(this ISiloBuilder silo, string connectionString, string tableName = TableTransactionalStateStorageFactory.DefaultTableName)
+    {
+        silo.Services.AddKeyedSingleton<ITransactionalStateStorageFactory>(TxnStorage.Name, (sp, _) => new TableTransactionalStateStorageFactory(
+            new TableServiceClient(connectionString),
+            sp.GetRequiredService<Orleans.Serialization.Serializer>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>(),
+            tableName));
         return silo;
     }
 }
