@@ -111,9 +111,9 @@ public sealed partial class TxnShardGrain(
 
     public async Task Drop()
     {
+        // No DeactivateOnIdle here: the transaction commits after this method returns, through this activation.
         _gone = true;
         await state.PerformUpdate(s => s.Entries.Clear());
-        DeactivateOnIdle();
     }
 
     public async Task<IReadOnlyList<KvEntry>> Read(IReadOnlyList<string> keys, bool forUpdate)
