@@ -24,8 +24,9 @@ namespace Platform.Transactions.Storage;
 public sealed class TableTransactionalStateStorage<TState> : ITransactionalStateStorage<TState>
     where TState : class, new()
 {
-    internal const string KeyRow = "k";
-    internal const string StatePrefix = "s_";
+    /// <summary>The key row: commit pointer and metadata.</summary>
+    public const string KeyRow = "k";
+    public const string StatePrefix = "s_";
     private const int MaxBatchActions = 100;
     private const int MaxBatchBytes = 3 * 1024 * 1024;
     private const int ChunkBytes = 64 * 1024;
@@ -324,7 +325,8 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
         return entity;
     }
 
-    internal static string RowKey(long sequenceId) => StatePrefix + sequenceId.ToString("x16", CultureInfo.InvariantCulture);
+    /// <summary>The row key of the state record with this sequence id.</summary>
+    public static string RowKey(long sequenceId) => StatePrefix + sequenceId.ToString("x16", CultureInfo.InvariantCulture);
 
     private static string ChunkName(int index) => "D" + index.ToString(CultureInfo.InvariantCulture);
 
