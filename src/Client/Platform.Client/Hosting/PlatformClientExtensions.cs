@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Platform.Client.Cluster;
 using Platform.Configuration;
 using Platform.KeyValue;
 using Platform.Transactions;
@@ -25,6 +27,7 @@ public static class PlatformClientExtensions
         services.TryAddSingleton<NamespaceRouter>();
         services.TryAddSingleton<IKeyValueStore, KeyValueStore>();
         services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();
+        services.TryAddSingleton<IClusterAdmin, ClusterAdmin>();
         return services;
     }
 
@@ -36,22 +39,45 @@ public static class PlatformClientExtensions
     {
         var cluster = builder.Configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName, o => o.Validate());
         var client = builder.Configuration.ReadValidated<PlatformClientOptions>(PlatformClientOptions.SectionName, o => o.Validate());
-        if (cluster.Provider == ClusterProvider.AdoNet)
-        {
-            throw new PlatformConfigurationException($"{PlatformClusterOptions.SectionName}:Provider=AdoNet is not available in this build yet; use Localhost.");
-        }
-
-        var gateways = client.Gateways.Length > 0
-            ? client.Gateways.Select(IPEndPoint.Parse).ToArray()
-            : [new IPEndPoint(IPAddress.Loopback, 30000)];
         builder.UseOrleansClient(c =>
         {
-            c.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            c.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
-            c.UseStaticClustering(gateways);
+            if (cluster.Provider == ClusterProvider.AdoNet)
+            {
+                // Gateways are the Active silos in the PostgreSQL membership table, re-read every GatewayListRefreshPeriod.
+                c.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = cluster.ConnectionString;
+                });
+            }
+            else
+            {
+                var gateways = client.Gateways.Length > 0
+                    ? client.Gateways.Select(IPEndPoint.Parse).ToArray()
+                    : [new IPEndPoint(IPAddress.Loopback, 30000)];
+                c.UseStaticClustering(gateways);
+            }
+
+            c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.FailureDetection.GatewayListRefreshPeriod);
+
+            // Connecting at start-up: keep trying (the silos may start after us) until ConnectTimeout has passed.
+            var deadline = DateTime.UtcNow + client.ConnectTimeout;
+            c.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                return true;
+            });
+
             c.UseTransactions();
             c.AddActivityPropagation();
         });

@@ -13,8 +13,16 @@ public sealed class PlatformClientOptions
     /// <summary>Gateways to connect to with the Localhost provider and Embedded=false. Default 127.0.0.1:30000.</summary>
     public string[] Gateways { get; set; } = [];
 
+    /// <summary>How long an external client keeps retrying its first connection to the cluster at start-up. Default 60 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public IEnumerable<string> Validate()
     {
+        if (ConnectTimeout < TimeSpan.Zero || ConnectTimeout > TimeSpan.FromHours(1))
+        {
+            yield return $"{SectionName}:ConnectTimeout must be between 00:00:00 and 01:00:00 (got {ConnectTimeout}).";
+        }
+
         foreach (var gateway in Gateways)
         {
             if (!IPEndPoint.TryParse(gateway, out var endpoint) || endpoint.Port == 0)

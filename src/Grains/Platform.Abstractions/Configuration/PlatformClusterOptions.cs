@@ -14,8 +14,17 @@ public sealed class PlatformClusterOptions
     /// <summary>The service's id, stable across deployments (storage is keyed by it). Default <c>platform</c>.</summary>
     public string ServiceId { get; set; } = "platform";
 
-    /// <summary>The membership database's connection string (AdoNet only).</summary>
+    /// <summary>The membership database's connection string (AdoNet only): an Npgsql connection string to PostgreSQL.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// AdoNet only: apply Platform's PostgreSQL schema (idempotent) when a silo starts. Default false: run
+    /// <c>scripts/db-init.sh</c> once instead.
+    /// </summary>
+    public bool InitializeSchema { get; set; }
+
+    /// <summary>Failure detection (<c>Platform:Cluster:FailureDetection</c>).</summary>
+    public FailureDetectionOptions FailureDetection { get; set; } = new();
 
     public IEnumerable<string> Validate()
     {
@@ -32,6 +41,11 @@ public sealed class PlatformClusterOptions
         if (Provider == ClusterProvider.AdoNet && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return $"{SectionName}:ConnectionString is required when {SectionName}:Provider is AdoNet.";
+        }
+
+        foreach (var error in FailureDetection.Validate())
+        {
+            yield return error;
         }
     }
 }

@@ -14,8 +14,19 @@ public sealed class PlatformSiloOptions
     /// <summary>The address other silos and clients reach this silo at. Default 127.0.0.1.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// How long a stopping silo (SIGTERM, Ctrl+C) may take to hand off its grains and leave the membership table
+    /// before the host gives up. Default 30 s.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
+        if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{SectionName}:ShutdownTimeout must be between 00:00:01 and 00:10:00 (got {ShutdownTimeout}).";
+        }
+
         if (Port is < 1 or > 65535)
         {
             yield return $"{SectionName}:Port must be between 1 and 65535 (got {Port}).";

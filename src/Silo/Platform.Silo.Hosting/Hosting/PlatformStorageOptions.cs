@@ -1,21 +1,50 @@
+using System.Text.RegularExpressions;
+
 namespace Platform.Hosting;
 
 /// <summary>Grain state storage (<c>Platform:Storage</c>).</summary>
-public sealed class PlatformStorageOptions
+public sealed partial class PlatformStorageOptions
 {
     public const string SectionName = "Platform:Storage";
 
     /// <summary><c>Memory</c> (default) or <c>AzureTable</c>.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Memory;
 
-    /// <summary>The Azure Table storage connection string (AzureTable only).</summary>
+    /// <summary>The Azure Table storage connection string (AzureTable only; Azurite's works).</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>Table of the key-value shards (AzureTable only). Default <c>PlatformShards</c>.</summary>
+    public string ShardTableName { get; set; } = "PlatformShards";
+
+    /// <summary>Table of Orleans grain state, default and PubSubStore (AzureTable only). Default <c>PlatformGrainState</c>.</summary>
+    public string GrainStateTableName { get; set; } = "PlatformGrainState";
+
+    /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
+    public string TransactionalStateTableName { get; set; } = "PlatformTxnState";
 
     public IEnumerable<string> Validate()
     {
-        if (Provider == StorageProvider.AzureTable)
+        if (Provider == StorageProvider.AzureTable && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            yield return $"{SectionName}:Provider=AzureTable is not available in this build yet; use Memory.";
+            yield return $"{SectionName}:ConnectionString is required when {SectionName}:Provider is AzureTable.";
+        }
+
+        if (!TableName().IsMatch(ShardTableName))
+        {
+            yield return $"{SectionName}:ShardTableName must be 3-63 letters and digits starting with a letter (got '{ShardTableName}').";
+        }
+
+        if (!TableName().IsMatch(GrainStateTableName))
+        {
+            yield return $"{SectionName}:GrainStateTableName must be 3-63 letters and digits starting with a letter (got '{GrainStateTableName}').";
+        }
+
+        if (!TableName().IsMatch(TransactionalStateTableName))
+        {
+            yield return $"{SectionName}:TransactionalStateTableName must be 3-63 letters and digits starting with a letter (got '{TransactionalStateTableName}').";
         }
     }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial Regex TableName();
 }

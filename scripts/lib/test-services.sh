@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Throw-away PostgreSQL and Azurite (table service) for tests and by-hand runs. Source this file, then:
+#   platform_services_start   # installs what is missing, starts both, exports PLATFORM_TEST_POSTGRES / PLATFORM_TEST_AZURE_TABLES
+#   platform_services_stop    # stops both by PID and removes the temp folder (safe to call twice)
+# Works as root on a fresh Debian machine without Docker. Needs: apt-get (for postgresql), node + npm (for azurite).
+
+PLATFORM_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PLATFORM_SERVICES_DIR=""
+PLATFORM_PG_PID=""
+PLATFORM_AZURITE_PID=""
+
+_platform_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+_platform_pg_bin() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin; do
+    if [ -x "$dir/pg_ctl" ]; then echo "$dir"; return 0; fi
+  done
+  if command -v pg_ctl >/dev/null 2>&1; then dirname "$(command -v pg_ctl)"; return 0; fi
+  return 1
+}
+
+_platform_as_postgres() {
+  if [ "$(id -u)" = "0" ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+platform_services_install() {
+  if ! _platform_pg_bin >/dev/null; then
+    echo "test-services: installing postgresql (pg_ctl not found)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  local azurite_dir="$PLATFORM_REPO_ROOT/tools/azurite"
+  if [ ! -x "$azurite_dir/node_modules/.bin/azurite-table" ]; then
+    echo "test-services: npm ci for azurite" >&2
+    (cd "$azurite_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+_platform_wait_port() { # host port seconds
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+platform_services_start() {
+  platform_services_install
+  local pgbin pgport azport
+  pgbin="$(_platform_pg_bin)"
+  PLATFORM_SERVICES_DIR="$(mktemp -d /tmp/platform-test-services.XXXXXX)"
+  chmod 755 "$PLATFORM_SERVICES_DIR"
+  mkdir -p "$PLATFORM_SERVICES_DIR/pg"
+  if [ "$(id -u)" = "0" ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    chown postgres "$PLATFORM_SERVICES_DIR/pg"
+  fi
+
+  # PostgreSQL: trust auth on loopback only, a free port, socket in the temp folder.
+  pgport="$(_platform_free_port)"
+  _platform_as_postgres "$pgbin/initdb" -D "$PLATFORM_SERVICES_DIR/pg/data" -U postgres -A trust -E UTF8 --no-sync >"$PLATFORM_SERVICES_DIR/initdb.log" 2>&1 \
+    || { cat "$PLATFORM_SERVICES_DIR/initdb.log" >&2; return 1; }
+  _platform_as_postgres "$pgbin/postgres" -D "$PLATFORM_SERVICES_DIR/pg/data" -h 127.0.0.1 -p "$pgport" \
+    -k "$PLATFORM_SERVICES_DIR/pg" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+    -c max_connections=200 >"$PLATFORM_SERVICES_DIR/postgres.log" 2>&1 &
+  PLATFORM_PG_PID=$!
+  if ! _platform_wait_port 127.0.0.1 "$pgport" 30; then
+    cat "$PLATFORM_SERVICES_DIR/postgres.log" >&2; return 1
+  fi
+  local i
+  for ((i = 0; i < 100; i++)); do
+    "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pgport" && break
+    sleep 0.2
+  done
+  "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE platform;" >/dev/null
+
+  # Azurite: table service only, in memory.
+  azport="$(_platform_free_port)"
+  "$PLATFORM_REPO_ROOT/tools/azurite/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$azport" \
+    --inMemoryPersistence --disableTelemetry --silent >"$PLATFORM_SERVICES_DIR/azurite.log" 2>&1 &
+  PLATFORM_AZURITE_PID=$!
+  if ! _platform_wait_port 127.0.0.1 "$azport" 60; then
+    cat "$PLATFORM_SERVICES_DIR/azurite.log" >&2; return 1
+  fi
+
+  export PLATFORM_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Database=platform;Username=postgres;Pooling=true;Maximum Pool Size=50"
+  export PLATFORM_TEST_AZURE_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azport/devstoreaccount1;"
+  export PLATFORM_TEST_PG_BIN="$pgbin"
+  echo "test-services: PostgreSQL pid $PLATFORM_PG_PID on 127.0.0.1:$pgport, Azurite pid $PLATFORM_AZURITE_PID on 127.0.0.1:$azport ($PLATFORM_SERVICES_DIR)" >&2
+}
+
+platform_services_stop() {
+  if [ -n "$PLATFORM_AZURITE_PID" ]; then
+    kill "$PLATFORM_AZURITE_PID" 2>/dev/null || true
+    wait "$PLATFORM_AZURITE_PID" 2>/dev/null || true
+    PLATFORM_AZURITE_PID=""
+  fi
+  if [ -n "$PLATFORM_PG_PID" ]; then
+    kill -INT "$PLATFORM_PG_PID" 2>/dev/null || true # fast shutdown
+    wait "$PLATFORM_PG_PID" 2>/dev/null || true
+    PLATFORM_PG_PID=""
+  fi
+  if [ -n "$PLATFORM_SERVICES_DIR" ] && [ -d "$PLATFORM_SERVICES_DIR" ]; then
+    rm -rf "$PLATFORM_SERVICES_DIR"
+    PLATFORM_SERVICES_DIR=""
+  fi
+}
