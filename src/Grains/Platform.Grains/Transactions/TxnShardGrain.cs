@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Transactions.Abstractions;
 using Platform.Errors;
 using Platform.KeyValue;
@@ -12,6 +13,13 @@ namespace Platform.Transactions;
 /// One shard of a transactional namespace: all its keys in one <see cref="ITransactionalState{TState}"/>, so Orleans'
 /// transaction manager locks, prepares and commits them with every other participant of a transaction.
 /// </summary>
+/// <remarks>
+/// Reentrant by design: a call waiting for this shard's transaction lock must not hold the grain's turn, or the
+/// lock holder's next call to this shard (its apply step) queues behind it and both wait until the lock times out.
+/// Isolation comes from Orleans' transaction locks on the state, not from turn-based concurrency; the grain's own
+/// fields are set on activation (<see cref="_gone"/> only ever turns true).
+/// </remarks>
+[Reentrant]
 public sealed partial class TxnShardGrain(
     [TransactionalState(TxnStorage.StateName, TxnStorage.Name)] ITransactionalState<TxnShardState> state,
     ILocalSiloDetails silo,
