@@ -22,8 +22,10 @@ trap 'exit 130' INT TERM
 
 platform_services_start
 
-dotnet restore Platform.sln
-dotnet build Platform.sln --no-restore -c Release -m:2
+if ! dotnet restore Platform.sln || ! dotnet build Platform.sln --no-restore -c Release -m:2; then
+  echo "0 passed, 1 failed (restore/build failed)"
+  exit 1
+fi
 
 set +e
 dotnet test Platform.sln --no-build -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"

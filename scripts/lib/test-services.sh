@@ -68,18 +68,13 @@ platform_services_start() {
   pgport="$(_platform_free_port)"
   _platform_as_postgres "$pgbin/initdb" -D "$PLATFORM_SERVICES_DIR/pg/data" -U postgres -A trust -E UTF8 --no-sync >"$PLATFORM_SERVICES_DIR/initdb.log" 2>&1 \
     || { cat "$PLATFORM_SERVICES_DIR/initdb.log" >&2; return 1; }
-  _platform_as_postgres "$pgbin/postgres" -D "$PLATFORM_SERVICES_DIR/pg/data" -h 127.0.0.1 -p "$pgport" \
-    -k "$PLATFORM_SERVICES_DIR/pg" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-    -c max_connections=200 >"$PLATFORM_SERVICES_DIR/postgres.log" 2>&1 &
-  PLATFORM_PG_PID=$!
-  if ! _platform_wait_port 127.0.0.1 "$pgport" 30; then
-    cat "$PLATFORM_SERVICES_DIR/postgres.log" >&2; return 1
+  # pg_ctl -w waits until the server accepts connections; the postmaster's PID comes from postmaster.pid.
+  if ! _platform_as_postgres "$pgbin/pg_ctl" -D "$PLATFORM_SERVICES_DIR/pg/data" -l "$PLATFORM_SERVICES_DIR/pg/postgres.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $pgport -k $PLATFORM_SERVICES_DIR/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null; then
+    cat "$PLATFORM_SERVICES_DIR/pg/postgres.log" >&2; return 1
   fi
-  local i
-  for ((i = 0; i < 100; i++)); do
-    "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pgport" && break
-    sleep 0.2
-  done
+  PLATFORM_PG_PID="$(head -n 1 "$PLATFORM_SERVICES_DIR/pg/data/postmaster.pid")"
   "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE platform;" >/dev/null
 
   # Azurite: table service only, in memory.
@@ -104,8 +99,14 @@ platform_services_stop() {
     PLATFORM_AZURITE_PID=""
   fi
   if [ -n "$PLATFORM_PG_PID" ]; then
-    kill -INT "$PLATFORM_PG_PID" 2>/dev/null || true # fast shutdown
-    wait "$PLATFORM_PG_PID" 2>/dev/null || true
+    # SIGINT = PostgreSQL's fast shutdown. Not our child (pg_ctl daemonized it), so poll instead of wait.
+    kill -INT "$PLATFORM_PG_PID" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$PLATFORM_PG_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$PLATFORM_PG_PID" 2>/dev/null || true
     PLATFORM_PG_PID=""
   fi
   if [ -n "$PLATFORM_SERVICES_DIR" ] && [ -d "$PLATFORM_SERVICES_DIR" ]; then

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Platform.ClusterTests.Harness;
+
+/// <summary>
+/// One started <c>dotnet &lt;dll&gt;</c> process whose stdout and stderr go to a log file. Every live instance is
+/// also killed when the test process exits, so a crashed or aborted run leaves nothing behind.
+/// </summary>
+public sealed class PlatformProcess : IDisposable
+{
+    private static readonly ConcurrentDictionary<PlatformProcess, byte> Live = new();
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly Lock _logGate = new();
+    private bool _logClosed;
+    private int _disposed;
+
+    static PlatformProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var p in Live.Keys)
+            {
+                p.Dispose();
+            }
+        };
+    }
+
+    private PlatformProcess(string name, string logPath, Process process, StreamWriter log)
+    {
+        Name = name;
+        LogPath = logPath;
+        _process = process;
+        _log = log;
+    }
+
+    public string Name { get; }
+
+    public string LogPath { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool IsPaused { get; private set; }
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c>, appending its output to <paramref name="logPath"/>.</summary>
+    public static PlatformProcess Start(string name, string dll, IEnumerable<string> arguments, string logPath)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        // Workstation GC: five server-GC processes on a shared 2-core box would mostly fight over memory.
+        info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        log.WriteLine($"==== {DateTime.UtcNow:O} starting {name}: dotnet {string.Join(' ', info.ArgumentList)}");
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var result = new PlatformProcess(name, logPath, process, log);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.Exited += (_, _) => result.Append($"==== {DateTime.UtcNow:O} {name} exited");
+        process.Start();
+        Live.TryAdd(result, 0);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    public void Signal(PosixSignal signal)
+    {
+        Append($"==== {DateTime.UtcNow:O} nemesis: SIG{signal.ToString().ToUpperInvariant()} to pid {Pid}");
+        NativeSignals.Send(Pid, signal);
+    }
+
+    public void Pause()
+    {
+        Signal(PosixSignal.Stop);
+        IsPaused = true;
+    }
+
+    public void Resume()
+    {
+        Signal(PosixSignal.Cont);
+        IsPaused = false;
+    }
+
+    /// <summary>SIGKILL and wait until the process is gone.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        Append($"==== {DateTime.UtcNow:O} nemesis: SIGKILL to pid {Pid}");
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited in between.
+        }
+
+        _process.WaitForExit(10_000);
+        IsPaused = false;
+    }
+
+    /// <summary>Waits for the process to exit; false on timeout.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Polls <c>GET {address}/readyz</c> until it answers 2xx. Throws with the log tail when the process exits first
+    /// or <paramref name="timeout"/> passes.
+    /// </summary>
+    public async Task WaitReadyAsync(Uri address, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (watch.Elapsed < timeout)
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before it was ready.\n{Tail()}");
+            }
+
+            try
+            {
+                using var response = await Probe.GetAsync(new Uri(address, "/readyz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name} was not ready at {address}readyz within {timeout.TotalSeconds:F0} s (last: {last}).\n{Tail()}");
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the log.</summary>
+    public string Tail(int lines = 40)
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var all = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines + 1)).TrimEnd();
+        }
+        catch (IOException ex)
+        {
+            return $"(log {LogPath} unreadable: {ex.Message})";
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Kill();
+        Live.TryRemove(this, out _);
+        lock (_logGate)
+        {
+            _logClosed = true;
+            _log.Dispose();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_logGate)
+        {
+            if (!_logClosed)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace Platform.ClusterTests.Harness;
+
+/// <summary>
+/// A real Platform cluster of separate OS processes on loopback: <see cref="ProcessClusterOptions.SiloCount"/> silos
+/// (PostgreSQL membership, Azure Table storage) and one client host (the HTTP API, a gateway client), with a fresh
+/// ClusterId/ServiceId so clusters never share membership rows or stored state. It is also the nemesis: SIGKILL,
+/// SIGSTOP/SIGCONT, SIGTERM and restart of any silo on its same ports. It builds nothing (scripts/test.sh builds
+/// the solution first) and always kills its processes: on dispose, when starting fails, and when the test
+/// process exits. Use a subclass with a parameterless constructor as an xunit collection fixture
+/// (<see cref="ThreeSiloCluster"/>), see docs/testing.md.
+/// </summary>
+public class ProcessCluster : IAsyncLifetime
+{
+    private readonly List<SiloNode> _silos = [];
+    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly string _postgres;
+    private readonly string _azurite;
+    private int _clientStarts;
+
+    public ProcessCluster(ProcessClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SiloCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "SiloCount must be at least 1.");
+        }
+
+        Options = options;
+        var id = $"{options.IdPrefix}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        ClusterId = id;
+        ServiceId = id;
+        LogDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "platform-cluster-tests", id);
+
+        // Fail loudly, before anything starts, when scripts/test.sh's servers are missing.
+        _postgres = ClusterTestEnvironment.PostgresConnectionString;
+        _azurite = ClusterTestEnvironment.AzuriteConnectionString;
+
+        for (var i = 0; i < options.SiloCount; i++)
+        {
+            _silos.Add(new SiloNode(i, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()));
+        }
+
+        ClientHostPort = FreePorts.Next();
+        Http = new HttpClient { BaseAddress = ClientAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ProcessClusterOptions Options { get; }
+
+    public string ClusterId { get; }
+
+    public string ServiceId { get; }
+
+    /// <summary>Where each process's output is written (silo-N.log, client-host.log).</summary>
+    public string LogDirectory { get; }
+
+    public IReadOnlyList<SiloNode> Silos => _silos;
+
+    public int ClientHostPort { get; }
+
+    public Uri ClientAddress => new($"http://127.0.0.1:{ClientHostPort}");
+
+    /// <summary>The client host's process (null before start).</summary>
+    public PlatformProcess? ClientHost { get; private set; }
+
+    /// <summary>An HttpClient for the client host's API (BaseAddress set; 30 s timeout; no retries).</summary>
+    public HttpClient Http { get; }
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch (Exception ex)
+        {
+            var tails = LogTails();
+            await DisposeAsync();
+            throw new InvalidOperationException($"Starting the process cluster {ClusterId} failed: {ex.Message}\nLogs in {LogDirectory}\n{tails}", ex);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        ClientHost?.Dispose();
+        foreach (var silo in _silos)
+        {
+            silo.Process?.Dispose();
+        }
+
+        Http.Dispose();
+        _probe.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts every silo (the first alone, so it can apply the schema), the client host, and waits until all are Active.</summary>
+    public async Task StartAsync()
+    {
+        await StartSiloAsync(0);
+        await Task.WhenAll(_silos.Skip(1).Select(s => StartSiloAsync(s.Index)));
+        await StartClientHostAsync();
+        await WaitForAllActiveAsync();
+    }
+
+    /// <summary>SIGKILL: the process vanishes without telling anyone; only failure detection notices.</summary>
+    public void KillSilo(int index) => Node(index).Process?.Kill();
+
+    /// <summary>SIGSTOP: the process freezes (sockets stay open, nothing answers) until <see cref="ResumeSilo"/>.</summary>
+    public void PauseSilo(int index) => RunningProcess(index).Pause();
+
+    /// <summary>SIGCONT after <see cref="PauseSilo"/>. A silo declared Dead meanwhile notices and stops itself.</summary>
+    public void ResumeSilo(int index) => RunningProcess(index).Resume();
+
+    /// <summary>
+    /// SIGTERM and wait for the process to exit (graceful shutdown: it leaves the membership itself). Returns true
+    /// when it exited within <see cref="ProcessClusterOptions.ShutdownTimeout"/>; otherwise it is SIGKILLed, false.
+    /// </summary>
+    public async Task<bool> TerminateSiloAsync(int index)
+    {
+        var process = RunningProcess(index);
+        process.Signal(PosixSignal.Term);
+        if (await process.WaitForExitAsync(Options.ShutdownTimeout))
+        {
+            return true;
+        }
+
+        process.Kill();
+        return false;
+    }
+
+    /// <summary>Kills the slot's process if it still runs, starts a new one on the same ports and waits for /readyz.</summary>
+    public async Task RestartSiloAsync(int index)
+    {
+        var node = Node(index);
+        node.Process?.Dispose();
+        await StartSiloAsync(index);
+    }
+
+    /// <summary>
+    /// Undoes the nemesis: resumes paused silos, restarts exited ones, restarts the client host if it died, and waits
+    /// until every silo is Active. Call it at the start of each test that shares a cluster.
+    /// </summary>
+    public async Task EnsureHealthyAsync()
+    {
+        foreach (var silo in _silos.Where(s => s.Process is { IsPaused: true, HasExited: false }))
+        {
+            silo.Process!.Resume();
+        }
+
+        foreach (var silo in _silos.Where(s => !s.IsRunning))
+        {
+            await RestartSiloAsync(silo.Index);
+        }
+
+        if (ClientHost is null || ClientHost.HasExited)
+        {
+            await StartClientHostAsync();
+        }
+
+        await WaitForAllActiveAsync();
+    }
+
+    /// <summary><c>GET /v1/cluster</c> on the client host.</summary>
+    public async Task<ClusterView> GetClusterViewAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _probe.GetAsync(new Uri(ClientAddress, "/v1/cluster"), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"GET /v1/cluster answered {(int)response.StatusCode}: {body}");
+        }
+
+        return ClusterView.Parse(body);
+    }
+
+    /// <summary>Polls <c>/v1/cluster</c> until <paramref name="condition"/> holds; throws with the last view and the log tails on timeout.</summary>
+    public async Task<ClusterView> WaitForViewAsync(Func<ClusterView, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? Options.MembershipTimeout;
+        string last = "(no answer yet)";
+        while (deadline.Elapsed < limit)
+        {
+            try
+            {
+                var view = await GetClusterViewAsync();
+                if (condition(view))
+                {
+                    return view;
+                }
+
+                last = view.Summary();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Waited {limit.TotalSeconds:F0} s for {what}; last /v1/cluster: {last}");
+    }
+
+    /// <summary>Waits until every silo slot's current process is Active in the client host's view.</summary>
+    public Task<ClusterView> WaitForAllActiveAsync() =>
+        WaitForViewAsync(v => _silos.All(s => v.IsActive(s.SiloPort)), $"all {_silos.Count} silos Active");
+
+    /// <summary>The last lines of every process's log, for a failing test's output.</summary>
+    public string LogTails(int lines = 40)
+    {
+        var sb = new StringBuilder();
+        foreach (var p in _silos.Select(s => s.Process).Append(ClientHost).OfType<PlatformProcess>())
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"---- {p.Name} (pid {p.Pid}, {(p.HasExited ? $"exited {p.ExitCode}" : "running")}) {p.LogPath}");
+            sb.AppendLine(p.Tail(lines));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Runs a test body; when it throws, writes every process's log tail to the test output first.</summary>
+    public async Task RunAsync(ITestOutputHelper output, Func<Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            await body();
+        }
+        catch
+        {
+            output.WriteLine($"Test failed; process logs in {LogDirectory}");
+            output.WriteLine(LogTails());
+            throw;
+        }
+    }
+
+    private SiloNode Node(int index) =>
+        index >= 0 && index < _silos.Count ? _silos[index] : throw new ArgumentOutOfRangeException(nameof(index), $"There are {_silos.Count} silos.");
+
+    private PlatformProcess RunningProcess(int index) =>
+        Node(index).Process is { HasExited: false } p ? p : throw new InvalidOperationException($"{Node(index)} is not running.");
+
+    private IEnumerable<string> ClusterArguments()
+    {
+        yield return "--Platform:Cluster:Provider=AdoNet";
+        yield return $"--Platform:Cluster:ConnectionString={_postgres}";
+        yield return $"--Platform:Cluster:ClusterId={ClusterId}";
+        yield return $"--Platform:Cluster:ServiceId={ServiceId}";
+        yield return "--Platform:Storage:Provider=AzureTable";
+        yield return $"--Platform:Storage:ConnectionString={_azurite}";
+        yield return "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information";
+        foreach (var (key, value) in Options.Settings)
+        {
+            yield return $"--{key}={value}";
+        }
+    }
+
+    private async Task StartSiloAsync(int index)
+    {
+        var node = Node(index);
+        var args = ClusterArguments().Concat(
+        [
+            $"--Platform:Silo:Port={node.SiloPort}",
+            $"--Platform:Silo:GatewayPort={node.GatewayPort}",
+            $"--urls=http://127.0.0.1:{node.HttpPort}",
+        ]);
+        if (index == 0)
+        {
+            args = args.Append("--Platform:Cluster:InitializeSchema=true");
+        }
+
+        args = args.Concat(Options.SiloSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
+        node.Starts++;
+        node.Process = PlatformProcess.Start($"silo-{index} (start {node.Starts})", PlatformBinaries.Silo, args, Path.Combine(LogDirectory, $"silo-{index}.log"));
+        await node.Process.WaitReadyAsync(node.HttpAddress, Options.StartTimeout);
+    }
+
+    private async Task StartClientHostAsync()
+    {
+        ClientHost?.Dispose();
+        _clientStarts++;
+        var args = ClusterArguments().Concat(
+        [
+            "--Platform:Client:Embedded=false",
+            $"--urls=http://127.0.0.1:{ClientHostPort}",
+        ]).Concat(Options.ClientSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
+        ClientHost = PlatformProcess.Start($"client-host (start {_clientStarts})", PlatformBinaries.ClientHost, args, Path.Combine(LogDirectory, "client-host.log"));
+        await ClientHost.WaitReadyAsync(ClientAddress, Options.StartTimeout);
+    }
+}
