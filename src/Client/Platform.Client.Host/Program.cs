@@ -3,6 +3,7 @@ using Platform.Client.Host.Api;
 using Platform.Client.Host.Cluster;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
+using Platform.Client.Host.Transactions;
 using Platform.Configuration;
 using Platform.Hosting;
 using Platform.ServiceDefaults;
@@ -35,6 +36,7 @@ try
     app.MapLocksApi();
     app.MapSemaphoresApi();
     app.MapElectionsApi();
+    app.MapTransactionsApi();
     app.MapClusterApi();
     await app.RunAsync();
     return 0;

@@ -40,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(Settings)
             .AddInMemoryCollection([new(StorageKeySetting, storageKey)]));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
@@ -90,6 +91,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     private string _storageKey = "";
 
     private const string StorageKeySetting = "PlatformTests:ShardStorageKey";
+
+    /// <summary>The test cluster's own client takes part in Orleans transactions like the HTTP host's.</summary>
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.UseTransactions();
+    }
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {

@@ -38,6 +38,7 @@ public sealed class RealServersFixture : IAsyncLifetime
         ["Platform:Storage:ConnectionString"] = AzureTables,
         ["Platform:Storage:ShardTableName"] = RunId + "Shards",
         ["Platform:Storage:GrainStateTableName"] = RunId + "State",
+        ["Platform:Storage:TransactionalStateTableName"] = RunId + "Txn",
         ["Platform:Cluster:ServiceId"] = serviceId,
     };
 
@@ -52,6 +53,7 @@ public sealed class RealServersFixture : IAsyncLifetime
         builder.Options.ServiceId = serviceId;
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(AzureTableSettings(serviceId)));
         builder.AddSiloBuilderConfigurator<AzureTableSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<TransactionsClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
 
@@ -66,6 +68,12 @@ public sealed class RealServersFixture : IAsyncLifetime
     private sealed class AzureTableSiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddPlatformGrains(siloBuilder.Configuration);
+    }
+
+    /// <summary>The cluster's client takes part in Orleans transactions (transactional namespaces).</summary>
+    private sealed class TransactionsClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.UseTransactions();
     }
 
     /// <summary>Picks a free TCP port on 127.0.0.1.</summary>

@@ -39,6 +39,12 @@ internal sealed partial class PlatformExceptionHandler(ILogger<PlatformException
             case PlatformPayloadTooLargeException:
                 status = 413;
                 break;
+            case PlatformTransactionFailedException transaction:
+                status = transaction.Unavailable ? 503 : 409;
+                retryAfter = transaction.Unavailable ? transaction.RetryAfterSeconds : null;
+                extensions["reason"] = transaction.Reason;
+                extensions["retrySafe"] = transaction.RetrySafe;
+                break;
             case PlatformUnavailableException unavailable:
                 status = 503;
                 retryAfter = unavailable.RetryAfterSeconds;

@@ -41,6 +41,7 @@ public static class NamespacesApi
         {
             Shards = body?.Shards ?? options.Value.DefaultShards,
             Partitioning = body?.Partitioning ?? PartitioningMode.Hash,
+            Transactional = body?.Transactional ?? false,
         };
         var result = await admin.CreateAsync(ns, spec, ct);
         var response = NamespaceResponse.From(result.Settings);

@@ -8,6 +8,7 @@ using Platform.Client.Cluster;
 using Platform.Configuration;
 using Platform.KeyValue;
 using Platform.Locks;
+using Platform.Transactions;
 
 namespace Platform.Client;
 
@@ -21,6 +22,8 @@ public static class PlatformClientExtensions
     {
         configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName, o => o.Validate());
         services.AddOptions<KeyValueOptions>().Bind(configuration.GetSection(KeyValueOptions.SectionName));
+        configuration.ReadValidated<TransactionOptions>(TransactionOptions.SectionName, o => o.Validate());
+        services.AddOptions<TransactionOptions>().Bind(configuration.GetSection(TransactionOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NamespaceRouter>();
         services.TryAddSingleton<IKeyValueStore, KeyValueStore>();
@@ -82,6 +85,8 @@ public static class PlatformClientExtensions
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 return true;
             });
+
+            c.UseTransactions();
             c.AddActivityPropagation();
         });
         return builder;

@@ -1,3 +1,5 @@
+using Platform.Transactions;
+
 namespace Platform.KeyValue;
 
 /// <summary>
@@ -17,4 +19,10 @@ public interface IKeyValueStore
 
     /// <summary>One page of keys with their values, in ordinal key order across all shards.</summary>
     Task<KvPage> ListAsync(string ns, KvListOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a multi-key transaction on a transactional namespace:
+    /// <c>await kv.Transaction("bank").If(...).Then(...).Else(...).CommitAsync(ct)</c>.
+    /// </summary>
+    TxnBuilder Transaction(string ns);
 }

@@ -2,12 +2,17 @@ using System.Buffers.Text;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Platform.Errors;
+using Platform.Transactions;
 using Platform.Validation;
 
 namespace Platform.KeyValue;
 
 /// <summary>Routes each key to its shard grain; validates limits before anything leaves the process.</summary>
-internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router, IOptions<KeyValueOptions> options) : IKeyValueStore
+internal sealed class KeyValueStore(
+    IGrainFactory grains,
+    NamespaceRouter router,
+    IOptions<KeyValueOptions> options,
+    IOptions<TransactionOptions> transactionOptions) : IKeyValueStore
 {
     private KeyValueOptions Limits => options.Value;
 
@@ -15,7 +20,11 @@ internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router
     {
         CheckKey(key);
         var routed = await router.ResolveAsync(ns, cancellationToken);
-        return await Shard(routed, key).Get(key).WaitAsync(cancellationToken);
+        var shard = routed.ShardFor(key);
+        var get = routed.Settings.Transactional
+            ? Transactional(() => routed.TxnShard(grains, shard).Get(key))
+            : routed.KvShard(grains, shard).Get(key);
+        return await get.WaitAsync(cancellationToken);
     }
 
     public async Task<long> PutAsync(string ns, string key, byte[] value, KvPutOptions? options = null, CancellationToken cancellationToken = default)
@@ -68,8 +77,12 @@ internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router
 
         // Round one: every shard's next keys (names and sizes only); round two: values of the keys that made the page.
         var shardCount = routed.Settings.Shards;
+        // Transactional shards answer each call as its own read-only transaction: a page is consistent per shard, not across shards.
+        var txn = routed.Settings.Transactional;
         var listings = await Task.WhenAll(Enumerable.Range(0, shardCount)
-            .Select(i => grains.GetGrain<IKvShardGrain>(routed.ShardKey(i)).ListKeys(options.Prefix, after, limit)))
+            .Select(i => txn
+                ? Transactional(() => routed.TxnShard(grains, i).ListKeys(options.Prefix, after, limit))
+                : routed.KvShard(grains, i).ListKeys(options.Prefix, after, limit)))
             .WaitAsync(cancellationToken);
 
         var candidates = new List<(KvKeyInfo Info, int Shard)>();
@@ -95,7 +108,9 @@ internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router
         }
 
         var values = await Task.WhenAll(page.GroupBy(p => p.Shard)
-            .Select(g => grains.GetGrain<IKvShardGrain>(routed.ShardKey(g.Key)).GetMany([.. g.Select(p => p.Info.Key)])))
+            .Select(g => txn
+                ? Transactional(() => routed.TxnShard(grains, g.Key).GetMany([.. g.Select(p => p.Info.Key)]))
+                : routed.KvShard(grains, g.Key).GetMany([.. g.Select(p => p.Info.Key)])))
             .WaitAsync(cancellationToken);
         var byKey = values.SelectMany(v => v).ToDictionary(e => e.Key, StringComparer.Ordinal);
 
@@ -115,7 +130,11 @@ internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router
         for (var attempt = 0; ; attempt++)
         {
             var routed = await router.ResolveAsync(ns, cancellationToken);
-            var result = await Shard(routed, request.Key).Write(request).WaitAsync(cancellationToken);
+            var shard = routed.ShardFor(request.Key);
+            var write = routed.Settings.Transactional
+                ? Transactional(() => routed.TxnShard(grains, shard).Write(request))
+                : routed.KvShard(grains, shard).Write(request);
+            var result = await write.WaitAsync(cancellationToken);
             switch (result.Status)
             {
                 case KvWriteStatus.Ok or KvWriteStatus.NotFound:
@@ -134,14 +153,141 @@ internal sealed class KeyValueStore(IGrainFactory grains, NamespaceRouter router
         }
     }
 
-    private IKvShardGrain Shard(RoutedNamespace routed, string key) =>
-        routed.KvShard(grains, routed.ShardFor(key));
+    public TxnBuilder Transaction(string ns) => new(this, ns);
 
-    private void CheckKey(string key)
+    /// <summary>Validates and routes a transaction, runs it on a coordinator, and maps a failure to a Platform exception.</summary>
+    internal async Task<TxnResult> CommitAsync(string ns, IReadOnlyList<TxnCompare> compare, IReadOnlyList<TxnOp> success, IReadOnlyList<TxnOp> failure, CancellationToken cancellationToken)
+    {
+        var maxOps = transactionOptions.Value.MaxOps;
+        CheckCount("compare", compare.Count, maxOps);
+        CheckCount("success", success.Count, maxOps);
+        CheckCount("failure", failure.Count, maxOps);
+        for (var i = 0; i < compare.Count; i++)
+        {
+            CheckCompare($"compare[{i}]", compare[i]);
+        }
+
+        CheckOps("success", success);
+        CheckOps("failure", failure);
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var routed = await router.ResolveAsync(ns, cancellationToken);
+            if (!routed.Settings.Transactional)
+            {
+                throw new PlatformValidationException("namespace", $"'{ns}' is not transactional; create a namespace with \"transactional\": true for transactions");
+            }
+
+            var request = new TxnRequest
+            {
+                Namespace = routed.Settings,
+                Compare = [.. compare.Select(c => c with { Shard = routed.ShardFor(c.Key) })],
+                Success = [.. success.Select(o => o with { Shard = routed.ShardFor(o.Key) })],
+                Failure = [.. failure.Select(o => o with { Shard = routed.ShardFor(o.Key) })],
+            };
+            try
+            {
+                return await grains.GetGrain<ITxnCoordinatorGrain>(0).Execute(request).WaitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (TxnFailures.Classify(ex) is { } failed)
+            {
+                if (failed.Reason == TxnFailures.NamespaceGone && attempt == 0)
+                {
+                    router.Invalidate(ns);
+                    continue;
+                }
+
+                throw failed.Reason == TxnFailures.NamespaceGone
+                    ? new PlatformNotFoundException($"Namespace '{ns}' does not exist.")
+                    : failed;
+            }
+        }
+    }
+
+    private void CheckCompare(string field, TxnCompare compare)
+    {
+        CheckKey(compare.Key, $"{field}.key");
+        if (!Enum.IsDefined(compare.Target))
+        {
+            throw new PlatformValidationException($"{field}.target", "must be one of: version, value, exists");
+        }
+
+        if (!Enum.IsDefined(compare.Op))
+        {
+            throw new PlatformValidationException($"{field}.op", "must be one of: ==, !=, <, <=, >, >=");
+        }
+
+        if (compare.Value is null)
+        {
+            throw new PlatformValidationException($"{field}.value", "is required");
+        }
+
+        switch (compare.Target)
+        {
+            case TxnCompareTarget.Version when !TxnIntegers.TryParse(compare.Value, out var version) || version < 0:
+                throw new PlatformValidationException($"{field}.value", "must be a version: an integer of 0 or more");
+            case TxnCompareTarget.Exists when compare.Op is not (TxnCompareOp.Equal or TxnCompareOp.NotEqual):
+                throw new PlatformValidationException($"{field}.op", "must be == or != with target exists");
+            case TxnCompareTarget.Exists when !(compare.Value.AsSpan().SequenceEqual("true"u8) || compare.Value.AsSpan().SequenceEqual("false"u8)):
+                throw new PlatformValidationException($"{field}.value", "must be true or false with target exists");
+            case TxnCompareTarget.Value when compare.Value.Length > Limits.MaxValueBytes:
+                throw new PlatformPayloadTooLargeException($"{field}.value is {compare.Value.Length} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {Limits.MaxValueBytes}.");
+        }
+    }
+
+    private void CheckOps(string list, IReadOnlyList<TxnOp> ops)
+    {
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var field = $"{list}[{i}]";
+            var op = ops[i];
+            if (!Enum.IsDefined(op.Kind))
+            {
+                throw new PlatformValidationException($"{field}.op", "must be one of: get, put, delete, add");
+            }
+
+            CheckKey(op.Key, $"{field}.key");
+            if (op.Kind == TxnOpKind.Put)
+            {
+                if (op.Value is null)
+                {
+                    throw new PlatformValidationException($"{field}.value", "is required for put");
+                }
+
+                if (op.Value.Length > Limits.MaxValueBytes)
+                {
+                    throw new PlatformPayloadTooLargeException($"{field}.value is {op.Value.Length} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {Limits.MaxValueBytes}.");
+                }
+            }
+        }
+    }
+
+    private static void CheckCount(string field, int count, int max)
+    {
+        if (count > max)
+        {
+            throw new PlatformValidationException(field, $"holds {count} entries; at most {max} are allowed (Platform:Transactions:MaxOps)");
+        }
+    }
+
+    /// <summary>A call to a transactional shard outside any transaction, mapped like a transaction's failure.</summary>
+    private static async Task<T> Transactional<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (TxnFailures.Classify(ex) is { } failed && failed.Reason != TxnFailures.NamespaceGone)
+        {
+            throw failed;
+        }
+    }
+
+    private void CheckKey(string key, string field = "key")
     {
         if (NameRules.CheckKey(key, Limits.MaxKeyBytes) is { } error)
         {
-            throw new PlatformValidationException("key", error);
+            throw new PlatformValidationException(field, error);
         }
     }
 

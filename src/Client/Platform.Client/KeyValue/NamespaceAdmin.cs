@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Errors;
 using Platform.Sharding;
+using Platform.Transactions;
 using Platform.Validation;
 
 namespace Platform.KeyValue;
@@ -39,10 +40,11 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
         }
 
         var result = await grains.GetGrain<INamespaceGrain>(ns).Create(spec).WaitAsync(cancellationToken);
-        if (!result.Created && (result.Settings.Shards != spec.Shards || result.Settings.Partitioning != spec.Partitioning))
+        if (!result.Created && (result.Settings.Shards != spec.Shards || result.Settings.Partitioning != spec.Partitioning
+            || result.Settings.Transactional != spec.Transactional))
         {
             throw new PlatformConflictException(
-                $"Namespace '{ns}' exists with {result.Settings.Shards} shards and {result.Settings.Partitioning} partitioning; delete it first to change them.");
+                $"Namespace '{ns}' exists with {result.Settings.Shards} shards, {result.Settings.Partitioning} partitioning and transactional={result.Settings.Transactional}; delete it first to change them.");
         }
 
         return result;
@@ -68,7 +70,7 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
     {
         var routed = await router.ResolveAsync(ns, cancellationToken);
         var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards)
-            .Select(i => grains.GetGrain<IKvShardGrain>(routed.ShardKey(i)).Stats())).WaitAsync(cancellationToken);
+            .Select(i => Stats(routed, i))).WaitAsync(cancellationToken);
         return [.. stats.Select((s, i) => new ShardInfo
         {
             Shard = i,
@@ -91,9 +93,13 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
         var routed = await router.ResolveAsync(ns, cancellationToken);
         var token = HashRing.KeyToken(key);
         var shard = routed.Ring.ShardForToken(token);
-        var stats = await grains.GetGrain<IKvShardGrain>(routed.ShardKey(shard)).Stats().WaitAsync(cancellationToken);
+        var stats = await Stats(routed, shard).WaitAsync(cancellationToken);
         return new ShardLocation(ns, key, token, shard, routed.ShardKey(shard), stats.Silo);
     }
+
+    private Task<KvShardStats> Stats(RoutedNamespace routed, int shard) => routed.Settings.Transactional
+        ? routed.TxnShard(grains, shard).Stats()
+        : routed.KvShard(grains, shard).Stats();
 
     private static void CheckName(string ns)
     {

@@ -1,4 +1,5 @@
 using Platform.Sharding;
+using Platform.Transactions;
 
 namespace Platform.KeyValue;
 
@@ -9,6 +10,7 @@ internal sealed record RoutedNamespace(NamespaceSettings Settings, HashRing Ring
     // reflection on every call (about 10% of a key read's CPU in bench/run.sh kv), so references are kept per shard.
     private string?[]? _shardKeys;
     private IKvShardGrain?[]? _kvShards;
+    private ITxnShardGrain?[]? _txnShards;
 
     public int ShardFor(string key) => Ring.ShardFor(key);
 
@@ -18,4 +20,8 @@ internal sealed record RoutedNamespace(NamespaceSettings Settings, HashRing Ring
     /// <summary>The shard grain at <paramref name="index"/>, its reference made once per routed namespace.</summary>
     public IKvShardGrain KvShard(IGrainFactory grains, int index) =>
         (_kvShards ??= new IKvShardGrain?[Settings.Shards])[index] ??= grains.GetGrain<IKvShardGrain>(ShardKey(index));
+
+    /// <summary>The transactional shard grain at <paramref name="index"/> (transactional namespaces only).</summary>
+    public ITxnShardGrain TxnShard(IGrainFactory grains, int index) =>
+        (_txnShards ??= new ITxnShardGrain?[Settings.Shards])[index] ??= grains.GetGrain<ITxnShardGrain>(ShardKey(index));
 }

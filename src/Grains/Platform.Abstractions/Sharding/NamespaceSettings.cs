@@ -20,5 +20,8 @@ public sealed record NamespaceSettings
 
     [Id(4)] public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>True: shards keep keys in Orleans transactional state, and the namespace takes multi-key transactions.</summary>
+    [Id(5)] public bool Transactional { get; init; }
+
     public ShardId Shard(int index) => new(Name, Generation, index);
 }

@@ -7,4 +7,7 @@ public sealed record NamespaceSpec
     [Id(0)] public int Shards { get; init; } = NamespaceSettings.DefaultShards;
 
     [Id(1)] public PartitioningMode Partitioning { get; init; } = PartitioningMode.Hash;
+
+    /// <summary>True: a transactional namespace (multi-key transactions through <c>POST /v1/txn</c>).</summary>
+    [Id(2)] public bool Transactional { get; init; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.KeyValue;
+using Platform.Transactions;
 
 namespace Platform.Sharding;
 
@@ -33,6 +34,7 @@ public sealed class NamespaceGrain(
             Name = Name,
             Shards = spec.Shards,
             Partitioning = spec.Partitioning,
+            Transactional = spec.Transactional,
             Generation = state.State.LastGeneration + 1,
             CreatedAt = time.GetUtcNow(),
         };
@@ -58,8 +60,9 @@ public sealed class NamespaceGrain(
         // Forget the namespace first: a shard that activates from now on sees it gone and refuses writes.
         state.State.Current = null;
         await state.WriteStateAsync();
-        await Task.WhenAll(Enumerable.Range(0, settings.Shards)
-            .Select(i => GrainFactory.GetGrain<IKvShardGrain>(settings.Shard(i).ToGrainKey()).Drop()));
+        await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => settings.Transactional
+            ? GrainFactory.GetGrain<ITxnShardGrain>(settings.Shard(i).ToGrainKey()).Drop()
+            : GrainFactory.GetGrain<IKvShardGrain>(settings.Shard(i).ToGrainKey()).Drop()));
         await GrainFactory.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).Remove(Name);
         return true;
     }

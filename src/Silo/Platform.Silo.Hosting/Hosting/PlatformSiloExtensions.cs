@@ -9,11 +9,14 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Storage;
+using Orleans.Transactions.Abstractions;
 using Platform.Configuration;
 using Platform.Hosting.Cluster;
 using Platform.KeyValue;
 using Platform.KeyValue.Storage;
 using Platform.Locks;
+using Platform.Transactions;
+using Platform.Transactions.Storage;
 
 namespace Platform.Hosting;
 
@@ -87,6 +90,9 @@ public static class PlatformSiloExtensions
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.AddMemoryGrainStorage("PubSubStore");
                 silo.Services.TryAddSingleton<IShardStorage, MemoryShardStorage>();
+
+                // Transactional shards: Orleans wraps this grain storage as their transactional state storage.
+                silo.AddMemoryGrainStorage(TxnStorage.Name);
                 break;
             case StorageProvider.AzureTable:
                 if (keyValue.MaxValueBytes > AzureTableShardStorage.MaxValueBytes)
@@ -107,6 +113,9 @@ public static class PlatformSiloExtensions
                     o.TableServiceClient = new TableServiceClient(connectionString);
                 });
                 silo.Services.TryAddSingleton<IShardStorage>(_ => new AzureTableShardStorage(new TableServiceClient(connectionString), storage.ShardTableName));
+
+                // Transactional shards: Platform's own Azure Table transactional state storage.
+                silo.AddPlatformTableTransactionalStorage(connectionString, storage.TransactionalStateTableName);
                 break;
         }
 
@@ -145,5 +154,19 @@ public static class PlatformSiloExtensions
         options.TableRefreshTimeout = detection.TableRefreshTimeout;
         options.DeathVoteExpirationTimeout = detection.DeathVoteExpirationTimeout;
         options.IAmAliveTablePublishTimeout = detection.IAmAliveTablePublishTimeout;
+    }
+
+    /// <summary>
+    /// Platform's own Azure Table transactional state storage under <see cref="TxnStorage.Name"/> (the name transactional
+    /// shards' <c>[TransactionalState]</c> uses); Orleans' Azure transactions package is not used.
+    /// </summary>
+    public static ISiloBuilder AddPlatformTableTransactionalStorage(this ISiloBuilder silo, string connectionString, string tableName = TableTransactionalStateStorageFactory.DefaultTableName)
+    {
+        silo.Services.AddKeyedSingleton<ITransactionalStateStorageFactory>(TxnStorage.Name, (sp, _) => new TableTransactionalStateStorageFactory(
+            new TableServiceClient(connectionString),
+            sp.GetRequiredService<Orleans.Serialization.Serializer>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>(),
+            tableName));
+        return silo;
     }
 }

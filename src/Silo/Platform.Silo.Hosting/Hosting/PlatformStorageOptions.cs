@@ -19,6 +19,9 @@ public sealed partial class PlatformStorageOptions
     /// <summary>Table of Orleans grain state, default and PubSubStore (AzureTable only). Default <c>PlatformGrainState</c>.</summary>
     public string GrainStateTableName { get; set; } = "PlatformGrainState";
 
+    /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
+    public string TransactionalStateTableName { get; set; } = "PlatformTxnState";
+
     public IEnumerable<string> Validate()
     {
         if (Provider == StorageProvider.AzureTable && string.IsNullOrWhiteSpace(ConnectionString))
@@ -34,6 +37,11 @@ public sealed partial class PlatformStorageOptions
         if (!TableName().IsMatch(GrainStateTableName))
         {
             yield return $"{SectionName}:GrainStateTableName must be 3-63 letters and digits starting with a letter (got '{GrainStateTableName}').";
+        }
+
+        if (!TableName().IsMatch(TransactionalStateTableName))
+        {
+            yield return $"{SectionName}:TransactionalStateTableName must be 3-63 letters and digits starting with a letter (got '{TransactionalStateTableName}').";
         }
     }
 

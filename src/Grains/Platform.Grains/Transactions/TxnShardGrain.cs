@@ -1,0 +1,271 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Transactions.Abstractions;
+using Platform.Errors;
+using Platform.KeyValue;
+using Platform.Sharding;
+using Platform.Validation;
+
+namespace Platform.Transactions;
+
+/// <summary>
+/// One shard of a transactional namespace: all its keys in one <see cref="ITransactionalState{TState}"/>, so Orleans'
+/// transaction manager locks, prepares and commits them with every other participant of a transaction.
+/// </summary>
+/// <remarks>
+/// Reentrant by design: a call waiting for this shard's transaction lock must not hold the grain's turn, or the
+/// lock holder's next call to this shard (its apply step) queues behind it and both wait until the lock times out.
+/// Isolation comes from Orleans' transaction locks on the state, not from turn-based concurrency; the grain's own
+/// fields are set on activation (<see cref="_gone"/> only ever turns true).
+/// </remarks>
+[Reentrant]
+public sealed partial class TxnShardGrain(
+    [TransactionalState(TxnStorage.StateName, TxnStorage.Name)] ITransactionalState<TxnShardState> state,
+    ILocalSiloDetails silo,
+    IOptions<KeyValueOptions> options,
+    TimeProvider time,
+    ILogger<TxnShardGrain> logger) : Grain, ITxnShardGrain
+{
+    private ShardId _id;
+    private bool _gone;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = ShardId.Parse(this.GetPrimaryKeyString());
+        var settings = await GrainFactory.GetGrain<INamespaceGrain>(_id.Namespace).Get();
+        _gone = settings is null || settings.Generation != _id.Generation || !settings.Transactional;
+        LogActivated(_id.ToGrainKey(), _gone);
+    }
+
+    public async Task<KvEntry?> Get(string key) =>
+        _gone ? null : await state.PerformRead(s => s.Entries.GetValueOrDefault(key));
+
+    public async Task<IReadOnlyList<KvEntry>> GetMany(IReadOnlyList<string> keys) =>
+        _gone ? [] : await state.PerformRead(s => Existing(s, keys));
+
+    public async Task<KvWriteResult> Write(KvWriteRequest request)
+    {
+        if (_gone)
+        {
+            return new KvWriteResult { Status = KvWriteStatus.NamespaceGone, Detail = $"Namespace '{_id.Namespace}' was deleted." };
+        }
+
+        var limits = options.Value;
+        if (NameRules.CheckKey(request.Key, limits.MaxKeyBytes) is { } keyError)
+        {
+            throw new PlatformValidationException("key", keyError);
+        }
+
+        if (request.Value is { Length: var length } && length > limits.MaxValueBytes)
+        {
+            throw new PlatformPayloadTooLargeException($"value is {length} bytes, over the limit of {limits.MaxValueBytes}");
+        }
+
+        if (request.Fence is not null)
+        {
+            // As on non-transactional shards: fenced writes are checked against a lock's grants; none exist yet.
+            return new KvWriteResult { Status = KvWriteStatus.FenceRejected, Detail = $"Lock '{request.Fence.LockName}' has granted no token." };
+        }
+
+        // One write lock from the start: a read lock upgraded later would deadlock against a concurrent writer.
+        // A refused precondition changes nothing (the transaction then commits an unchanged state).
+        return await state.PerformUpdate(s =>
+        {
+            var current = s.Entries.GetValueOrDefault(request.Key);
+            if (CheckCondition(current, request) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (request.Value is null)
+            {
+                s.Entries.Remove(request.Key);
+                return KvWriteResult.Ok(current!.Version);
+            }
+
+            var entry = new KvEntry
+            {
+                Key = request.Key,
+                Value = request.Value,
+                ContentType = request.ContentType,
+                Version = (current?.Version ?? 0) + 1,
+                ModifiedAt = time.GetUtcNow(),
+            };
+            s.Entries[request.Key] = entry;
+            return KvWriteResult.Ok(entry.Version);
+        });
+    }
+
+    public async Task<IReadOnlyList<KvKeyInfo>> ListKeys(string prefix, string? after, int limit)
+    {
+        if (_gone || limit <= 0)
+        {
+            return [];
+        }
+
+        return await state.PerformRead(s => (IReadOnlyList<KvKeyInfo>)[.. s.Entries.Values
+            .Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(e.Key, after) > 0))
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(e => new KvKeyInfo(e.Key, e.Version, e.Value.Length))]);
+    }
+
+    public async Task<KvShardStats> Stats()
+    {
+        var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Count, s.Entries.Values.Sum(e => (long)e.Value.Length)));
+        return new KvShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
+    }
+
+    public async Task Drop()
+    {
+        // No DeactivateOnIdle here: the transaction commits after this method returns, through this activation.
+        _gone = true;
+        await state.PerformUpdate(s => s.Entries.Clear());
+    }
+
+    public async Task<IReadOnlyList<KvEntry>> Read(IReadOnlyList<string> keys, bool forUpdate)
+    {
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        return forUpdate ? await state.PerformUpdate(s => Existing(s, keys)) : await state.PerformRead(s => Existing(s, keys));
+    }
+
+    public async Task<IReadOnlyList<TxnOpResult>> Apply(IReadOnlyList<TxnOp> ops)
+    {
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        if (ops.All(op => op.Kind == TxnOpKind.Get))
+        {
+            return await state.PerformRead(s => (IReadOnlyList<TxnOpResult>)[.. ops.Select(op => Found(op, s.Entries.GetValueOrDefault(op.Key)))]);
+        }
+
+        return await state.PerformUpdate(s => ApplyAll(s, ops));
+    }
+
+    /// <summary>
+    /// Computes every operation against an overlay first and changes the state only when all succeeded, so a failing
+    /// operation leaves this shard's state untouched even before the transaction's abort discards it.
+    /// </summary>
+    private IReadOnlyList<TxnOpResult> ApplyAll(TxnShardState s, IReadOnlyList<TxnOp> ops)
+    {
+        var overlay = new Dictionary<string, KvEntry?>(StringComparer.Ordinal);
+        var results = new List<TxnOpResult>(ops.Count);
+        var now = time.GetUtcNow();
+        var limits = options.Value;
+        foreach (var op in ops)
+        {
+            var current = overlay.TryGetValue(op.Key, out var changed) ? changed : s.Entries.GetValueOrDefault(op.Key);
+            switch (op.Kind)
+            {
+                case TxnOpKind.Get:
+                    results.Add(Found(op, current));
+                    break;
+                case TxnOpKind.Put:
+                    var value = op.Value ?? [];
+                    if (value.Length > limits.MaxValueBytes)
+                    {
+                        throw new PlatformPayloadTooLargeException($"value of key '{op.Key}' is {value.Length} bytes, over the limit of {limits.MaxValueBytes}");
+                    }
+
+                    var put = new KvEntry { Key = op.Key, Value = value, ContentType = op.ContentType, Version = (current?.Version ?? 0) + 1, ModifiedAt = now };
+                    overlay[op.Key] = put;
+                    results.Add(new TxnOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = put.Version });
+                    break;
+                case TxnOpKind.Delete:
+                    overlay[op.Key] = null;
+                    results.Add(new TxnOpResult { Kind = op.Kind, Key = op.Key, Found = current is not null, Version = current?.Version ?? 0 });
+                    break;
+                case TxnOpKind.Add:
+                    long before = 0;
+                    if (current is not null && !TxnIntegers.TryParse(current.Value, out before))
+                    {
+                        throw new TxnOpFailedException($"add on key '{op.Key}': its value is not a signed 64-bit integer in text.");
+                    }
+
+                    long after;
+                    try
+                    {
+                        after = checked(before + op.Amount);
+                    }
+                    catch (OverflowException)
+                    {
+                        throw new TxnOpFailedException($"add on key '{op.Key}': {before} + {op.Amount} overflows a signed 64-bit integer.");
+                    }
+
+                    var sum = new KvEntry
+                    {
+                        Key = op.Key,
+                        Value = TxnIntegers.Format(after),
+                        ContentType = current?.ContentType ?? "text/plain; charset=utf-8",
+                        Version = (current?.Version ?? 0) + 1,
+                        ModifiedAt = now,
+                    };
+                    overlay[op.Key] = sum;
+                    results.Add(new TxnOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = sum.Version, Value = sum.Value, ContentType = sum.ContentType });
+                    break;
+                default:
+                    throw new TxnOpFailedException($"unknown operation {op.Kind} on key '{op.Key}'.");
+            }
+        }
+
+        foreach (var (key, entry) in overlay)
+        {
+            if (entry is null)
+            {
+                s.Entries.Remove(key);
+            }
+            else
+            {
+                s.Entries[key] = entry;
+            }
+        }
+
+        return results;
+    }
+
+    private static TxnOpResult Found(TxnOp op, KvEntry? entry) => new()
+    {
+        Kind = op.Kind,
+        Key = op.Key,
+        Found = entry is not null,
+        Version = entry?.Version ?? 0,
+        Value = entry?.Value,
+        ContentType = entry?.ContentType,
+    };
+
+    private static IReadOnlyList<KvEntry> Existing(TxnShardState s, IReadOnlyList<string> keys) =>
+        [.. keys.Select(k => s.Entries.GetValueOrDefault(k)).OfType<KvEntry>()];
+
+    private static KvWriteResult? CheckCondition(KvEntry? current, KvWriteRequest request)
+    {
+        var currentVersion = current?.Version ?? 0;
+        if (request.Condition.IfNoneMatch && current is not null)
+        {
+            return new KvWriteResult { Status = KvWriteStatus.PreconditionFailed, Version = currentVersion, Detail = "The key exists." };
+        }
+
+        if (request.Condition.IfMatchVersion is { } expected && expected != currentVersion)
+        {
+            return new KvWriteResult
+            {
+                Status = KvWriteStatus.PreconditionFailed,
+                Version = currentVersion,
+                Detail = current is null ? "The key does not exist." : $"The current version is {currentVersion}.",
+            };
+        }
+
+        return request.Value is null && current is null ? new KvWriteResult { Status = KvWriteStatus.NotFound } : null;
+    }
+
+    private TxnOpFailedException Gone() => new($"Namespace '{_id.Namespace}' was deleted or is not transactional; refresh and retry.") { NamespaceGone = true };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Transactional shard {Shard} activated (gone: {Gone})")]
+    private partial void LogActivated(string shard, bool gone);
+}

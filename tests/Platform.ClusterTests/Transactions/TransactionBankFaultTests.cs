@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.ClusterTests.Cluster;
+using Platform.ClusterTests.Harness;
+using Xunit.Abstractions;
+
+namespace Platform.ClusterTests.Transactions;
+
+/// <summary>
+/// Jepsen's bank test through <c>POST /v1/txn</c> on the three-silo process cluster (PostgreSQL membership, Azure Table
+/// storage incl. the transactional state) while the nemesis SIGKILLs one silo and later restarts it.
+/// </summary>
+[Collection(ProcessClusterCollection.Name)]
+public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOutputHelper output)
+{
+    private const int Accounts = 10;
+    private const long Initial = 100;
+
+    /// <summary>
+    /// 8 clients run random transfers (compare value >= amount, add -amount, add +amount, plus a receipt key) and
+    /// full-balance reads for 30 s; one silo is SIGKILLed at 8 s and restarted at 18 s. Every read totals 1000 with no
+    /// negative balance; afterwards the balances equal the initial ones plus every acknowledged transfer plus exactly
+    /// those unknown-outcome transfers whose receipt exists, and no transfer answered as failed left a receipt.
+    /// </summary>
+    [Fact]
+    public Task Bank_UnderSigKill_EveryReadTotals1000_AndBalancesMatchAcknowledgedTransfers() => cluster.RunAsync(output, async () =>
+    {
+        await cluster.EnsureHealthyAsync();
+        var ns = $"bank-{Guid.NewGuid().ToString("N")[..8]}";
+        await Retry(async () =>
+        {
+            using var r = await cluster.Http.PutAsJsonAsync($"/v1/namespaces/{ns}", new { shards = 6, transactional = true });
+            return r.IsSuccessStatusCode;
+        }, "create the bank namespace");
+        await Retry(async () => (await Txn(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "put", key = Account(i), value = "100" }) })).Status == 200, "open the accounts");
+
+        var acked = new ConcurrentQueue<Transfer>();
+        var failed = new ConcurrentQueue<Transfer>();
+        var unknown = new ConcurrentQueue<Transfer>();
+        var violations = new ConcurrentQueue<string>();
+        int insufficient = 0, reads = 0, failedReads = 0, nextId = 0;
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(c * 7919 + 1);
+            while (!stop.IsCancellationRequested)
+            {
+                if (random.Next(4) == 0)
+                {
+                    var read = await Txn(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "get", key = Account(i) }) });
+                    if (read.Status != 200)
+                    {
+                        Interlocked.Increment(ref failedReads);
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref reads);
+                    var balances = Balances(read.Body!.Value);
+                    if (balances.Sum() != Initial * Accounts || balances.Any(b => b < 0))
+                    {
+                        violations.Enqueue($"read at {clock.Elapsed.TotalSeconds:F1} s: total {balances.Sum()} [{string.Join(", ", balances)}]");
+                    }
+
+                    continue;
+                }
+
+                var from = random.Next(Accounts);
+                var transfer = new Transfer(Interlocked.Increment(ref nextId), from, (from + 1 + random.Next(Accounts - 1)) % Accounts, random.Next(1, 21));
+                var answer = await Txn(new
+                {
+                    @namespace = ns,
+                    compare = new object[] { new { key = Account(transfer.From), target = "value", op = ">=", value = transfer.Amount } },
+                    success = new object[]
+                    {
+                        new { op = "add", key = Account(transfer.From), value = (-transfer.Amount).ToString(CultureInfo.InvariantCulture) },
+                        new { op = "add", key = Account(transfer.To), value = transfer.Amount.ToString(CultureInfo.InvariantCulture) },
+                        new { op = "put", key = Receipt(transfer.Id), value = "1" },
+                    },
+                });
+                if (answer.Status == 200 && answer.Body!.Value.GetProperty("succeeded").GetBoolean())
+                {
+                    acked.Enqueue(transfer);
+                }
+                else if (answer.Status == 200)
+                {
+                    Interlocked.Increment(ref insufficient);
+                }
+                else if (answer.RetrySafe)
+                {
+                    failed.Enqueue(transfer);
+                }
+                else
+                {
+                    unknown.Enqueue(transfer);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var victim = 1;
+        cluster.KillSilo(victim);
+        output.WriteLine($"SIGKILL {cluster.Silos[victim]} at {clock.Elapsed.TotalSeconds:F1} s");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await cluster.RestartSiloAsync(victim);
+        output.WriteLine($"restarted {cluster.Silos[victim]} at {clock.Elapsed.TotalSeconds:F1} s");
+        await Task.WhenAll(clients);
+
+        // Afterwards: final balances and the receipts of every transfer whose outcome the client did not learn or that failed.
+        long[] final = [];
+        await Retry(async () =>
+        {
+            var read = await Txn(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "get", key = Account(i) }) });
+            if (read.Status == 200)
+            {
+                final = Balances(read.Body!.Value);
+            }
+
+            return read.Status == 200;
+        }, "read the final balances");
+        var appliedUnknown = new List<Transfer>();
+        var appliedFailed = new List<Transfer>();
+        foreach (var (list, applied) in new[] { (unknown, appliedUnknown), (failed, appliedFailed) })
+        {
+            foreach (var chunk in list.Chunk(100))
+            {
+                await Retry(async () =>
+                {
+                    var read = await Txn(new { @namespace = ns, success = chunk.Select(t => new { op = "get", key = Receipt(t.Id) }) });
+                    if (read.Status == 200)
+                    {
+                        var results = read.Body!.Value.GetProperty("results").EnumerateArray().ToArray();
+                        applied.AddRange(chunk.Where((t, i) => results[i].GetProperty("found").GetBoolean()));
+                    }
+
+                    return read.Status == 200;
+                }, "read receipts");
+            }
+        }
+
+        var expected = Enumerable.Repeat(Initial, Accounts).ToArray();
+        foreach (var t in acked.Concat(appliedUnknown))
+        {
+            expected[t.From] -= t.Amount;
+            expected[t.To] += t.Amount;
+        }
+
+        output.WriteLine($"transfers: committed {acked.Count}, refused for balance {insufficient}, aborted {failed.Count}, unknown {unknown.Count} (of which applied {appliedUnknown.Count}); reads {reads} (failed {failedReads})");
+        output.WriteLine($"final [{string.Join(", ", final)}], expected [{string.Join(", ", expected)}]");
+        foreach (var v in violations.Take(20))
+        {
+            output.WriteLine("VIOLATION " + v);
+        }
+
+        Assert.Empty(violations);
+        Assert.True(acked.Count > 0 && reads > 0, "no transfer or no read completed");
+        Assert.Empty(appliedFailed);
+        Assert.Equal(expected, final);
+    });
+
+    private static string Account(int i) => $"account-{i:D2}";
+
+    private static string Receipt(int id) => $"receipt-{id:D6}";
+
+    private static long[] Balances(JsonElement body) =>
+        [.. body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("found").GetBoolean() ? long.Parse(r.GetProperty("value").GetString()!, CultureInfo.InvariantCulture) : long.MinValue)];
+
+    /// <summary>Posts a transaction; a transport failure or timeout comes back as status 0 (outcome unknown).</summary>
+    private async Task<TxnAnswer> Txn(object body)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            using var response = await cluster.Http.PostAsJsonAsync("/v1/txn", body, timeout.Token);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            var json = text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : (JsonElement?)null;
+            var retrySafe = response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable
+                && json is { } problem && problem.TryGetProperty("retrySafe", out var safe) && safe.GetBoolean();
+            return new TxnAnswer((int)response.StatusCode, json, retrySafe);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return new TxnAnswer(0, null, false);
+        }
+    }
+
+    private static async Task Retry(Func<Task<bool>> attempt, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!await attempt())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Could not {what} within 90 s.");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private sealed record Transfer(int Id, int From, int To, long Amount);
+
+    private sealed record TxnAnswer(int Status, JsonElement? Body, bool RetrySafe);
+}
