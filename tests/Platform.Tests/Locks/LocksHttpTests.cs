@@ -74,12 +74,21 @@ public sealed class LocksHttpTests(ClusterFixture fixture)
     /// <summary>
     /// The fencing demonstration: a paused holder (no renewals) wakes after its lease expired and a new holder was
     /// granted; its fenced PUT is refused with 409 while the new holder's succeeds, before and after the new write.
+    /// Transactional namespaces check fences the same way.
     /// </summary>
-    [Fact]
-    public async Task FencedPut_FromPausedHolderAfterLeaseExpiry_IsRefusedWhileNewHolderSucceeds()
+    [Theory]
+    [InlineData("default")]
+    [InlineData("fenced-txn")]
+    public async Task FencedPut_FromPausedHolderAfterLeaseExpiry_IsRefusedWhileNewHolderSucceeds(string ns)
     {
-        const string name = "fence.1";
-        const string url = "/v1/kv/default/fenced-account";
+        if (ns != "default")
+        {
+            using var created = await Http.PutAsJsonAsync($"/v1/namespaces/{ns}", new { shards = 2, transactional = true });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        var name = $"fence.{ns}";
+        var url = $"/v1/kv/{ns}/fenced-account";
         var old = await Acquire(Http, name, "paused", leaseMs: 400);
         using (var first = await FencedPut(url, "written by paused", name, old))
         {

@@ -71,39 +71,10 @@ public sealed partial class KvShardGrain(
             return new KvWriteResult { Status = KvWriteStatus.NamespaceGone, Detail = $"Namespace '{_id.Namespace}' was deleted." };
         }
 
-        var limits = options.Value;
-        if (NameRules.CheckKey(request.Key, limits.MaxKeyBytes) is { } keyError)
+        KvWriteRules.Validate(request, options.Value);
+        if (request.Fence is { } fence && await KvWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
         {
-            throw new PlatformValidationException("key", keyError);
-        }
-
-        if (request.Value is { Length: var length } && length > limits.MaxValueBytes)
-        {
-            throw new PlatformPayloadTooLargeException($"value is {length} bytes, over the limit of {limits.MaxValueBytes}");
-        }
-
-        if (request.Fence is { } fence)
-        {
-            if (NameRules.CheckName(fence.LockName) is { } fenceError)
-            {
-                throw new PlatformValidationException("fence", $"lock name {fenceError}");
-            }
-
-            // The lock re-reads its persisted grants: refused when this token was never granted or a higher one was
-            // granted since. Then WriteChecked compares with the highest token this key has seen for the lock, so a
-            // stale holder can never overwrite a newer fenced write even if it passed the lock's check first.
-            // No call cycle: lease grains never call shards.
-            var check = await GrainFactory.Grain(LeaseKind.Lock, fence.LockName).CheckFence(fence.Token);
-            if (!check.Accepted)
-            {
-                return new KvWriteResult
-                {
-                    Status = KvWriteStatus.FenceRejected,
-                    Detail = check.LastToken < fence.Token
-                        ? $"Lock '{fence.LockName}' has not granted token {fence.Token} (last granted: {check.LastToken})."
-                        : $"Lock '{fence.LockName}' has granted token {check.LastToken} since token {fence.Token}.",
-                };
-            }
+            return refused;
         }
 
         try
@@ -168,48 +139,21 @@ public sealed partial class KvShardGrain(
     private async Task<KvWriteResult> WriteChecked(KvWriteRequest request)
     {
         var current = _entries.GetValueOrDefault(request.Key);
-        var currentVersion = current?.Entry.Version ?? 0;
-        if (request.Condition.IfNoneMatch && current is not null)
+        if (KvWriteRules.CheckCondition(current?.Entry, request) is { } refused)
         {
-            return new KvWriteResult { Status = KvWriteStatus.PreconditionFailed, Version = currentVersion, Detail = "The key exists." };
+            return refused;
         }
 
-        if (request.Condition.IfMatchVersion is { } expected && expected != currentVersion)
+        if (KvWriteRules.CheckKeyFence(current?.Entry, request, out var fences) is { } stale)
         {
-            return new KvWriteResult
-            {
-                Status = KvWriteStatus.PreconditionFailed,
-                Version = currentVersion,
-                Detail = current is null ? "The key does not exist." : $"The current version is {currentVersion}.",
-            };
-        }
-
-        var fences = current?.Entry.Fences;
-        if (request.Fence is { } fence)
-        {
-            if (fences is not null && fences.TryGetValue(fence.LockName, out var seen) && seen > fence.Token)
-            {
-                return new KvWriteResult
-                {
-                    Status = KvWriteStatus.FenceRejected,
-                    Version = currentVersion,
-                    Detail = $"Key '{request.Key}' was written with token {seen} of lock '{fence.LockName}', above {fence.Token}.",
-                };
-            }
-
-            fences = new Dictionary<string, long>(fences ?? [], StringComparer.Ordinal) { [fence.LockName] = fence.Token };
+            return stale;
         }
 
         if (request.Value is null)
         {
-            if (current is null)
-            {
-                return new KvWriteResult { Status = KvWriteStatus.NotFound };
-            }
-
-            await storage.DeleteAsync(_id, request.Key, current.ETag);
+            await storage.DeleteAsync(_id, request.Key, current!.ETag);
             Remove(request.Key);
-            return KvWriteResult.Ok(currentVersion);
+            return KvWriteResult.Ok(current.Entry.Version);
         }
 
         var entry = new KvEntry
@@ -217,7 +161,7 @@ public sealed partial class KvShardGrain(
             Key = request.Key,
             Value = request.Value,
             ContentType = request.ContentType,
-            Version = currentVersion + 1,
+            Version = (current?.Entry.Version ?? 0) + 1,
             ModifiedAt = time.GetUtcNow(),
             Fences = fences,
         };

@@ -51,21 +51,10 @@ public sealed partial class TxnShardGrain(
             return new KvWriteResult { Status = KvWriteStatus.NamespaceGone, Detail = $"Namespace '{_id.Namespace}' was deleted." };
         }
 
-        var limits = options.Value;
-        if (NameRules.CheckKey(request.Key, limits.MaxKeyBytes) is { } keyError)
+        KvWriteRules.Validate(request, options.Value);
+        if (request.Fence is { } fence && await KvWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
         {
-            throw new PlatformValidationException("key", keyError);
-        }
-
-        if (request.Value is { Length: var length } && length > limits.MaxValueBytes)
-        {
-            throw new PlatformPayloadTooLargeException($"value is {length} bytes, over the limit of {limits.MaxValueBytes}");
-        }
-
-        if (request.Fence is not null)
-        {
-            // As on non-transactional shards: fenced writes are checked against a lock's grants; none exist yet.
-            return new KvWriteResult { Status = KvWriteStatus.FenceRejected, Detail = $"Lock '{request.Fence.LockName}' has granted no token." };
+            return refused;
         }
 
         // One write lock from the start: a read lock upgraded later would deadlock against a concurrent writer.
@@ -73,9 +62,14 @@ public sealed partial class TxnShardGrain(
         return await state.PerformUpdate(s =>
         {
             var current = s.Entries.GetValueOrDefault(request.Key);
-            if (CheckCondition(current, request) is { } refusal)
+            if (KvWriteRules.CheckCondition(current, request) is { } refusal)
             {
                 return refusal;
+            }
+
+            if (KvWriteRules.CheckKeyFence(current, request, out var fences) is { } stale)
+            {
+                return stale;
             }
 
             if (request.Value is null)
@@ -91,6 +85,7 @@ public sealed partial class TxnShardGrain(
                 ContentType = request.ContentType,
                 Version = (current?.Version ?? 0) + 1,
                 ModifiedAt = time.GetUtcNow(),
+                Fences = fences,
             };
             s.Entries[request.Key] = entry;
             return KvWriteResult.Ok(entry.Version);
@@ -174,7 +169,8 @@ public sealed partial class TxnShardGrain(
                         throw new PlatformPayloadTooLargeException($"value of key '{op.Key}' is {value.Length} bytes, over the limit of {limits.MaxValueBytes}");
                     }
 
-                    var put = new KvEntry { Key = op.Key, Value = value, ContentType = op.ContentType, Version = (current?.Version ?? 0) + 1, ModifiedAt = now };
+                    // Unfenced writes keep the key's fence record: a stale holder stays refused afterwards.
+                    var put = new KvEntry { Key = op.Key, Value = value, ContentType = op.ContentType, Version = (current?.Version ?? 0) + 1, ModifiedAt = now, Fences = current?.Fences };
                     overlay[op.Key] = put;
                     results.Add(new TxnOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = put.Version });
                     break;
@@ -206,6 +202,7 @@ public sealed partial class TxnShardGrain(
                         ContentType = current?.ContentType ?? "text/plain; charset=utf-8",
                         Version = (current?.Version ?? 0) + 1,
                         ModifiedAt = now,
+                        Fences = current?.Fences,
                     };
                     overlay[op.Key] = sum;
                     results.Add(new TxnOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = sum.Version, Value = sum.Value, ContentType = sum.ContentType });
@@ -242,27 +239,6 @@ public sealed partial class TxnShardGrain(
 
     private static IReadOnlyList<KvEntry> Existing(TxnShardState s, IReadOnlyList<string> keys) =>
         [.. keys.Select(k => s.Entries.GetValueOrDefault(k)).OfType<KvEntry>()];
-
-    private static KvWriteResult? CheckCondition(KvEntry? current, KvWriteRequest request)
-    {
-        var currentVersion = current?.Version ?? 0;
-        if (request.Condition.IfNoneMatch && current is not null)
-        {
-            return new KvWriteResult { Status = KvWriteStatus.PreconditionFailed, Version = currentVersion, Detail = "The key exists." };
-        }
-
-        if (request.Condition.IfMatchVersion is { } expected && expected != currentVersion)
-        {
-            return new KvWriteResult
-            {
-                Status = KvWriteStatus.PreconditionFailed,
-                Version = currentVersion,
-                Detail = current is null ? "The key does not exist." : $"The current version is {currentVersion}.",
-            };
-        }
-
-        return request.Value is null && current is null ? new KvWriteResult { Status = KvWriteStatus.NotFound } : null;
-    }
 
     private TxnOpFailedException Gone() => new($"Namespace '{_id.Namespace}' was deleted or is not transactional; refresh and retry.") { NamespaceGone = true };
 
