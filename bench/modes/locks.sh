@@ -68,7 +68,7 @@ locks_driver() {
     local out="$WORK/locks-driver.out"
     dotnet "$BIN_BENCH" locks "$@" --duration "$LOCKS_DURATION" --warmup "$LOCKS_WARMUP" --lease-ms "$LOCKS_LEASE_MS" \
         | tee "$out" || true
-    LAST_RESULT="$(grep '^RESULT ' "$out" | tail -n 1)"
+    LAST_RESULT="$(grep '^RESULT ' "$out" | tail -n 1 || true)"
     [ -n "$LAST_RESULT" ] || LAST_RESULT="RESULT target=failed ops_per_s=0"
 }
 
@@ -119,7 +119,7 @@ locks_row() {
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(field ops_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" \
         "$(field p50_ms <<<"$line")" "$(field p99_ms <<<"$line")" \
-        "$(field acquire_p99_ms <<<"$line" | sed 's/^$/-/')" "$(field release_p99_ms <<<"$line" | sed 's/^$/-/')" \
+        "$(field acquire_p99_ms <<<"$line" | sed 's/^$|^0\.000$/-/')" "$(field release_p99_ms <<<"$line" | sed 's/^$|^0\.000$/-/')" \
         "$(field retries_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" "$(field errors <<<"$line")" \
         "$(field server_cpu_us_per_op <<<"$line")" "$(field driver_cpu_us_per_op <<<"$line")"
 }

@@ -204,12 +204,15 @@ internal static class LocksCommand
         string? fence = null;
         var lockName = $"{run.Prefix}f";
         long token = 0;
+        // The fencing lock is held for the whole run: its lease covers warm-up, measurement and a margin.
+        var fenceLeaseMs = (int)Math.Min(300_000, Math.Max(run.LeaseMs, (run.Warmup + run.Duration).TotalMilliseconds + 60_000));
+        await using var holder = new PlatformLockClient(platform.BaseAddress, 1, fenceLeaseMs);
         if (run.Scenario == LockScenario.FencedPut)
         {
-            token = await platform.TryAcquireAsync(lockName, "bench-fence", 0, ct)
+            token = await holder.TryAcquireAsync(lockName, "bench-fence", 0, ct)
                 ?? throw new InvalidOperationException($"could not acquire {lockName} for the fenced PUTs");
             fence = string.Create(CultureInfo.InvariantCulture, $"{lockName}:{token}");
-            Console.WriteLine($"holding {lockName} with token {token} (lease {run.LeaseMs} ms); every PUT carries Platform-Fence: {fence}");
+            Console.WriteLine($"holding {lockName} with token {token} (lease {fenceLeaseMs} ms); every PUT carries Platform-Fence: {fence}");
         }
 
         var result = await LockLoop.RunAsync(run.Concurrency, run.Warmup, run.Duration, run.ServerPid, async (worker, c) =>
@@ -233,7 +236,14 @@ internal static class LocksCommand
 
         if (fence is not null)
         {
-            await platform.ReleaseAsync(lockName, "bench-fence", token, ct);
+            try
+            {
+                await holder.ReleaseAsync(lockName, "bench-fence", token, ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                Console.WriteLine($"  warning: releasing {lockName} failed ({ex.Message}); its lease runs out");
+            }
         }
 
         return result;

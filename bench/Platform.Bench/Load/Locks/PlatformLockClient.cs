@@ -33,6 +33,8 @@ internal sealed class PlatformLockClient : ILockClient
         _leaseMs = leaseMs;
     }
 
+    public Uri BaseAddress => _http.BaseAddress!;
+
     public async Task<long?> TryAcquireAsync(string name, string owner, int waitMs, CancellationToken cancellationToken)
     {
         var body = $$"""{"owner":"{{owner}}","leaseMs":{{_leaseMs}},"waitMs":{{waitMs}},"mode":"exclusive"}""";
