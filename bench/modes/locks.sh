@@ -119,7 +119,7 @@ locks_row() {
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(field ops_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" \
         "$(field p50_ms <<<"$line")" "$(field p99_ms <<<"$line")" \
-        "$(field acquire_p99_ms <<<"$line" | sed 's/^$|^0\.000$/-/')" "$(field release_p99_ms <<<"$line" | sed 's/^$|^0\.000$/-/')" \
+        "$(field acquire_p99_ms <<<"$line" | sed -E 's/^(0\.000)?$/-/')" "$(field release_p99_ms <<<"$line" | sed -E 's/^(0\.000)?$/-/')" \
         "$(field retries_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" "$(field errors <<<"$line")" \
         "$(field server_cpu_us_per_op <<<"$line")" "$(field driver_cpu_us_per_op <<<"$line")"
 }
