@@ -113,13 +113,21 @@ etcdctl_lock_loop() {
     if [ "$errors" -ne 0 ]; then echo "first etcdctl errors:"; find "$dir" -name 'err.*' -exec cat {} + | head -n 3 || true; fi
 }
 
+# locks_cell FIELD RESULT_LINE: the field's value, or "-" when the line has no such step.
+locks_cell() {
+    local v
+    v="$(field "$1" <<<"$2")"
+    if [ -z "$v" ] || [ "$v" = 0.000 ]; then v=-; fi
+    echo "$v"
+}
+
 # locks_row LABEL RESULT_LINE: one Markdown table row.
 locks_row() {
     local label="$1" line="$2"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(field ops_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" \
         "$(field p50_ms <<<"$line")" "$(field p99_ms <<<"$line")" \
-        "$(field acquire_p99_ms <<<"$line" | sed -E 's/^(0\.000)?$/-/')" "$(field release_p99_ms <<<"$line" | sed -E 's/^(0\.000)?$/-/')" \
+        "$(locks_cell acquire_p99_ms "$line")" "$(locks_cell release_p99_ms "$line")" \
         "$(field retries_per_s <<<"$line" | awk '{ printf "%.0f", $1 }')" "$(field errors <<<"$line")" \
         "$(field server_cpu_us_per_op <<<"$line")" "$(field driver_cpu_us_per_op <<<"$line")"
 }
