@@ -154,7 +154,8 @@ mode_locks() {
 
     declare -A R
     local n
-    for n in 1 "$c"; do
+    # c=$c first: a single client in flight is the line most hurt by code that is not yet tier-1 JIT-compiled.
+    for n in "$c" 1; do
         log "uncontended acquire+release, c=$n: platform (HTTP)"
         locks_driver --target platform --url "$HOST_URL" --scenario uncontended -c "$n" --server-pid "$HOST_PID"
         R[pu$n]="$LAST_RESULT"
