@@ -149,7 +149,7 @@ mode_locks() {
 
     # A fresh host JITs the lock path on its first requests; warm it up, unmeasured.
     log "warm-up: Platform acquire+release and hand-overs, unmeasured"
-    dotnet "$BIN_BENCH" locks --url "$HOST_URL" --scenario uncontended -c "$c" --duration 4 --warmup 0 | grep '^RESULT' || true
+    dotnet "$BIN_BENCH" locks --url "$HOST_URL" --scenario uncontended -c "$c" --duration 8 --warmup 0 | grep '^RESULT' || true
     dotnet "$BIN_BENCH" locks --url "$HOST_URL" --scenario contended -c "$c" --duration 2 --warmup 0 | grep '^RESULT' || true
 
     declare -A R
