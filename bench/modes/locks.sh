@@ -83,10 +83,17 @@ etcdctl_lock_loop() {
     end=$(( $(date +%s) + secs ))
     for i in $(seq 1 "$n"); do
         (
+            # Stopped by run.sh's cleanup (TERM): pass it to the running `timeout`, which sends TERM to etcdctl and
+            # KILL one second later (etcdctl lock catches TERM to unlock, which hangs once etcd is gone). `timeout`
+            # also bounds every invocation to 20 s.
+            child=0
+            trap 'kill -TERM "$child" 2>/dev/null; exit 143' TERM
             while :; do
                 t0=$EPOCHREALTIME
                 [ "${t0%.*}" -ge "$end" ] && break
-                if ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" lock bench-etcdctl true >/dev/null 2>>"$dir/err.$i"; then
+                ETCDCTL_API=3 timeout -k 1 20 etcdctl --endpoints "$ETCD_URL" lock bench-etcdctl true >/dev/null 2>>"$dir/err.$i" &
+                child=$!
+                if wait "$child"; then
                     echo "$t0 $EPOCHREALTIME" >>"$dir/lat.$i"
                 else
                     echo "$t0 failed" >>"$dir/failed.$i"
