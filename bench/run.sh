@@ -290,6 +290,10 @@ EOF
     echo "RATIO client_get_over_redis_get=$(ratio "$(field ops_per_s <<<"$client_get")" "$v") (target > 1.00)"
 }
 
+# Modes kept in their own files.
+# shellcheck source=modes/locks.sh
+source "$ROOT/bench/modes/locks.sh"
+
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
@@ -297,5 +301,6 @@ usage() {
 
 case "${1:-}" in
     kv) mode_kv ;;
+    locks) mode_locks ;;
     *) usage ;;
 esac
