@@ -290,6 +290,9 @@ EOF
     echo "RATIO client_get_over_redis_get=$(ratio "$(field ops_per_s <<<"$client_get")" "$v") (target > 1.00)"
 }
 
+source "$ROOT/bench/modes/cluster.sh"
+source "$ROOT/bench/modes/txn.sh"
+
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
@@ -297,5 +300,7 @@ usage() {
 
 case "${1:-}" in
     kv) mode_kv ;;
+    kv-cluster) mode_kv_cluster ;;
+    txn) mode_txn ;;
     *) usage ;;
 esac
