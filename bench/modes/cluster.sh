@@ -94,11 +94,12 @@ stop_cluster() {
     for pid in "${SILO_PIDS[@]}"; do stop_pid "$pid"; done
 }
 
-# kv_lines URL KV_CLIENT_ARGS...: unmeasured HTTP warm-up, then HTTP PUT, HTTP GET and typed-client GET; sets
-# KV_HTTP_PUT, KV_HTTP_GET, KV_CLIENT_GET (RESULT lines). SERVER_PID is the process whose CPU is reported.
+# kv_lines URL CLIENT_SERVER_PID KV_CLIENT_ARGS...: unmeasured HTTP warm-up, then HTTP PUT, HTTP GET and typed-client
+# GET; sets KV_HTTP_PUT, KV_HTTP_GET, KV_CLIENT_GET (RESULT lines). SERVER_PID is the process whose CPU the HTTP lines
+# report, CLIENT_SERVER_PID the one for the typed-client line ("" for none).
 kv_lines() {
-    local url="$1"
-    shift
+    local url="$1" client_server_pid="$2" http_server_pid="$SERVER_PID"
+    shift 2
     log "warm-up: HTTP PUT and GET on $url, unmeasured"
     dotnet "$BIN_BENCH" kv-http --url "$url" --op put --concurrency "$CONCURRENCY" --value-size "$VALUE_SIZE" \
         --keys "$KEYS" --duration "$WARMUP" --warmup 0 | grep '^RESULT'
@@ -111,8 +112,11 @@ kv_lines() {
     bench_driver kv-http --url "$url" --op get
     KV_HTTP_GET="$LAST_RESULT"
     log "typed client GET (Platform.Bench kv-client $*, c=$CONCURRENCY)"
-    bench_driver kv-client "$@" --op get
+    SERVER_PID="$client_server_pid"
+    # The HTTP GET line above wrote every key already (same namespace, prefix and key count).
+    bench_driver kv-client "$@" --op get --no-preload
     KV_CLIENT_GET="$LAST_RESULT"
+    SERVER_PID="$http_server_pid"
 }
 
 mode_kv_cluster() {
@@ -121,21 +125,19 @@ mode_kv_cluster() {
     start_services
 
     start_embedded_platform
-    kv_lines "$HOST_URL" --gateway "127.0.0.1:$GATEWAY_PORT"
+    kv_lines "$HOST_URL" "$HOST_PID" --gateway "127.0.0.1:$GATEWAY_PORT"
     local e_put="$KV_HTTP_PUT" e_get="$KV_HTTP_GET" e_client="$KV_CLIENT_GET"
     log "stopping the embedded platform"
     stop_pid "$HOST_PID"
 
     start_cluster
     # HTTP lines: the CPU column is the client host's only (the silos do the grain work and the storage calls).
+    # The typed client reads the AdoNet settings from the environment (Platform__Cluster__...); it finds the gateways
+    # in the membership table.
     SERVER_PID="$CLUSTER_HOST_PID"
-    kv_lines "$CLUSTER_URL" --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID"
-    local c_put="$KV_HTTP_PUT" c_get="$KV_HTTP_GET"
-    # The typed client needs the AdoNet settings too; they come from the environment (Platform__Cluster__...).
-    SERVER_PID=""
     Platform__Cluster__Provider=AdoNet Platform__Cluster__ConnectionString="$PLATFORM_TEST_POSTGRES" \
-        bench_driver kv-client --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID" --op get
-    local c_client="$LAST_RESULT"
+        kv_lines "$CLUSTER_URL" "" --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID"
+    local c_put="$KV_HTTP_PUT" c_get="$KV_HTTP_GET" c_client="$KV_CLIENT_GET"
     stop_cluster
 
     log "results (value $VALUE_SIZE B, $KEYS keys, ${DURATION}s each; load now: $(cut -d' ' -f1-3 /proc/loadavg))"
