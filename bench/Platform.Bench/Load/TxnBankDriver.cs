@@ -15,6 +15,8 @@ namespace Platform.Bench.Load;
 /// </summary>
 internal sealed class TxnBankDriver : IDisposable
 {
+    private const int AccountsPerCall = 100;
+
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly TxnBankOptions _options;
@@ -47,11 +49,13 @@ internal sealed class TxnBankDriver : IDisposable
             }
         }
 
-        var puts = string.Join(',', Enumerable.Range(0, _options.Accounts).Select(i =>
-            $"{{\"op\":\"put\",\"key\":\"{_options.AccountOf(i)}\",\"value\":\"{_options.Initial.ToString(CultureInfo.InvariantCulture)}\"}}"));
-        var open = $"{{\"namespace\":{JsonSerializer.Serialize(_options.Namespace)},\"success\":[{puts}]}}";
-        using (var response = await _http.PostAsync("/v1/txn", Content(open), cancellationToken))
+        // In chunks: one transaction holds at most Platform:Transactions:MaxOps (default 128) ops.
+        foreach (var chunk in Enumerable.Range(0, _options.Accounts).Chunk(AccountsPerCall))
         {
+            var puts = string.Join(',', chunk.Select(i =>
+                $"{{\"op\":\"put\",\"key\":\"{_options.AccountOf(i)}\",\"value\":\"{_options.Initial.ToString(CultureInfo.InvariantCulture)}\"}}"));
+            var open = $"{{\"namespace\":{JsonSerializer.Serialize(_options.Namespace)},\"success\":[{puts}]}}";
+            using var response = await _http.PostAsync("/v1/txn", Content(open), cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 throw new InvalidOperationException($"opening the accounts answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
@@ -143,25 +147,38 @@ internal sealed class TxnBankDriver : IDisposable
         }
     }
 
+    /// <summary>After the run (no transfer in flight): every balance, read in transactions of at most <see cref="AccountsPerCall"/>.</summary>
     private async Task<(long? Total, bool Negative)> ReadTotalAsync(CancellationToken cancellationToken)
     {
-        var gets = string.Join(',', Enumerable.Range(0, _options.Accounts).Select(i => $"{{\"op\":\"get\",\"key\":\"{_options.AccountOf(i)}\"}}"));
-        var body = $"{{\"namespace\":{JsonSerializer.Serialize(_options.Namespace)},\"success\":[{gets}]}}";
-        for (var attempt = 0; attempt < 5; attempt++)
+        var balances = new List<long>();
+        foreach (var chunk in Enumerable.Range(0, _options.Accounts).Chunk(AccountsPerCall))
         {
-            using var response = await _http.PostAsync("/v1/txn", Content(body), cancellationToken);
-            if (response.StatusCode == HttpStatusCode.OK)
+            var gets = string.Join(',', chunk.Select(i => $"{{\"op\":\"get\",\"key\":\"{_options.AccountOf(i)}\"}}"));
+            var body = $"{{\"namespace\":{JsonSerializer.Serialize(_options.Namespace)},\"success\":[{gets}]}}";
+            var read = false;
+            for (var attempt = 0; attempt < 5 && !read; attempt++)
             {
-                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-                var balances = doc.RootElement.GetProperty("results").EnumerateArray()
-                    .Select(r => long.Parse(r.GetProperty("value").GetString()!, CultureInfo.InvariantCulture)).ToArray();
-                return (balances.Sum(), balances.Any(b => b < 0));
+                using var response = await _http.PostAsync("/v1/txn", Content(body), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                    balances.AddRange(doc.RootElement.GetProperty("results").EnumerateArray()
+                        .Select(r => long.Parse(r.GetProperty("value").GetString()!, CultureInfo.InvariantCulture)));
+                    read = true;
+                }
+                else
+                {
+                    await Task.Delay(500, cancellationToken);
+                }
             }
 
-            await Task.Delay(500, cancellationToken);
+            if (!read)
+            {
+                return (null, false);
+            }
         }
 
-        return (null, false);
+        return (balances.Sum(), balances.Any(b => b < 0));
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
