@@ -32,6 +32,11 @@ start_services() {
     # shellcheck source=../../scripts/lib/test-services.sh
     source "$ROOT/scripts/lib/test-services.sh"
     trap 'cleanup; platform_services_stop' EXIT
+    if ! command -v jq >/dev/null; then
+        log "installing jq"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+    fi
     log "PostgreSQL + Azurite (scripts/lib/test-services.sh)"
     platform_services_start
     PG_PORT="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$PLATFORM_TEST_POSTGRES")"
