@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Platform benchmarks, side by side with peers on the same machine in the same run.
 #
-#   bench/run.sh kv        key-value store: HTTP PUT/GET and typed-client PUT/GET against the embedded platform,
-#                          redis-benchmark GET/SET against a local redis-server, wrk on /healthz (the HTTP ceiling)
+#   bench/run.sh kv          key-value store: HTTP PUT/GET and typed-client PUT/GET against the embedded platform,
+#                            redis-benchmark GET/SET against a local redis-server, wrk on /healthz (the HTTP ceiling)
+#   bench/run.sh kv-cluster  the kv lines on the embedded platform and on a 3-silo AdoNet + AzureTable cluster
+#   bench/run.sh locks       lock pairs, contended hand-overs and fenced PUTs beside redis and etcd
+#   bench/run.sh txn         bank transfers via POST /v1/txn (embedded, 3-silo cluster) beside pgbench tpcb-like
 #
 # Tunables (environment): DURATION (s, default 10), WARMUP (s, 5), CONCURRENCY (64), VALUE_SIZE (100 bytes),
 # KEYS (10000), REDIS_CLIENTS (50), REDIS_REQUESTS (300000 per test), WRK_CONNECTIONS (64), WRK_THREADS (2),
 # NO_BUILD=1 (reuse the last Release build), BIN_HOST=path/to/Platform.Client.Host.dll (benchmark another build).
 #
-# Everything started here is stopped by PID on exit. New modes (locks, txn, a 3-silo cluster) go in as
-# mode_<name> functions built from the helpers below.
+# Everything started here is stopped by PID on exit. Modes live in bench/modes/*.sh as mode_<name> functions
+# built from the helpers below.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -293,14 +296,18 @@ EOF
 # Modes kept in their own files.
 # shellcheck source=modes/locks.sh
 source "$ROOT/bench/modes/locks.sh"
+source "$ROOT/bench/modes/cluster.sh"
+source "$ROOT/bench/modes/txn.sh"
 
 usage() {
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
 case "${1:-}" in
     kv) mode_kv ;;
     locks) mode_locks ;;
+    kv-cluster) mode_kv_cluster ;;
+    txn) mode_txn ;;
     *) usage ;;
 esac

@@ -7,6 +7,7 @@ var root = new RootCommand("Platform benchmarks: load on the key-value store ove
     KvHttpCommand.Create(),
     KvClientCommand.Create(),
     LocksCommand.Create(),
+    TxnHttpCommand.Create(),
     MicroCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
