@@ -8,22 +8,7 @@ internal static class TxnHttpCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url")
-        {
-            Description = "Base URL of the client host.",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
-            CustomParser = r =>
-            {
-                var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                r.AddError($"--url must be an absolute http(s) URL (got '{text}').");
-                return null;
-            },
-        };
+        var url = UrlOption.Create();
         var ns = new Option<string>("--namespace", "-n")
         {
             Description = "Transactional namespace of the accounts (created if missing; default a fresh bank-xxxxxxxx).",
