@@ -99,11 +99,7 @@ internal static class LocksCommand
 
                     break;
                 case Target.Etcd:
-                    etcdHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = run.Concurrency, UseProxy = false, UseCookies = false })
-                    {
-                        BaseAddress = new Uri(url),
-                        Timeout = TimeSpan.FromSeconds(60),
-                    };
+                    etcdHttp = BenchHttp.CreateClient(new Uri(url), run.Concurrency, TimeSpan.FromSeconds(60));
                     for (var i = 0; i < clients.Length; i++)
                     {
                         clients[i] = await EtcdLockClient.ConnectAsync(etcdHttp, ct);

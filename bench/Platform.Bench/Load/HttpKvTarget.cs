@@ -13,16 +13,7 @@ internal sealed class HttpKvTarget : IKvTarget
 
     public HttpKvTarget(Uri baseUrl, string ns, int connections)
     {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        _http = BenchHttp.CreateClient(baseUrl, connections, TimeSpan.FromSeconds(30));
         _prefix = $"/v1/kv/{Uri.EscapeDataString(ns)}/";
     }
 

@@ -25,15 +25,7 @@ internal sealed class TxnBankDriver : IDisposable
     public TxnBankDriver(TxnBankOptions options)
     {
         _options = options;
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.Concurrency + 2,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        _http = new HttpClient(handler) { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(30) };
+        _http = BenchHttp.CreateClient(options.Url, options.Concurrency + 2, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Creates the transactional namespace (if missing) and opens every account with the initial balance.</summary>

@@ -20,16 +20,7 @@ internal sealed class PlatformLockClient : ILockClient
 
     public PlatformLockClient(Uri baseUrl, int connections, int leaseMs)
     {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        _http = BenchHttp.CreateClient(baseUrl, connections, TimeSpan.FromSeconds(60));
         _leaseMs = leaseMs;
     }
 
