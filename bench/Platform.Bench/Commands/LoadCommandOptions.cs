@@ -12,23 +12,23 @@ internal sealed class LoadCommandOptions
         DefaultValueFactory = _ => KvOperation.Get,
     };
 
-    public Option<int> Concurrency { get; } = Positive(new("--concurrency", "-c")
+    public Option<int> Concurrency { get; } = (new Option<int>("--concurrency", "-c")
     {
         Description = "Operations in flight.",
         DefaultValueFactory = _ => 64,
-    });
+    }).AtLeast(1);
 
-    public Option<int> ValueSize { get; } = Positive(new("--value-size")
+    public Option<int> ValueSize { get; } = (new Option<int>("--value-size")
     {
         Description = "Value size in bytes.",
         DefaultValueFactory = _ => 100,
-    });
+    }).AtLeast(1);
 
-    public Option<int> Keys { get; } = Positive(new("--keys")
+    public Option<int> Keys { get; } = (new Option<int>("--keys")
     {
         Description = "Distinct keys, picked uniformly at random.",
         DefaultValueFactory = _ => 10_000,
-    });
+    }).AtLeast(1);
 
     public Option<double> Duration { get; } = new("--duration", "-d")
     {
@@ -76,20 +76,8 @@ internal sealed class LoadCommandOptions
         command.Add(NoPreload);
         command.Add(Namespace);
         command.Add(KeyPrefix);
-        Duration.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() <= 0)
-            {
-                r.AddError("--duration must be positive.");
-            }
-        });
-        Warmup.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() < 0)
-            {
-                r.AddError("--warmup must not be negative.");
-            }
-        });
+        Duration.Above(0.0);
+        Warmup.AtLeast(0.0);
     }
 
     public LoadOptions Read(ParseResult result) => new()
@@ -105,16 +93,4 @@ internal sealed class LoadCommandOptions
         KeyPrefix = result.GetRequiredValue(KeyPrefix),
         ServerPid = result.GetValue(ServerPid),
     };
-
-    private static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"{option.Name} must be at least 1.");
-            }
-        });
-        return option;
-    }
 }

@@ -44,13 +44,7 @@ internal static class LocksCommand
         };
         foreach (var option in new[] { concurrency, leaseMs, valueSize, keys })
         {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < 1)
-                {
-                    r.AddError($"{option.Name} must be at least 1.");
-                }
-            });
+            option.AtLeast(1);
         }
 
         command.SetAction(async (result, ct) =>

@@ -14,11 +14,11 @@ internal static class TxnHttpCommand
             Description = "Transactional namespace of the accounts (created if missing; default a fresh bank-xxxxxxxx).",
             DefaultValueFactory = _ => $"bank-{Guid.NewGuid().ToString("N")[..8]}",
         };
-        var accounts = AtLeast(new Option<int>("--accounts") { Description = "Accounts.", DefaultValueFactory = _ => 10 }, 2);
-        var shards = AtLeast(new Option<int>("--shards") { Description = "Shards of the namespace when it is created.", DefaultValueFactory = _ => 10 }, 1);
+        var accounts = OptionRules.AtLeast(new Option<int>("--accounts") { Description = "Accounts.", DefaultValueFactory = _ => 10 }, 2);
+        var shards = OptionRules.AtLeast(new Option<int>("--shards") { Description = "Shards of the namespace when it is created.", DefaultValueFactory = _ => 10 }, 1);
         var initial = new Option<long>("--initial") { Description = "Opening balance of each account.", DefaultValueFactory = _ => 100_000 };
-        var maxAmount = AtLeast(new Option<int>("--max-amount") { Description = "Each transfer moves 1..this, uniformly.", DefaultValueFactory = _ => 100 }, 1);
-        var concurrency = AtLeast(new Option<int>("--concurrency", "-c") { Description = "Transfers in flight (clients).", DefaultValueFactory = _ => 8 }, 1);
+        var maxAmount = OptionRules.AtLeast(new Option<int>("--max-amount") { Description = "Each transfer moves 1..this, uniformly.", DefaultValueFactory = _ => 100 }, 1);
+        var concurrency = OptionRules.AtLeast(new Option<int>("--concurrency", "-c") { Description = "Transfers in flight (clients).", DefaultValueFactory = _ => 8 }, 1);
         var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds.", DefaultValueFactory = _ => 10 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured transfers first.", DefaultValueFactory = _ => 3 };
         var serverPids = new Option<int[]>("--server-pid")
@@ -26,27 +26,9 @@ internal static class TxnHttpCommand
             Description = "PID(s) of server processes on this machine: report their summed CPU time per committed transfer.",
             AllowMultipleArgumentsPerToken = true,
         };
-        duration.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() <= 0)
-            {
-                r.AddError("--duration must be positive.");
-            }
-        });
-        warmup.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() < 0)
-            {
-                r.AddError("--warmup must not be negative.");
-            }
-        });
-        initial.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() < 0)
-            {
-                r.AddError("--initial must not be negative.");
-            }
-        });
+        duration.Above(0.0);
+        warmup.AtLeast(0.0);
+        initial.AtLeast(0L);
 
         var command = new Command("txn-http", "Bank transfers through POST /v1/txn: compare value >= amount, add -amount, add +amount.")
         {
@@ -80,17 +62,5 @@ internal static class TxnHttpCommand
             return run.Committed > 0 && run.TotalOk ? 0 : 1;
         });
         return command;
-    }
-
-    private static Option<int> AtLeast(Option<int> option, int min)
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < min)
-            {
-                r.AddError($"{option.Name} must be at least {min}.");
-            }
-        });
-        return option;
     }
 }
