@@ -4,10 +4,10 @@ using Platform.Bench.Commands;
 // Platform's benchmark driver. Load commands print human lines and one "RESULT key=value ..." line each.
 var root = new RootCommand("Platform benchmarks: load on the key-value store over HTTP or the typed client, and micro-benchmarks.")
 {
-    KvHttpCommand.Create(),
-    KvClientCommand.Create(),
+    KeyValueHttpCommand.Create(),
+    KeyValueClientCommand.Create(),
     LocksCommand.Create(),
-    TxnHttpCommand.Create(),
+    TransactionHttpCommand.Create(),
     MicroCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -6,10 +6,10 @@ namespace Platform.Bench.Commands;
 /// <summary>The options every load command shares (shape of the load, not the target).</summary>
 internal sealed class LoadCommandOptions
 {
-    public Option<KvOperation> Operation { get; } = new("--op")
+    public Option<KeyValueOperation> Operation { get; } = new("--op")
     {
         Description = "Operation to drive: get or put.",
-        DefaultValueFactory = _ => KvOperation.Get,
+        DefaultValueFactory = _ => KeyValueOperation.Get,
     };
 
     public Option<int> Concurrency { get; } = (new Option<int>("--concurrency", "-c")

@@ -5,7 +5,7 @@ namespace Platform.Bench.Commands;
 /// <summary>Runs one load against a target and prints the human lines and the RESULT line.</summary>
 internal static class LoadRunner
 {
-    public static async Task<int> RunAsync(IKvTarget target, LoadOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IKeyValueTarget target, LoadOptions options, CancellationToken cancellationToken)
     {
         await using (target)
         {

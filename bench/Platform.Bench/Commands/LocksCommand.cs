@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Platform.Bench.Load;
 using Platform.Bench.Load.Locks;
 

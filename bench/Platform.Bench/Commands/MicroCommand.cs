@@ -10,6 +10,8 @@ namespace Platform.Bench.Commands;
 /// <summary><c>micro</c>: BenchmarkDotNet on in-process paths, run in this process (no generated project to build).</summary>
 internal static class MicroCommand
 {
+    private static readonly string[] AllBenchmarks = ["--filter", "*"];
+
     public static Command Create()
     {
         var full = new Option<bool>("--full") { Description = "BenchmarkDotNet's default job (slower, tighter) instead of its short run." };
@@ -19,7 +21,7 @@ internal static class MicroCommand
         {
             var job = (result.GetValue(full) ? Job.Default : Job.ShortRun).WithToolchain(InProcessEmitToolchain.Instance);
             var config = DefaultConfig.Instance.AddJob(job);
-            var args = result.GetValue(filter) is { Length: > 0 } globs ? ["--filter", .. globs] : new[] { "--filter", "*" };
+            var args = result.GetValue(filter) is { Length: > 0 } globs ? ["--filter", .. globs] : AllBenchmarks;
             var summaries = BenchmarkSwitcher.FromTypes([typeof(RoutingBenchmarks)]).Run(args, config);
             return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
         });

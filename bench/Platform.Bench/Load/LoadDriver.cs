@@ -12,13 +12,13 @@ internal static class LoadDriver
     private const int Measuring = 1;
     private const int Stopped = 2;
 
-    public static async Task<LoadResult> RunAsync(IKvTarget target, LoadOptions options, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<LoadResult> RunAsync(IKeyValueTarget target, LoadOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var value = new byte[options.ValueSize];
         new Random(42).NextBytes(value);
         var keys = Enumerable.Range(0, options.Keys).Select(options.KeyOf).ToArray();
 
-        if (options.Preload && options.Operation == KvOperation.Get)
+        if (options.Preload && options.Operation == KeyValueOperation.Get)
         {
             await PreloadAsync(target, keys, value, options.Concurrency, log, cancellationToken);
         }
@@ -61,7 +61,7 @@ internal static class LoadDriver
         };
     }
 
-    private static async Task PreloadAsync(IKvTarget target, string[] keys, byte[] value, int concurrency, TextWriter log, CancellationToken cancellationToken)
+    private static async Task PreloadAsync(IKeyValueTarget target, string[] keys, byte[] value, int concurrency, TextWriter log, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
@@ -77,7 +77,7 @@ internal static class LoadDriver
 
         public string? FirstError { get; private set; }
 
-        public async Task RunAsync(IKvTarget target, KvOperation operation, string[] keys, byte[] value, Func<int> phase, CancellationToken cancellationToken)
+        public async Task RunAsync(IKeyValueTarget target, KeyValueOperation operation, string[] keys, byte[] value, Func<int> phase, CancellationToken cancellationToken)
         {
             var random = new Random(index);
             while (!cancellationToken.IsCancellationRequested)
@@ -92,7 +92,7 @@ internal static class LoadDriver
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    if (operation == KvOperation.Get)
+                    if (operation == KeyValueOperation.Get)
                     {
                         await target.GetAsync(key, cancellationToken);
                     }

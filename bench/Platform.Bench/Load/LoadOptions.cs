@@ -3,7 +3,7 @@ namespace Platform.Bench.Load;
 /// <summary>The shape of one load run.</summary>
 internal sealed record LoadOptions
 {
-    public required KvOperation Operation { get; init; }
+    public required KeyValueOperation Operation { get; init; }
 
     /// <summary>Operations in flight at any time (one worker loop each).</summary>
     public required int Concurrency { get; init; }

@@ -33,7 +33,7 @@ public class RoutingBenchmarks
     public string ShardGrainKey() => _settings.Shard(_ring.ShardFor(NextKey())).ToGrainKey();
 
     [Benchmark]
-    public HashRing BuildRing64() => new(NamespaceSettings.DefaultShards);
+    public static HashRing BuildRing64() => new(NamespaceSettings.DefaultShards);
 
     private string NextKey() => _keys[_next++ & 1023];
 }

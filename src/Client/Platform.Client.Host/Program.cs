@@ -1,3 +1,4 @@
+using Platform.Client.Host.Sharding;
 using Platform.Client;
 using Platform.Client.Host.Api;
 using Platform.Client.Host.Cluster;
@@ -5,7 +6,7 @@ using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
 using Platform.Client.Host.Transactions;
 using Platform.Configuration;
-using Platform.Hosting;
+using Platform.Silo.Hosting;
 using Platform.ServiceDefaults;
 
 // The client host: Platform's HTTP API. With no configuration it co-hosts one silo (localhost clustering,

@@ -1,5 +1,5 @@
 using Platform.Configuration;
-using Platform.Hosting;
+using Platform.Silo.Hosting;
 using Platform.ServiceDefaults;
 
 // A standalone silo: joins the cluster named by Platform:Cluster and serves /healthz, /readyz and /metrics.

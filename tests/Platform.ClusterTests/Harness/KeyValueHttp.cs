@@ -9,7 +9,7 @@ namespace Platform.ClusterTests.Harness;
 
 /// <summary>
 /// The client host's key-value routes as fault tests use them. Never throws for transport failures: they come back
-/// as <see cref="KvResponse"/> with status 0, so a test can record them as indeterminate. With a
+/// as <see cref="KeyValueResponse"/> with status 0, so a test can record them as indeterminate. With a
 /// <see cref="ResiliencePipeline{T}"/> (see <see cref="BoundedRetry"/>) each call retries 503s and connection
 /// errors a bounded number of times.
 /// </summary>
@@ -54,21 +54,21 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
         }
     }
 
-    public async Task<KvResponse> GetAsync(string ns, string key, CancellationToken cancellationToken = default)
+    public async Task<KeyValueResponse> GetAsync(string ns, string key, CancellationToken cancellationToken = default)
     {
         try
         {
             using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Path(ns, key)), cancellationToken);
-            return response is null ? new KvResponse(0, null, null, "no answer") : await ReadAsync(response, cancellationToken, withBody: true);
+            return response is null ? new KeyValueResponse(0, null, null, "no answer") : await ReadAsync(response, withBody: true, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new KvResponse(0, null, null, Describe(ex));
+            return new KeyValueResponse(0, null, null, Describe(ex));
         }
     }
 
     /// <summary>PUT a UTF-8 value; <paramref name="ifMatch"/> makes it a compare-and-set on the version, <paramref name="createOnly"/> sends If-None-Match: *.</summary>
-    public async Task<KvResponse> PutAsync(string ns, string key, string value, long? ifMatch = null, bool createOnly = false, CancellationToken cancellationToken = default)
+    public async Task<KeyValueResponse> PutAsync(string ns, string key, string value, long? ifMatch = null, bool createOnly = false, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -90,11 +90,11 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
 
                 return request;
             }, cancellationToken);
-            return response is null ? new KvResponse(0, null, null, "no answer") : await ReadAsync(response, cancellationToken, withBody: false);
+            return response is null ? new KeyValueResponse(0, null, null, "no answer") : await ReadAsync(response, withBody: false, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new KvResponse(0, null, null, Describe(ex));
+            return new KeyValueResponse(0, null, null, Describe(ex));
         }
     }
 
@@ -129,7 +129,7 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
 
     private static string Path(string ns, string key) => $"/v1/kv/{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(key)}";
 
-    private static async Task<KvResponse> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken, bool withBody)
+    private static async Task<KeyValueResponse> ReadAsync(HttpResponseMessage response, bool withBody, CancellationToken cancellationToken)
     {
         long? version = null;
         if (response.Headers.ETag is { } etag
@@ -140,8 +140,8 @@ public sealed class KeyValueHttp(HttpClient http, ResiliencePipeline<HttpRespons
 
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         return response.IsSuccessStatusCode
-            ? new KvResponse((int)response.StatusCode, withBody ? body : null, version)
-            : new KvResponse((int)response.StatusCode, null, version, body.Length > 300 ? body[..300] : body);
+            ? new KeyValueResponse((int)response.StatusCode, withBody ? body : null, version)
+            : new KeyValueResponse((int)response.StatusCode, null, version, body.Length > 300 ? body[..300] : body);
     }
 
     private async Task<HttpResponseMessage?> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)

@@ -6,6 +6,8 @@ namespace Platform.ClusterTests.Harness;
 /// </summary>
 public static class PlatformBinaries
 {
+    private static readonly string[] Configurations = ["Release", "Debug"];
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     public static string Silo => Find("src/Silo/Platform.Silo", "Platform.Silo.dll");
@@ -14,7 +16,7 @@ public static class PlatformBinaries
 
     private static string Find(string project, string dll)
     {
-        var candidates = new[] { "Release", "Debug" }
+        var candidates = Configurations
             .Select(c => Path.Combine(RepositoryRoot, project, "bin", c, "net10.0", dll))
             .Where(File.Exists)
             .OrderByDescending(File.GetLastWriteTimeUtc)

@@ -157,7 +157,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
         }
 
         Assert.Empty(violations);
-        Assert.True(acked.Count > 0 && reads > 0, "no transfer or no read completed");
+        Assert.True(!acked.IsEmpty && reads > 0, "no transfer or no read completed");
         Assert.Empty(appliedFailed);
         Assert.Equal(expected, final);
     });
@@ -170,7 +170,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
         [.. body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("found").GetBoolean() ? long.Parse(r.GetProperty("value").GetString()!, CultureInfo.InvariantCulture) : long.MinValue)];
 
     /// <summary>Posts a transaction; a transport failure or timeout comes back as status 0 (outcome unknown).</summary>
-    private async Task<TxnAnswer> Txn(object body)
+    private async Task<TransactionAnswer> Txn(object body)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
@@ -180,11 +180,11 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
             var json = text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : (JsonElement?)null;
             var retrySafe = response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable
                 && json is { } problem && problem.TryGetProperty("retrySafe", out var safe) && safe.GetBoolean();
-            return new TxnAnswer((int)response.StatusCode, json, retrySafe);
+            return new TransactionAnswer((int)response.StatusCode, json, retrySafe);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
-            return new TxnAnswer(0, null, false);
+            return new TransactionAnswer(0, null, false);
         }
     }
 
@@ -204,5 +204,5 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
 
     private sealed record Transfer(int Id, int From, int To, long Amount);
 
-    private sealed record TxnAnswer(int Status, JsonElement? Body, bool RetrySafe);
+    private sealed record TransactionAnswer(int Status, JsonElement? Body, bool RetrySafe);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Client;
-using Platform.Hosting;
+using Platform.Silo.Hosting;
 using Platform.KeyValue;
 using Platform.Tests.Infrastructure;
 

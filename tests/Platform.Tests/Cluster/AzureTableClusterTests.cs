@@ -8,7 +8,7 @@ public sealed class AzureTableClusterTests(RealServersFixture fixture)
 {
     /// <summary>Keys written through one cluster read back, byte for byte and with their versions, after every silo was replaced.</summary>
     [Fact]
-    public async Task KvWrites_SurviveRestartingEverySilo()
+    public async Task KeyValueWrites_SurviveRestartingEverySilo()
     {
         var serviceId = fixture.RunId + "-restart";
         var written = new Dictionary<string, (byte[] Value, long Version)>();

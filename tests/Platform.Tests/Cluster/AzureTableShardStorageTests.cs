@@ -15,7 +15,7 @@ public sealed class AzureTableShardStorageTests(RealServersFixture fixture)
 
     private static ShardId NewShard() => new("conf-" + Guid.NewGuid().ToString("N")[..8], 1, 3);
 
-    private static KvEntry Entry(string key, byte[] value, long version = 1, string? contentType = "application/octet-stream") => new()
+    private static KeyValueEntry Entry(string key, byte[] value, long version = 1, string? contentType = "application/octet-stream") => new()
     {
         Key = key,
         Value = value,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Platform.Configuration;
-using Platform.Hosting;
+using Platform.Silo.Hosting;
 
 namespace Platform.Tests.Cluster;
 

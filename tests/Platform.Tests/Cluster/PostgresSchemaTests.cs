@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
-using Platform.Hosting.Cluster;
+using Platform.Silo.Hosting.Cluster;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Cluster;

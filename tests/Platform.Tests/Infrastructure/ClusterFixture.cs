@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Platform.Hosting;
+using Platform.Silo.Hosting;
 using Platform.KeyValue.Storage;
 
 namespace Platform.Tests.Infrastructure;

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Platform.Client;
-using Platform.Hosting;
-using Platform.Hosting.Cluster;
+using Platform.Silo.Hosting;
+using Platform.Silo.Hosting.Cluster;
 using Platform.KeyValue;
 
 namespace Platform.Tests.Infrastructure;

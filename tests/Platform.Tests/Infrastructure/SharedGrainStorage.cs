@@ -82,7 +82,7 @@ public sealed class SharedGrainStorage(SharedGrainStorage.Store store, DeepCopie
     public static void AddAsLeaseStorage(ISiloBuilder silo, string key)
     {
         var store = For(key);
-        silo.Services.AddKeyedSingleton<IGrainStorage>(LeaseGrain.StorageName, (sp, _) => new SharedGrainStorage(store, sp.GetRequiredService<DeepCopier>()));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(LockGrain.StorageName, (sp, _) => new SharedGrainStorage(store, sp.GetRequiredService<DeepCopier>()));
     }
 
     private static string Key(string stateName, GrainId grainId) => $"{stateName}|{grainId}";

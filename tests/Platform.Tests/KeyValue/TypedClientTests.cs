@@ -19,8 +19,8 @@ public sealed class TypedClientTests(ClusterFixture fixture)
     public async Task KeyValueStore_PutGetListDelete_RoundTrips()
     {
         await Admin.CreateAsync("typed", new NamespaceSpec { Shards = 8 });
-        var v1 = await Store.PutAsync("typed", "a/1", Encoding.UTF8.GetBytes("one"), new KvPutOptions { ContentType = "text/plain" });
-        var v2 = await Store.PutAsync("typed", "a/1", Encoding.UTF8.GetBytes("uno"), new KvPutOptions { Condition = new KvCondition { IfMatchVersion = v1 } });
+        var v1 = await Store.PutAsync("typed", "a/1", Encoding.UTF8.GetBytes("one"), new KeyValuePutOptions { ContentType = "text/plain" });
+        var v2 = await Store.PutAsync("typed", "a/1", Encoding.UTF8.GetBytes("uno"), new KeyValuePutOptions { Condition = new KeyValueCondition { IfMatchVersion = v1 } });
         await Store.PutAsync("typed", "a/2", Encoding.UTF8.GetBytes("two"));
 
         var entry = await Store.GetAsync("typed", "a/1");
@@ -29,7 +29,7 @@ public sealed class TypedClientTests(ClusterFixture fixture)
         Assert.Equal("uno", Encoding.UTF8.GetString(entry.Value));
         Assert.Null(entry.ContentType);
 
-        var page = await Store.ListAsync("typed", new KvListOptions { Prefix = "a/" });
+        var page = await Store.ListAsync("typed", new KeyValueListOptions { Prefix = "a/" });
         Assert.Equal(["a/1", "a/2"], page.Items.Select(i => i.Key));
         Assert.Null(page.ContinuationToken);
 
@@ -44,7 +44,7 @@ public sealed class TypedClientTests(ClusterFixture fixture)
         await Store.PutAsync("default", "typed-cas", [1]);
         await Store.PutAsync("default", "typed-cas", [2]);
         var error = await Assert.ThrowsAsync<PlatformPreconditionFailedException>(() =>
-            Store.PutAsync("default", "typed-cas", [3], new KvPutOptions { Condition = new KvCondition { IfMatchVersion = 1 } }));
+            Store.PutAsync("default", "typed-cas", [3], new KeyValuePutOptions { Condition = new KeyValueCondition { IfMatchVersion = 1 } }));
         Assert.Equal(2, error.CurrentVersion);
     }
 

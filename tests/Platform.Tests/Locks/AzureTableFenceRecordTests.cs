@@ -6,7 +6,7 @@ using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Locks;
 
-/// <summary>The per-key fence record (KvEntry.Fences) survives Azure Table shard storage, so a stale token stays refused after a shard re-activates.</summary>
+/// <summary>The per-key fence record (KeyValueEntry.Fences) survives Azure Table shard storage, so a stale token stays refused after a shard re-activates.</summary>
 [Collection(RealServersCollection.Name)]
 public sealed class AzureTableFenceRecordTests(RealServersFixture fixture)
 {
@@ -17,7 +17,7 @@ public sealed class AzureTableFenceRecordTests(RealServersFixture fixture)
     public async Task Write_WithFenceRecord_ReadAndLoadReturnIt()
     {
         var shard = new ShardId("fence-" + Guid.NewGuid().ToString("N")[..8], 1, 0);
-        var fenced = new KvEntry
+        var fenced = new KeyValueEntry
         {
             Key = "account",
             Value = [1, 2, 3],
@@ -25,7 +25,7 @@ public sealed class AzureTableFenceRecordTests(RealServersFixture fixture)
             Fences = new Dictionary<string, long>(StringComparer.Ordinal) { ["orders.42"] = 7, ["billing"] = 3 },
         };
         await _storage.WriteAsync(shard, fenced, null);
-        await _storage.WriteAsync(shard, new KvEntry { Key = "plain", Value = [4], Version = 1 }, null);
+        await _storage.WriteAsync(shard, new KeyValueEntry { Key = "plain", Value = [4], Version = 1 }, null);
 
         var read = await _storage.ReadAsync(shard, "account");
         Assert.Equal(fenced.Fences, read!.Entry.Fences);

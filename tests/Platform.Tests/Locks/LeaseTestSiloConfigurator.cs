@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Platform.Hosting;
+using Platform.Silo.Hosting;
 using Platform.KeyValue.Storage;
 using Platform.Tests.Infrastructure;
 

@@ -78,7 +78,7 @@ public sealed class LockDurabilityTests : IAsyncLifetime
             try
             {
                 var grain = cluster.Client.Grain(LeaseKind.Lock, name);
-                var result = await grain.Acquire(new LeaseRequest { Owner = owner, LeaseMs = 5_000, WaitMs = 2_000 });
+                var result = await grain.Acquire(new LeaseRequest { Owner = owner, LeaseMs = 5_000, WaitMs = 2_000 }, CancellationToken.None);
                 if (result.Status != LeaseStatus.Ok)
                 {
                     continue;

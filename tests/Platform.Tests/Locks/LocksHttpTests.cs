@@ -160,7 +160,7 @@ public sealed class LocksHttpTests(ClusterFixture fixture)
         const string name = "duplicate.1";
         var first = await Acquire(Http, name, "a");
         await Release(Http, name, "a", first);
-        fixture.LeaseStore.Tamper<LeaseState>(k => k.EndsWith("/lock/" + name, StringComparison.Ordinal), s => s.LastToken += 10);
+        fixture.LeaseStore.Tamper<LockState>(k => k.EndsWith("/lock/" + name, StringComparison.Ordinal), s => s.LastToken += 10);
 
         var next = await Acquire(Http, name, "b");
         Assert.Equal(first + 11, next);

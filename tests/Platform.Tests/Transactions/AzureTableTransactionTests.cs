@@ -30,7 +30,7 @@ public sealed class AzureTableTransactionTests(RealServersFixture fixture, ITest
         }
 
         await using var fresh = await fixture.StartAzureTableClusterAsync(serviceId);
-        var read = await fresh.Store.Transaction(ns).Then([.. Enumerable.Range(0, 10).Select(i => TxnOp.Get(BankWorkload.Account(i)))]).CommitAsync();
+        var read = await fresh.Store.Transaction(ns).Then([.. Enumerable.Range(0, 10).Select(i => TransactionOp.Get(BankWorkload.Account(i)))]).CommitAsync();
         var balances = read.Results.Select((r, i) => (i, long.Parse(System.Text.Encoding.UTF8.GetString(r.Value!), System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(final.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)), balances);
     }

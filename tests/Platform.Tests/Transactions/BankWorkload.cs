@@ -45,7 +45,7 @@ internal sealed class BankWorkload
     {
         var bank = new BankWorkload(accounts, initial);
         var opening = await kv.Transaction(ns)
-            .Then([.. Enumerable.Range(0, accounts).Select(i => TxnOp.Put(Account(i), initial.ToString(CultureInfo.InvariantCulture)))])
+            .Then([.. Enumerable.Range(0, accounts).Select(i => TransactionOp.Put(Account(i), initial.ToString(CultureInfo.InvariantCulture)))])
             .CommitAsync();
         Assert.True(opening.Succeeded);
 
@@ -140,8 +140,8 @@ internal sealed class BankWorkload
             try
             {
                 var result = await kv.Transaction(ns)
-                    .If(TxnCompare.ValueOf(Account(from), TxnCompareOp.GreaterOrEqual, amount))
-                    .Then(TxnOp.Add(Account(from), -amount), TxnOp.Add(Account(to), amount))
+                    .If(TransactionCompare.ValueOf(Account(from), TransactionCompareOp.GreaterOrEqual, amount))
+                    .Then(TransactionOp.Add(Account(from), -amount), TransactionOp.Add(Account(to), amount))
                     .CommitAsync(CancellationToken.None);
                 if (result.Succeeded)
                 {
@@ -185,7 +185,7 @@ internal sealed class BankWorkload
 
     private async Task<Dictionary<int, long>> ReadAll(IKeyValueStore kv, string ns)
     {
-        var result = await kv.Transaction(ns).Then([.. Enumerable.Range(0, Accounts).Select(i => TxnOp.Get(Account(i)))]).CommitAsync();
+        var result = await kv.Transaction(ns).Then([.. Enumerable.Range(0, Accounts).Select(i => TransactionOp.Get(Account(i)))]).CommitAsync();
         return result.Results
             .Select((r, i) => (i, r))
             .Where(x => x.r.Found)

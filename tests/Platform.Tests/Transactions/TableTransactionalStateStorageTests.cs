@@ -22,7 +22,7 @@ namespace Platform.Tests.Transactions;
 [Collection(ClusterCollection.Name)]
 public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
 {
-    private readonly string _table = "TxnTest" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _table = "TransactionTest" + Guid.NewGuid().ToString("N")[..12];
 
     private static string ConnectionString => ExternalServices.AzureTables;
 
@@ -40,7 +40,7 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
     [Fact]
     public async Task Load_WhenNothingStored_ReturnsFreshState()
     {
-        var storage = (await Factory()).Create<TxnShardState>("fresh");
+        var storage = (await Factory()).Create<TransactionShardState>("fresh");
         var loaded = await storage.Load();
         Assert.Null(loaded.ETag);
         Assert.Equal(0, loaded.CommittedSequenceId);
@@ -53,19 +53,19 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
     public async Task Store_PrepareAndCommit_IsLoadedByAFreshInstance_AndOnlyTheCommittedRecordRemains()
     {
         var factory = await Factory();
-        var storage = factory.Create<TxnShardState>("commits");
+        var storage = factory.Create<TransactionShardState>("commits");
         var etag = (await storage.Load()).ETag;
         for (var seq = 1; seq <= 3; seq++)
         {
             etag = await storage.Store(etag, Metadata(), [Pending(seq, $"t{seq}", ("x", seq * 10))], commitUpTo: seq, abortAfter: null);
         }
 
-        var loaded = await factory.Create<TxnShardState>("commits").Load();
+        var loaded = await factory.Create<TransactionShardState>("commits").Load();
         Assert.Equal(etag, loaded.ETag);
         Assert.Equal(3, loaded.CommittedSequenceId);
         Assert.Equal("30", Value(loaded.CommittedState, "x"));
         Assert.Empty(loaded.PendingStates);
-        Assert.Equal(["k", TableTransactionalStateStorage<TxnShardState>.RowKey(3)], await RowKeys("commits"));
+        Assert.Equal(["k", TableTransactionalStateStorage<TransactionShardState>.RowKey(3)], await RowKeys("commits"));
     }
 
     /// <summary>
@@ -82,23 +82,23 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
         var etags = new Dictionary<string, string>();
         foreach (var p in partitions)
         {
-            var s = factory.Create<TxnShardState>(p);
+            var s = factory.Create<TransactionShardState>(p);
             etags[p] = await s.Store((await s.Load()).ETag, Metadata(), [Pending(1, "open", ("balance", 100))], commitUpTo: 1, abortAfter: null);
         }
 
         // Transaction T2 moves 30 from a to b: both participants prepare, then the process dies before the commit.
-        var a = factory.Create<TxnShardState>("bank-a");
-        var b = factory.Create<TxnShardState>("bank-b");
+        var a = factory.Create<TransactionShardState>("bank-a");
+        var b = factory.Create<TransactionShardState>("bank-b");
         await a.Load();
         await b.Load();
         await a.Store(etags["bank-a"], Metadata(), [Pending(2, "T2", ("balance", 70), tm)], commitUpTo: null, abortAfter: null);
         await b.Store(etags["bank-b"], Metadata(), [Pending(2, "T2", ("balance", 130), tm)], commitUpTo: null, abortAfter: null);
 
         // Recovery: fresh instances see the old committed state plus one pending record naming T2 and its manager.
-        var recovered = new Dictionary<string, (ITransactionalStateStorage<TxnShardState> Storage, TransactionalStorageLoadResponse<TxnShardState> Loaded)>();
+        var recovered = new Dictionary<string, (ITransactionalStateStorage<TransactionShardState> Storage, TransactionalStorageLoadResponse<TransactionShardState> Loaded)>();
         foreach (var p in partitions)
         {
-            var storage = factory.Create<TxnShardState>(p);
+            var storage = factory.Create<TransactionShardState>(p);
             var loaded = await storage.Load();
             Assert.Equal(1, loaded.CommittedSequenceId);
             Assert.Equal("100", Value(loaded.CommittedState, "balance"));
@@ -115,20 +115,20 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
             await storage.Store(loaded.ETag, Metadata(), null, commitUpTo: 2, abortAfter: null);
         }
 
-        Assert.Equal("70", Value((await factory.Create<TxnShardState>("bank-a").Load()).CommittedState, "balance"));
-        Assert.Equal("130", Value((await factory.Create<TxnShardState>("bank-b").Load()).CommittedState, "balance"));
+        Assert.Equal("70", Value((await factory.Create<TransactionShardState>("bank-a").Load()).CommittedState, "balance"));
+        Assert.Equal("130", Value((await factory.Create<TransactionShardState>("bank-b").Load()).CommittedState, "balance"));
 
         // T3 prepares on both, crashes, and its manager decides abort: both keep T2's state, no record of T3 remains.
         foreach (var p in partitions)
         {
-            var s = factory.Create<TxnShardState>(p);
+            var s = factory.Create<TransactionShardState>(p);
             var l = await s.Load();
             await s.Store(l.ETag, Metadata(), [Pending(3, "T3", ("balance", 0), tm)], commitUpTo: null, abortAfter: null);
         }
 
         foreach (var p in partitions)
         {
-            var s = factory.Create<TxnShardState>(p);
+            var s = factory.Create<TransactionShardState>(p);
             var l = await s.Load();
             Assert.Equal(3, Assert.Single(l.PendingStates).SequenceId);
             await s.Store(l.ETag, Metadata(), null, commitUpTo: null, abortAfter: 2);
@@ -136,10 +136,10 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
 
         foreach (var (p, balance) in new[] { ("bank-a", "70"), ("bank-b", "130") })
         {
-            var l = await factory.Create<TxnShardState>(p).Load();
+            var l = await factory.Create<TransactionShardState>(p).Load();
             Assert.Equal((2L, balance), (l.CommittedSequenceId, Value(l.CommittedState, "balance")));
             Assert.Empty(l.PendingStates);
-            Assert.Equal(["k", TableTransactionalStateStorage<TxnShardState>.RowKey(2)], await RowKeys(p));
+            Assert.Equal(["k", TableTransactionalStateStorage<TransactionShardState>.RowKey(2)], await RowKeys(p));
         }
     }
 
@@ -148,8 +148,8 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
     public async Task Store_FromAStaleInstance_IsRefusedAndChangesNothing()
     {
         var factory = await Factory();
-        var first = factory.Create<TxnShardState>("dup");
-        var second = factory.Create<TxnShardState>("dup");
+        var first = factory.Create<TransactionShardState>("dup");
+        var second = factory.Create<TransactionShardState>("dup");
         var etag1 = (await first.Load()).ETag;
         var etag2 = (await second.Load()).ETag;
         await first.Store(etag1, Metadata(), [Pending(1, "winner", ("k", 1))], commitUpTo: 1, abortAfter: null);
@@ -159,10 +159,10 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             second.Store(etag2, Metadata(), [Pending(1, "loser", ("k", 2))], commitUpTo: 1, abortAfter: null));
 
-        var loaded = await factory.Create<TxnShardState>("dup").Load();
+        var loaded = await factory.Create<TransactionShardState>("dup").Load();
         Assert.Equal("1", Value(loaded.CommittedState, "k"));
 
-        var stale = factory.Create<TxnShardState>("dup");
+        var stale = factory.Create<TransactionShardState>("dup");
         await stale.Load();
         await Assert.ThrowsAsync<InconsistentStateException>(() => stale.Store("\"not-the-etag\"", Metadata(), null, null, null));
     }
@@ -172,26 +172,26 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
     public async Task Store_LargeState_RoundTripsAcrossChunks_AndOversizedStateIsRefused()
     {
         var factory = await Factory();
-        var storage = factory.Create<TxnShardState>("large");
+        var storage = factory.Create<TransactionShardState>("large");
         var etag = (await storage.Load()).ETag;
-        var big = new TxnShardState();
+        var big = new TransactionShardState();
         for (var i = 0; i < 40; i++)
         {
             big.Entries[$"key-{i}"] = Entry($"key-{i}", new string((char)('a' + (i % 26)), 10_000));
         }
 
-        etag = await storage.Store(etag, Metadata(), [new PendingTransactionState<TxnShardState> { SequenceId = 1, TransactionId = "big", TimeStamp = DateTime.UtcNow, State = big }], 1, null);
-        var loaded = await factory.Create<TxnShardState>("large").Load();
+        etag = await storage.Store(etag, Metadata(), [new PendingTransactionState<TransactionShardState> { SequenceId = 1, TransactionId = "big", TimeStamp = DateTime.UtcNow, State = big }], 1, null);
+        var loaded = await factory.Create<TransactionShardState>("large").Load();
         Assert.Equal(40, loaded.CommittedState.Entries.Count);
         Assert.Equal(new string('n', 10_000), Encoding.UTF8.GetString(loaded.CommittedState.Entries["key-13"].Value));
 
-        var huge = new TxnShardState();
-        huge.Entries["huge"] = Entry("huge", new string('h', TableTransactionalStateStorage<TxnShardState>.MaxStateBytes));
-        var reloaded = factory.Create<TxnShardState>("large");
+        var huge = new TransactionShardState();
+        huge.Entries["huge"] = Entry("huge", new string('h', TableTransactionalStateStorage<TransactionShardState>.MaxStateBytes));
+        var reloaded = factory.Create<TransactionShardState>("large");
         var l = await reloaded.Load();
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            reloaded.Store(l.ETag, Metadata(), [new PendingTransactionState<TxnShardState> { SequenceId = 2, TransactionId = "huge", TimeStamp = DateTime.UtcNow, State = huge }], 2, null));
-        Assert.Equal(1, (await factory.Create<TxnShardState>("large").Load()).CommittedSequenceId);
+            reloaded.Store(l.ETag, Metadata(), [new PendingTransactionState<TransactionShardState> { SequenceId = 2, TransactionId = "huge", TimeStamp = DateTime.UtcNow, State = huge }], 2, null));
+        Assert.Equal(1, (await factory.Create<TransactionShardState>("large").Load()).CommittedSequenceId);
     }
 
     /// <summary>More prepared records than one entity-group batch holds are written in several single-partition batches and all load back.</summary>
@@ -199,13 +199,13 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
     public async Task Store_ManyPendingRecords_SpanSeveralBatches_AndAllLoadBack()
     {
         var factory = await Factory();
-        var storage = factory.Create<TxnShardState>("many");
+        var storage = factory.Create<TransactionShardState>("many");
         var etag = (await storage.Load()).ETag;
         var tm = Manager();
         var pending = Enumerable.Range(1, 150).Select(i => Pending(i, $"t{i}", ("n", i), tm)).ToList();
         await storage.Store(etag, Metadata(), pending, commitUpTo: null, abortAfter: null);
 
-        var loaded = await factory.Create<TxnShardState>("many").Load();
+        var loaded = await factory.Create<TransactionShardState>("many").Load();
         Assert.Equal(0, loaded.CommittedSequenceId);
         Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), loaded.PendingStates.Select(p => p.SequenceId));
         Assert.Equal("150", Value(loaded.PendingStates[^1].State, "n"));
@@ -214,13 +214,13 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
     private static TransactionalStateMetaData Metadata() => new() { TimeStamp = DateTime.UtcNow };
 
     private ParticipantId Manager() =>
-        new("tm", (GrainReference)(object)fixture.Cluster.Client.GetGrain<ITxnShardGrain>("tests/1/0"), ParticipantId.Role.Resource | ParticipantId.Role.Manager);
+        new("tm", (GrainReference)(object)fixture.Cluster.Client.GetGrain<ITransactionShardGrain>("tests/1/0"), ParticipantId.Role.Resource | ParticipantId.Role.Manager);
 
-    private static PendingTransactionState<TxnShardState> Pending(long seq, string transactionId, (string Key, long Value) entry, ParticipantId? tm = null)
+    private static PendingTransactionState<TransactionShardState> Pending(long seq, string transactionId, (string Key, long Value) entry, ParticipantId? tm = null)
     {
-        var state = new TxnShardState();
+        var state = new TransactionShardState();
         state.Entries[entry.Key] = Entry(entry.Key, entry.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new PendingTransactionState<TxnShardState>
+        return new PendingTransactionState<TransactionShardState>
         {
             SequenceId = seq,
             TransactionId = transactionId,
@@ -230,9 +230,9 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
         };
     }
 
-    private static KvEntry Entry(string key, string value) => new() { Key = key, Value = Encoding.UTF8.GetBytes(value), Version = 1 };
+    private static KeyValueEntry Entry(string key, string value) => new() { Key = key, Value = Encoding.UTF8.GetBytes(value), Version = 1 };
 
-    private static string? Value(TxnShardState state, string key) =>
+    private static string? Value(TransactionShardState state, string key) =>
         state.Entries.TryGetValue(key, out var entry) ? Encoding.UTF8.GetString(entry.Value) : null;
 
     private async Task<List<string>> RowKeys(string partition)

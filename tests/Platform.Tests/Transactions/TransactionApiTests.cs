@@ -15,15 +15,15 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [Fact]
     public async Task Txn_WhenLastOpFails_LeavesEveryKeyUnchanged()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http);
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
         for (var i = 0; i < 6; i++)
         {
-            await TxnHttp.Put(Http, ns, $"k{i}", "10");
+            await TransactionHttp.Put(Http, ns, $"k{i}", "10");
         }
 
-        await TxnHttp.Put(Http, ns, "text", "not a number");
+        await TransactionHttp.Put(Http, ns, "text", "not a number");
 
-        var response = await TxnHttp.Post(Http, new
+        var response = await TransactionHttp.Post(Http, new
         {
             @namespace = ns,
             success = new object[]
@@ -43,39 +43,39 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
         Assert.Contains("text", problem.GetProperty("detail").GetString());
         for (var i = 0; i < 6; i++)
         {
-            Assert.Equal(("10", 1L), await TxnHttp.Get(Http, ns, $"k{i}"));
+            Assert.Equal(("10", 1L), await TransactionHttp.Get(Http, ns, $"k{i}"));
         }
 
-        Assert.Equal(("not a number", 1L), await TxnHttp.Get(Http, ns, "text"));
-        Assert.Null(await TxnHttp.Get(Http, ns, "new-key"));
+        Assert.Equal(("not a number", 1L), await TransactionHttp.Get(Http, ns, "text"));
+        Assert.Null(await TransactionHttp.Get(Http, ns, "new-key"));
     }
 
     /// <summary>An add that would overflow a signed 64-bit integer aborts the whole transaction too.</summary>
     [Fact]
     public async Task Txn_WhenAddOverflows_AbortsAndLeavesKeysUnchanged()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http);
-        await TxnHttp.Put(Http, ns, "big", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await TxnHttp.Put(Http, ns, "other", "1");
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
+        await TransactionHttp.Put(Http, ns, "big", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await TransactionHttp.Put(Http, ns, "other", "1");
 
-        var response = await TxnHttp.Post(Http, new
+        var response = await TransactionHttp.Post(Http, new
         {
             @namespace = ns,
             success = new object[] { new { op = "add", key = "other", value = "1" }, new { op = "add", key = "big", value = "1" } },
         });
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Conflict);
-        Assert.Equal(("1", 1L), await TxnHttp.Get(Http, ns, "other"));
+        Assert.Equal(("1", 1L), await TransactionHttp.Get(Http, ns, "other"));
     }
 
     /// <summary>A comparison that does not hold runs exactly the failure branch: its ops apply, the success ops do not.</summary>
     [Fact]
     public async Task Txn_WhenCompareFails_RunsExactlyTheFailureBranch()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http);
-        await TxnHttp.Put(Http, ns, "a", "5");
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
+        await TransactionHttp.Put(Http, ns, "a", "5");
 
-        var result = await TxnHttp.Ok(await TxnHttp.Post(Http, new
+        var result = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new
         {
             @namespace = ns,
             compare = new object[]
@@ -93,21 +93,21 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
         Assert.Equal("put", results[0]!["op"]!.GetValue<string>());
         Assert.Equal(1, results[0]!["version"]!.GetValue<long>());
         Assert.Equal("5", results[1]!["value"]!.GetValue<string>());
-        Assert.Null(await TxnHttp.Get(Http, ns, "on-success"));
-        Assert.Equal(("f", 1L), await TxnHttp.Get(Http, ns, "on-failure"));
-        Assert.Equal(("5", 1L), await TxnHttp.Get(Http, ns, "a"));
+        Assert.Null(await TransactionHttp.Get(Http, ns, "on-success"));
+        Assert.Equal(("f", 1L), await TransactionHttp.Get(Http, ns, "on-failure"));
+        Assert.Equal(("5", 1L), await TransactionHttp.Get(Http, ns, "a"));
     }
 
     /// <summary>Every comparison target and the result of every op kind, on keys spread over shards.</summary>
     [Fact]
     public async Task Txn_WhenComparesHold_AppliesSuccessAndAnswersEachOpsResult()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http);
-        await TxnHttp.Put(Http, ns, "ten", "10");
-        await TxnHttp.Put(Http, ns, "word", "b");
-        await TxnHttp.Put(Http, ns, "gone", "x");
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
+        await TransactionHttp.Put(Http, ns, "ten", "10");
+        await TransactionHttp.Put(Http, ns, "word", "b");
+        await TransactionHttp.Put(Http, ns, "gone", "x");
 
-        var result = await TxnHttp.Ok(await TxnHttp.Post(Http, new
+        var result = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new
         {
             @namespace = ns,
             compare = new object[]
@@ -142,8 +142,8 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
         Assert.Equal(("add", 1L, "1"), (Op(r[5]), Version(r[5]), r[5]!["value"]!.GetValue<string>()));
         Assert.False(r[6]!["found"]!.GetValue<bool>());
 
-        Assert.Equal(("7", 2L), await TxnHttp.Get(Http, ns, "ten"));
-        Assert.Null(await TxnHttp.Get(Http, ns, "gone"));
+        Assert.Equal(("7", 2L), await TransactionHttp.Get(Http, ns, "ten"));
+        Assert.Null(await TransactionHttp.Get(Http, ns, "gone"));
         var word = await Http.GetAsync($"/v1/kv/{ns}/word");
         Assert.Equal([0xff, 0x00], await word.Content.ReadAsByteArrayAsync());
         Assert.Equal("\"2\"", word.Headers.ETag!.Tag);
@@ -156,7 +156,7 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [Fact]
     public async Task SingleKeyOps_OnTransactionalNamespace_KeepVersionAndConditionSemantics()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http);
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
         var created = await Http.PutAsync($"/v1/kv/{ns}/k", new StringContent("v1"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("\"1\"", created.Headers.ETag!.Tag);
@@ -176,24 +176,24 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
         createOnly.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
         await ProblemAssert.IsProblem(await Http.SendAsync(createOnly), HttpStatusCode.PreconditionFailed);
 
-        Assert.Equal(("v2", 2L), await TxnHttp.Get(Http, ns, "k"));
-        await TxnHttp.Put(Http, ns, "k2", "other");
+        Assert.Equal(("v2", 2L), await TransactionHttp.Get(Http, ns, "k"));
+        await TransactionHttp.Put(Http, ns, "k2", "other");
 
-        var list = await TxnHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}?limit=1"));
+        var list = await TransactionHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}?limit=1"));
         Assert.Equal("k", list["items"]![0]!["key"]!.GetValue<string>());
-        var next = await TxnHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}?limit=1&continuationToken={list["continuationToken"]!.GetValue<string>()}"));
+        var next = await TransactionHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}?limit=1&continuationToken={list["continuationToken"]!.GetValue<string>()}"));
         Assert.Equal("k2", next["items"]![0]!["key"]!.GetValue<string>());
 
         var badDelete = new HttpRequestMessage(HttpMethod.Delete, $"/v1/kv/{ns}/k");
         badDelete.Headers.IfMatch.Add(new EntityTagHeaderValue("\"7\""));
         await ProblemAssert.IsProblem(await Http.SendAsync(badDelete), HttpStatusCode.PreconditionFailed);
         Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/v1/kv/{ns}/k")).StatusCode);
-        Assert.Null(await TxnHttp.Get(Http, ns, "k"));
+        Assert.Null(await TransactionHttp.Get(Http, ns, "k"));
         await ProblemAssert.IsProblem(await Http.DeleteAsync($"/v1/kv/{ns}/k"), HttpStatusCode.NotFound);
 
-        var info = await TxnHttp.Ok(await Http.GetAsync($"/v1/namespaces/{ns}"));
+        var info = await TransactionHttp.Ok(await Http.GetAsync($"/v1/namespaces/{ns}"));
         Assert.True(info["transactional"]!.GetValue<bool>());
-        var shards = await TxnHttp.Ok(await Http.GetAsync($"/v1/namespaces/{ns}/shards"));
+        var shards = await TransactionHttp.Ok(await Http.GetAsync($"/v1/namespaces/{ns}/shards"));
         Assert.Equal(1, shards["items"]!.AsArray().Sum(s => s!["keys"]!.GetValue<long>()));
     }
 
@@ -201,13 +201,13 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [Fact]
     public async Task Txn_AfterNamespaceRecreated_SeesOnlyTheNewGeneration()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http, shards: 2);
-        await TxnHttp.Put(Http, ns, "a", "1");
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 2);
+        await TransactionHttp.Put(Http, ns, "a", "1");
         Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/v1/namespaces/{ns}")).StatusCode);
         var again = await Http.PutAsync($"/v1/namespaces/{ns}", new StringContent("{\"shards\":2,\"transactional\":true}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
 
-        var result = await TxnHttp.Ok(await TxnHttp.Post(Http, new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }));
+        var result = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }));
         Assert.False(result["results"]![0]!["found"]!.GetValue<bool>());
     }
 
@@ -233,10 +233,10 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [MemberData(nameof(BadRequests))]
     public async Task Txn_WithBadInput_Answers400NamingTheField(string body, string field)
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http, shards: 1);
-        var problem = await ProblemAssert.IsProblem(await TxnHttp.Post(Http, body.Replace("NS", ns, StringComparison.Ordinal)), HttpStatusCode.BadRequest);
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1);
+        var problem = await ProblemAssert.IsProblem(await TransactionHttp.Post(Http, body.Replace("NS", ns, StringComparison.Ordinal)), HttpStatusCode.BadRequest);
         Assert.Equal(field, problem.GetProperty("field").GetString());
-        var list = await TxnHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}"));
+        var list = await TransactionHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}"));
         Assert.Empty(list["items"]!.AsArray());
     }
 
@@ -244,12 +244,12 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [Fact]
     public async Task Txn_WithMoreThanMaxOps_Answers400NamingTheList()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http, shards: 1);
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1);
         var ops = Enumerable.Range(0, 129).Select(i => new { op = "put", key = $"k{i}", value = "v" }).ToArray();
-        var problem = await ProblemAssert.IsProblem(await TxnHttp.Post(Http, new { @namespace = ns, success = ops }), HttpStatusCode.BadRequest);
+        var problem = await ProblemAssert.IsProblem(await TransactionHttp.Post(Http, new { @namespace = ns, success = ops }), HttpStatusCode.BadRequest);
         Assert.Equal("success", problem.GetProperty("field").GetString());
 
-        var exactly = await TxnHttp.Ok(await TxnHttp.Post(Http, new { @namespace = ns, success = ops[..128] }));
+        var exactly = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new { @namespace = ns, success = ops[..128] }));
         Assert.Equal(128, exactly["results"]!.AsArray().Count);
     }
 
@@ -257,26 +257,26 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [Fact]
     public async Task Txn_OnNonTransactionalNamespace_Answers400()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http, shards: 1, transactional: false);
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1, transactional: false);
         var problem = await ProblemAssert.IsProblem(
-            await TxnHttp.Post(Http, new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.BadRequest);
+            await TransactionHttp.Post(Http, new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.BadRequest);
         Assert.Equal("namespace", problem.GetProperty("field").GetString());
 
         await ProblemAssert.IsProblem(
-            await TxnHttp.Post(Http, new { @namespace = "no-such-namespace", success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.NotFound);
+            await TransactionHttp.Post(Http, new { @namespace = "no-such-namespace", success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.NotFound);
     }
 
     /// <summary>A put over the value limit answers 413 and applies nothing.</summary>
     [Fact]
     public async Task Txn_WithValueOverLimit_Answers413()
     {
-        var ns = await TxnHttp.CreateTransactionalNamespace(Http, shards: 1);
+        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1);
         var big = new string('x', 65537);
-        await ProblemAssert.IsProblem(await TxnHttp.Post(Http, new
+        await ProblemAssert.IsProblem(await TransactionHttp.Post(Http, new
         {
             @namespace = ns,
             success = new object[] { new { op = "put", key = "small", value = "s" }, new { op = "put", key = "big", value = big } },
         }), HttpStatusCode.RequestEntityTooLarge);
-        Assert.Null(await TxnHttp.Get(Http, ns, "small"));
+        Assert.Null(await TransactionHttp.Get(Http, ns, "small"));
     }
 }

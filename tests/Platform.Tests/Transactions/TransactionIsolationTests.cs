@@ -34,7 +34,7 @@ public sealed class TransactionIsolationTests(ClusterFixture fixture, ITestOutpu
                 try
                 {
                     var result = await Kv.Transaction(ns)
-                        .Then(TxnOp.Get("counter"), TxnOp.Add("counter", 1))
+                        .Then(TransactionOp.Get("counter"), TransactionOp.Add("counter", 1))
                         .CommitAsync();
                     var before = result.Results[0].Found ? long.Parse(System.Text.Encoding.UTF8.GetString(result.Results[0].Value!), System.Globalization.CultureInfo.InvariantCulture) : 0;
                     var after = long.Parse(System.Text.Encoding.UTF8.GetString(result.Results[1].Value!), System.Globalization.CultureInfo.InvariantCulture);

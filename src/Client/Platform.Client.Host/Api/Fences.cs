@@ -9,7 +9,7 @@ internal static class Fences
 {
     public const string Header = "Platform-Fence";
 
-    public static KvFence? Parse(HttpRequest request)
+    public static KeyValueFence? Parse(HttpRequest request)
     {
         var value = request.Headers[Header].ToString();
         if (value.Length == 0)
@@ -23,6 +23,6 @@ internal static class Fences
             throw new PlatformValidationException(Header, $"must be {{lockName}}:{{token}} with a positive token (got '{value}')");
         }
 
-        return new KvFence(value[..colon], token);
+        return new KeyValueFence(value[..colon], token);
     }
 }

@@ -10,7 +10,7 @@ internal static class HttpConditions
 {
     public static string ETag(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
 
-    public static KvCondition Parse(HttpRequest request)
+    public static KeyValueCondition Parse(HttpRequest request)
     {
         long? ifMatch = null;
         var ifMatchHeader = request.Headers.IfMatch.ToString();
@@ -31,7 +31,7 @@ internal static class HttpConditions
             ifNoneMatch = true;
         }
 
-        return ifMatch is null && !ifNoneMatch ? KvCondition.None : new KvCondition { IfMatchVersion = ifMatch, IfNoneMatch = ifNoneMatch };
+        return ifMatch is null && !ifNoneMatch ? KeyValueCondition.None : new KeyValueCondition { IfMatchVersion = ifMatch, IfNoneMatch = ifNoneMatch };
     }
 
     /// <summary>A strong entity tag holding a version, such as <c>"7"</c>.</summary>

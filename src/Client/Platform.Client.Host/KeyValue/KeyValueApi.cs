@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Platform.Client.Host.Api;
 using Platform.Errors;
 using Platform.KeyValue;
@@ -22,10 +21,10 @@ public static class KeyValueApi
         return app;
     }
 
-    private static async Task<Ok<KvListResponse>> List(IKeyValueStore store, string ns, string? prefix, int? limit, string? continuationToken, CancellationToken ct)
+    private static async Task<Ok<KeyValueListResponse>> List(IKeyValueStore store, string ns, string? prefix, int? limit, string? continuationToken, CancellationToken ct)
     {
-        var page = await store.ListAsync(ns, new KvListOptions { Prefix = prefix ?? "", Limit = limit, ContinuationToken = continuationToken }, ct);
-        return TypedResults.Ok(new KvListResponse([.. page.Items.Select(KvItemResponse.From)], page.ContinuationToken));
+        var page = await store.ListAsync(ns, new KeyValueListOptions { Prefix = prefix ?? "", Limit = limit, ContinuationToken = continuationToken }, ct);
+        return TypedResults.Ok(new KeyValueListResponse([.. page.Items.Select(KeyValueItemResponse.From)], page.ContinuationToken));
     }
 
     private static async Task<IResult> Get(HttpContext context, IKeyValueStore store, string ns, string key, CancellationToken ct)
@@ -49,14 +48,14 @@ public static class KeyValueApi
         key = KeyOf(context, key);
         var condition = HttpConditions.Parse(context.Request);
         var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct);
-        var version = await store.PutAsync(ns, key, value, new KvPutOptions
+        var version = await store.PutAsync(ns, key, value, new KeyValuePutOptions
         {
             ContentType = context.Request.ContentType,
             Condition = condition,
             Fence = Fences.Parse(context.Request),
         }, ct);
         context.Response.Headers.ETag = HttpConditions.ETag(version);
-        var body = new KvWriteResponse(ns, key, version);
+        var body = new KeyValueWriteResponse(ns, key, version);
         return version == 1
             ? TypedResults.Created($"{Prefix}{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(key)}", body)
             : TypedResults.Ok(body);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Platform.Locks;
@@ -44,7 +45,7 @@ public static class ElectionsApi
     private static async Task<IResult> Get(IGrainFactory grains, string name) =>
         TypedResults.Ok(LeaderResponse.From(ElectionLeader.From(await Grain(grains, LeaseKind.Election, name).Get())));
 
-    private static IResult Watch(IElection elections, IGrainFactory grains, string name, CancellationToken ct)
+    private static ServerSentEventsResult<LeaderResponse> Watch(IElection elections, IGrainFactory grains, string name, CancellationToken ct)
     {
         Grain(grains, LeaseKind.Election, name); // validates the name before the stream starts
         return TypedResults.ServerSentEvents(Events(elections, name, ct));

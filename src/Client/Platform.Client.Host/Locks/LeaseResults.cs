@@ -8,7 +8,7 @@ namespace Platform.Client.Host.Locks;
 /// <summary>What locks, semaphores and elections share over HTTP: names, required fields, and refusals as 409/404 problems.</summary>
 internal static class LeaseResults
 {
-    public static ILeaseGrain Grain(IGrainFactory grains, LeaseKind kind, string name)
+    public static ILockGrain Grain(IGrainFactory grains, LeaseKind kind, string name)
     {
         if (NameRules.CheckName(name) is { } error)
         {

@@ -19,7 +19,7 @@ public static class TransactionsApi
         return app;
     }
 
-    private static async Task<Ok<TxnResponse>> Commit(IKeyValueStore store, IOptions<TransactionOptions> options, [FromBody] TxnRequestBody? body, CancellationToken ct)
+    private static async Task<Ok<TransactionResponse>> Commit(IKeyValueStore store, IOptions<TransactionOptions> options, [FromBody] TransactionRequestBody? body, CancellationToken ct)
     {
         if (body is null)
         {
@@ -42,7 +42,7 @@ public static class TransactionsApi
             .Then([.. (body.Success ?? []).Select((o, i) => ToOp(o, $"success[{i}]"))])
             .Else([.. (body.Failure ?? []).Select((o, i) => ToOp(o, $"failure[{i}]"))]);
         var result = await txn.CommitAsync(ct);
-        return TypedResults.Ok(new TxnResponse(result.Succeeded, [.. result.Results.Select(TxnOpResponse.From)]));
+        return TypedResults.Ok(new TransactionResponse(result.Succeeded, [.. result.Results.Select(TransactionOpResponse.From)]));
     }
 
     private static void CheckCount<T>(string field, IReadOnlyList<T>? list, int max)
@@ -53,48 +53,48 @@ public static class TransactionsApi
         }
     }
 
-    private static TxnCompare ToCompare(TxnCompareBody? body, string field)
+    private static TransactionCompare ToCompare(TransactionCompareBody? body, string field)
     {
         if (body is null)
         {
             throw new PlatformValidationException(field, "must be an object");
         }
 
-        var target = TxnApiNames.Target(body.Target)
+        var target = TransactionApiNames.Target(body.Target)
             ?? throw new PlatformValidationException($"{field}.target", $"must be one of: version, value, exists (got {Quote(body.Target)})");
-        var op = TxnApiNames.CompareOp(body.Op)
+        var op = TransactionApiNames.CompareOp(body.Op)
             ?? throw new PlatformValidationException($"{field}.op", $"must be one of: ==, !=, <, <=, >, >= (got {Quote(body.Op)})");
         var value = Bytes(body.Value, body.ValueBase64, field)
             ?? throw new PlatformValidationException($"{field}.value", "is required");
-        return new TxnCompare { Key = RequiredKey(body.Key, field), Target = target, Op = op, Value = value };
+        return new TransactionCompare { Key = RequiredKey(body.Key, field), Target = target, Op = op, Value = value };
     }
 
-    private static TxnOp ToOp(TxnOpBody? body, string field)
+    private static TransactionOp ToOp(TransactionOpBody? body, string field)
     {
         if (body is null)
         {
             throw new PlatformValidationException(field, "must be an object");
         }
 
-        var kind = TxnApiNames.Op(body.Op)
+        var kind = TransactionApiNames.Op(body.Op)
             ?? throw new PlatformValidationException($"{field}.op", $"must be one of: get, put, delete, add (got {Quote(body.Op)})");
         var key = RequiredKey(body.Key, field);
         switch (kind)
         {
-            case TxnOpKind.Put:
+            case TransactionOpKind.Put:
                 var value = Bytes(body.Value, body.ValueBase64, field)
                     ?? throw new PlatformValidationException($"{field}.value", "is required for put (or valueBase64)");
-                return new TxnOp { Kind = kind, Key = key, Value = value, ContentType = body.ContentType };
-            case TxnOpKind.Add:
+                return new TransactionOp { Kind = kind, Key = key, Value = value, ContentType = body.ContentType };
+            case TransactionOpKind.Add:
                 var amount = Bytes(body.Value, null, field);
-                if (amount is null || !TxnIntegers.TryParse(amount, out var number))
+                if (amount is null || !TransactionIntegers.TryParse(amount, out var number))
                 {
                     throw new PlatformValidationException($"{field}.value", "must be a signed 64-bit integer for add (such as \"-25\")");
                 }
 
-                return new TxnOp { Kind = kind, Key = key, Amount = number };
+                return new TransactionOp { Kind = kind, Key = key, Amount = number };
             default:
-                return new TxnOp { Kind = kind, Key = key };
+                return new TransactionOp { Kind = kind, Key = key };
         }
     }
 

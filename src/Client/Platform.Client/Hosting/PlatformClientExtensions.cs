@@ -1,3 +1,4 @@
+using Platform.Sharding;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public static class PlatformClientExtensions
 
         configuration.ReadValidated<LockOptions>(LockOptions.SectionName, o => o.Validate());
         services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName));
-        services.TryAddSingleton<LeaseClient>();
+        services.TryAddSingleton<LockClient>();
         services.TryAddSingleton<ILocks, DistributedLocks>();
         services.TryAddSingleton<ISemaphores, DistributedSemaphores>();
         services.TryAddSingleton<IElection, LeaderElection>();

@@ -9,20 +9,20 @@ namespace Platform.KeyValue;
 public interface IKeyValueStore
 {
     /// <summary>The entry, or null if the key does not exist.</summary>
-    Task<KvEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default);
+    Task<KeyValueEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default);
 
     /// <summary>Writes a value; returns the new version (1 when created).</summary>
-    Task<long> PutAsync(string ns, string key, byte[] value, KvPutOptions? options = null, CancellationToken cancellationToken = default);
+    Task<long> PutAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a key; throws <c>PlatformNotFoundException</c> if it does not exist.</summary>
-    Task DeleteAsync(string ns, string key, KvCondition? condition = null, KvFence? fence = null, CancellationToken cancellationToken = default);
+    Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default);
 
     /// <summary>One page of keys with their values, in ordinal key order across all shards.</summary>
-    Task<KvPage> ListAsync(string ns, KvListOptions? options = null, CancellationToken cancellationToken = default);
+    Task<KeyValuePage> ListAsync(string ns, KeyValueListOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Starts a multi-key transaction on a transactional namespace:
     /// <c>await kv.Transaction("bank").If(...).Then(...).Else(...).CommitAsync(ct)</c>.
     /// </summary>
-    TxnBuilder Transaction(string ns);
+    TransactionBuilder Transaction(string ns);
 }

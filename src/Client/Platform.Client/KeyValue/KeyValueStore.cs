@@ -1,3 +1,4 @@
+using Platform.Sharding;
 using System.Buffers.Text;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -16,18 +17,18 @@ internal sealed class KeyValueStore(
 {
     private KeyValueOptions Limits => options.Value;
 
-    public async Task<KvEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default)
+    public async Task<KeyValueEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default)
     {
         CheckKey(key);
         var routed = await router.ResolveAsync(ns, cancellationToken);
         var shard = routed.ShardFor(key);
         var get = routed.Settings.Transactional
-            ? Transactional(() => routed.TxnShard(grains, shard).Get(key))
-            : routed.KvShard(grains, shard).Get(key);
+            ? Transactional(() => routed.TransactionShard(grains, shard).Get(key))
+            : routed.KeyValueShard(grains, shard).Get(key);
         return await get.WaitAsync(cancellationToken);
     }
 
-    public async Task<long> PutAsync(string ns, string key, byte[] value, KvPutOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<long> PutAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
         CheckKey(key);
@@ -36,8 +37,8 @@ internal sealed class KeyValueStore(
             throw new PlatformPayloadTooLargeException($"The value is {value.Length} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {Limits.MaxValueBytes}.");
         }
 
-        options ??= new KvPutOptions();
-        var result = await WriteAsync(ns, new KvWriteRequest
+        options ??= new KeyValuePutOptions();
+        var result = await WriteAsync(ns, new KeyValueWriteRequest
         {
             Key = key,
             Value = value,
@@ -48,19 +49,19 @@ internal sealed class KeyValueStore(
         return result.Version;
     }
 
-    public async Task DeleteAsync(string ns, string key, KvCondition? condition = null, KvFence? fence = null, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default)
     {
         CheckKey(key);
-        var result = await WriteAsync(ns, new KvWriteRequest { Key = key, Condition = condition ?? KvCondition.None, Fence = fence }, cancellationToken);
-        if (result.Status == KvWriteStatus.NotFound)
+        var result = await WriteAsync(ns, new KeyValueWriteRequest { Key = key, Condition = condition ?? KeyValueCondition.None, Fence = fence }, cancellationToken);
+        if (result.Status == KeyValueWriteStatus.NotFound)
         {
             throw new PlatformNotFoundException($"Key '{key}' does not exist in namespace '{ns}'.");
         }
     }
 
-    public async Task<KvPage> ListAsync(string ns, KvListOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<KeyValuePage> ListAsync(string ns, KeyValueListOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options ??= new KvListOptions();
+        options ??= new KeyValueListOptions();
         var limit = options.Limit ?? Limits.DefaultListLimit;
         if (limit < 1 || limit > Limits.MaxListLimit)
         {
@@ -81,11 +82,11 @@ internal sealed class KeyValueStore(
         var txn = routed.Settings.Transactional;
         var listings = await Task.WhenAll(Enumerable.Range(0, shardCount)
             .Select(i => txn
-                ? Transactional(() => routed.TxnShard(grains, i).ListKeys(options.Prefix, after, limit))
-                : routed.KvShard(grains, i).ListKeys(options.Prefix, after, limit)))
+                ? Transactional(() => routed.TransactionShard(grains, i).ListKeys(options.Prefix, after, limit))
+                : routed.KeyValueShard(grains, i).ListKeys(options.Prefix, after, limit)))
             .WaitAsync(cancellationToken);
 
-        var candidates = new List<(KvKeyInfo Info, int Shard)>();
+        var candidates = new List<(KeyValueKeyInfo Info, int Shard)>();
         var anyShardFull = false;
         for (var i = 0; i < listings.Length; i++)
         {
@@ -94,7 +95,7 @@ internal sealed class KeyValueStore(
         }
 
         candidates.Sort(static (a, b) => string.CompareOrdinal(a.Info.Key, b.Info.Key));
-        var page = new List<(KvKeyInfo Info, int Shard)>(Math.Min(limit, candidates.Count));
+        var page = new List<(KeyValueKeyInfo Info, int Shard)>(Math.Min(limit, candidates.Count));
         long bytes = 0;
         foreach (var candidate in candidates)
         {
@@ -109,18 +110,18 @@ internal sealed class KeyValueStore(
 
         var values = await Task.WhenAll(page.GroupBy(p => p.Shard)
             .Select(g => txn
-                ? Transactional(() => routed.TxnShard(grains, g.Key).GetMany([.. g.Select(p => p.Info.Key)]))
-                : routed.KvShard(grains, g.Key).GetMany([.. g.Select(p => p.Info.Key)])))
+                ? Transactional(() => routed.TransactionShard(grains, g.Key).GetMany([.. g.Select(p => p.Info.Key)]))
+                : routed.KeyValueShard(grains, g.Key).GetMany([.. g.Select(p => p.Info.Key)])))
             .WaitAsync(cancellationToken);
         var byKey = values.SelectMany(v => v).ToDictionary(e => e.Key, StringComparer.Ordinal);
 
         // A key deleted between the two rounds is left out; a listing is not a snapshot.
-        var items = page.Select(p => byKey.GetValueOrDefault(p.Info.Key)).OfType<KvEntry>().ToList();
+        var items = page.Select(p => byKey.GetValueOrDefault(p.Info.Key)).OfType<KeyValueEntry>().ToList();
         var more = page.Count < candidates.Count || anyShardFull;
-        return new KvPage(items, more && page.Count > 0 ? EncodeToken(page[^1].Info.Key) : null);
+        return new KeyValuePage(items, more && page.Count > 0 ? EncodeToken(page[^1].Info.Key) : null);
     }
 
-    private async Task<KvWriteResult> WriteAsync(string ns, KvWriteRequest request, CancellationToken cancellationToken)
+    private async Task<KeyValueWriteResult> WriteAsync(string ns, KeyValueWriteRequest request, CancellationToken cancellationToken)
     {
         if (request.Fence is { } fence && NameRules.CheckName(fence.LockName) is { } fenceError)
         {
@@ -132,19 +133,19 @@ internal sealed class KeyValueStore(
             var routed = await router.ResolveAsync(ns, cancellationToken);
             var shard = routed.ShardFor(request.Key);
             var write = routed.Settings.Transactional
-                ? Transactional(() => routed.TxnShard(grains, shard).Write(request))
-                : routed.KvShard(grains, shard).Write(request);
+                ? Transactional(() => routed.TransactionShard(grains, shard).Write(request))
+                : routed.KeyValueShard(grains, shard).Write(request);
             var result = await write.WaitAsync(cancellationToken);
             switch (result.Status)
             {
-                case KvWriteStatus.Ok or KvWriteStatus.NotFound:
+                case KeyValueWriteStatus.Ok or KeyValueWriteStatus.NotFound:
                     return result;
-                case KvWriteStatus.PreconditionFailed:
+                case KeyValueWriteStatus.PreconditionFailed:
                     throw new PlatformPreconditionFailedException(
                         $"Precondition failed for key '{request.Key}': {result.Detail}", result.Version);
-                case KvWriteStatus.FenceRejected:
+                case KeyValueWriteStatus.FenceRejected:
                     throw new PlatformConflictException($"Fenced write refused: {result.Detail}");
-                case KvWriteStatus.NamespaceGone when attempt == 0:
+                case KeyValueWriteStatus.NamespaceGone when attempt == 0:
                     router.Invalidate(ns);
                     continue;
                 default:
@@ -153,10 +154,10 @@ internal sealed class KeyValueStore(
         }
     }
 
-    public TxnBuilder Transaction(string ns) => new(this, ns);
+    public TransactionBuilder Transaction(string ns) => new(this, ns);
 
     /// <summary>Validates and routes a transaction, runs it on a coordinator, and maps a failure to a Platform exception.</summary>
-    internal async Task<TxnResult> CommitAsync(string ns, IReadOnlyList<TxnCompare> compare, IReadOnlyList<TxnOp> success, IReadOnlyList<TxnOp> failure, CancellationToken cancellationToken)
+    internal async Task<TransactionResult> CommitAsync(string ns, IReadOnlyList<TransactionCompare> compare, IReadOnlyList<TransactionOp> success, IReadOnlyList<TransactionOp> failure, CancellationToken cancellationToken)
     {
         var maxOps = transactionOptions.Value.MaxOps;
         CheckCount("compare", compare.Count, maxOps);
@@ -178,7 +179,7 @@ internal sealed class KeyValueStore(
                 throw new PlatformValidationException("namespace", $"'{ns}' is not transactional; create a namespace with \"transactional\": true for transactions");
             }
 
-            var request = new TxnRequest
+            var request = new TransactionSpec
             {
                 Namespace = routed.Settings,
                 Compare = [.. compare.Select(c => c with { Shard = routed.ShardFor(c.Key) })],
@@ -187,24 +188,24 @@ internal sealed class KeyValueStore(
             };
             try
             {
-                return await grains.GetGrain<ITxnCoordinatorGrain>(0).Execute(request).WaitAsync(cancellationToken);
+                return await grains.GetGrain<ITransactionCoordinatorGrain>(0).Execute(request).WaitAsync(cancellationToken);
             }
-            catch (Exception ex) when (TxnFailures.Classify(ex) is { } failed)
+            catch (Exception ex) when (TransactionFailures.Classify(ex) is { } failed)
             {
-                if (failed.Reason == TxnFailures.NamespaceGone && attempt == 0)
+                if (failed.Reason == TransactionFailures.NamespaceGone && attempt == 0)
                 {
                     router.Invalidate(ns);
                     continue;
                 }
 
-                throw failed.Reason == TxnFailures.NamespaceGone
+                throw failed.Reason == TransactionFailures.NamespaceGone
                     ? new PlatformNotFoundException($"Namespace '{ns}' does not exist.")
                     : failed;
             }
         }
     }
 
-    private void CheckCompare(string field, TxnCompare compare)
+    private void CheckCompare(string field, TransactionCompare compare)
     {
         CheckKey(compare.Key, $"{field}.key");
         if (!Enum.IsDefined(compare.Target))
@@ -224,18 +225,18 @@ internal sealed class KeyValueStore(
 
         switch (compare.Target)
         {
-            case TxnCompareTarget.Version when !TxnIntegers.TryParse(compare.Value, out var version) || version < 0:
+            case TransactionCompareTarget.Version when !TransactionIntegers.TryParse(compare.Value, out var version) || version < 0:
                 throw new PlatformValidationException($"{field}.value", "must be a version: an integer of 0 or more");
-            case TxnCompareTarget.Exists when compare.Op is not (TxnCompareOp.Equal or TxnCompareOp.NotEqual):
+            case TransactionCompareTarget.Exists when compare.Op is not (TransactionCompareOp.Equal or TransactionCompareOp.NotEqual):
                 throw new PlatformValidationException($"{field}.op", "must be == or != with target exists");
-            case TxnCompareTarget.Exists when !(compare.Value.AsSpan().SequenceEqual("true"u8) || compare.Value.AsSpan().SequenceEqual("false"u8)):
+            case TransactionCompareTarget.Exists when !(compare.Value.AsSpan().SequenceEqual("true"u8) || compare.Value.AsSpan().SequenceEqual("false"u8)):
                 throw new PlatformValidationException($"{field}.value", "must be true or false with target exists");
-            case TxnCompareTarget.Value when compare.Value.Length > Limits.MaxValueBytes:
+            case TransactionCompareTarget.Value when compare.Value.Length > Limits.MaxValueBytes:
                 throw new PlatformPayloadTooLargeException($"{field}.value is {compare.Value.Length} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {Limits.MaxValueBytes}.");
         }
     }
 
-    private void CheckOps(string list, IReadOnlyList<TxnOp> ops)
+    private void CheckOps(string list, IReadOnlyList<TransactionOp> ops)
     {
         for (var i = 0; i < ops.Count; i++)
         {
@@ -247,7 +248,7 @@ internal sealed class KeyValueStore(
             }
 
             CheckKey(op.Key, $"{field}.key");
-            if (op.Kind == TxnOpKind.Put)
+            if (op.Kind == TransactionOpKind.Put)
             {
                 if (op.Value is null)
                 {
@@ -277,7 +278,7 @@ internal sealed class KeyValueStore(
         {
             return await call();
         }
-        catch (Exception ex) when (TxnFailures.Classify(ex) is { } failed && failed.Reason != TxnFailures.NamespaceGone)
+        catch (Exception ex) when (TransactionFailures.Classify(ex) is { } failed && failed.Reason != TransactionFailures.NamespaceGone)
         {
             throw failed;
         }

@@ -1,6 +1,6 @@
 namespace Platform.Locks;
 
-internal sealed class DistributedLocks(LeaseClient client) : ILocks
+internal sealed class DistributedLocks(LockClient client) : ILocks
 {
     public Task<ILeaseHandle> AcquireAsync(string name, TimeSpan? lease = null, TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
         AcquireAsync(name, new LeaseOptions { Lease = lease, Wait = wait }, cancellationToken);

@@ -1,6 +1,6 @@
 namespace Platform.Locks;
 
-internal sealed class DistributedSemaphores(LeaseClient client) : ISemaphores
+internal sealed class DistributedSemaphores(LockClient client) : ISemaphores
 {
     public Task<LeaseView> SetPermitsAsync(string name, int permits, CancellationToken cancellationToken = default) =>
         client.Grain(LeaseKind.Semaphore, name).SetPermits(permits).WaitAsync(cancellationToken);

@@ -4,11 +4,11 @@ using Platform.Errors;
 namespace Platform.Locks;
 
 /// <summary>
-/// Elections over the lease grain. Watching long-polls the grain (<see cref="ILeaseGrain.WaitForChange"/>, one call
+/// Elections over the lease grain. Watching long-polls the grain (<see cref="ILockGrain.WaitForChange"/>, one call
 /// per change or per <c>Platform:Locks:WatchPollMs</c>) instead of an Orleans observer: a poll survives the grain
 /// moving to another silo and the client reconnecting without any re-subscription, and its interval is bounded.
 /// </summary>
-internal sealed class LeaderElection(LeaseClient client) : IElection
+internal sealed class LeaderElection(LockClient client) : IElection
 {
     public async Task<ILeaseHandle> CampaignAsync(string name, string candidate, LeaseOptions? options = null, CancellationToken cancellationToken = default) =>
         await client.AcquireAsync(LeaseKind.Election, name, 1, (options ?? new LeaseOptions()) with { Owner = candidate, Mode = LeaseMode.Exclusive }, cancellationToken);

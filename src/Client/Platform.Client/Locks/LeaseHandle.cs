@@ -9,7 +9,7 @@ namespace Platform.Locks;
 /// </summary>
 internal sealed class LeaseHandle : ILeaseHandle
 {
-    private readonly ILeaseGrain _grain;
+    private readonly ILockGrain _grain;
     private readonly int _leaseMs;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _lost;
@@ -17,7 +17,7 @@ internal sealed class LeaseHandle : ILeaseHandle
     private readonly Task _renewal;
     private int _released;
 
-    public LeaseHandle(ILeaseGrain grain, string name, LeaseHolder lease, int leaseMs, long sentAt, bool autoRenew, TimeProvider time)
+    public LeaseHandle(ILockGrain grain, string name, LeaseHolder lease, int leaseMs, long sentAt, bool autoRenew, TimeProvider time)
     {
         _grain = grain;
         _leaseMs = leaseMs;

@@ -24,6 +24,6 @@ public static class LeaseKeys
         return kind is null ? throw new ArgumentException($"'{key}' is not a lease grain key.", nameof(key)) : (kind.Value, key[(slash + 1)..]);
     }
 
-    public static ILeaseGrain Grain(this IGrainFactory grains, LeaseKind kind, string name) =>
-        grains.GetGrain<ILeaseGrain>(For(kind, name));
+    public static ILockGrain Grain(this IGrainFactory grains, LeaseKind kind, string name) =>
+        grains.GetGrain<ILockGrain>(For(kind, name));
 }

@@ -4,7 +4,7 @@ namespace Platform.Sharding;
 [Alias("Platform.INamespaceCatalogGrain")]
 public interface INamespaceCatalogGrain : IGrainWithStringKey
 {
-    public const string Key = "catalog";
+    const string Key = "catalog";
 
     [Alias("Add")]
     Task Add(string name);

@@ -61,8 +61,8 @@ public sealed class NamespaceGrain(
         state.State.Current = null;
         await state.WriteStateAsync();
         await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => settings.Transactional
-            ? GrainFactory.GetGrain<ITxnShardGrain>(settings.Shard(i).ToGrainKey()).Drop()
-            : GrainFactory.GetGrain<IKvShardGrain>(settings.Shard(i).ToGrainKey()).Drop()));
+            ? GrainFactory.GetGrain<ITransactionShardGrain>(settings.Shard(i).ToGrainKey()).Drop()
+            : GrainFactory.GetGrain<IKeyValueShardGrain>(settings.Shard(i).ToGrainKey()).Drop()));
         await GrainFactory.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).Remove(Name);
         return true;
     }

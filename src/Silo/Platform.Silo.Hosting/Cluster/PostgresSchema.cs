@@ -1,7 +1,6 @@
-using System.Reflection;
 using Npgsql;
 
-namespace Platform.Hosting.Cluster;
+namespace Platform.Silo.Hosting.Cluster;
 
 /// <summary>
 /// Platform's PostgreSQL schema for Orleans' ADO.NET clustering and reminders: the scripts under Cluster/Sql,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Platform.Hosting.Cluster;
+namespace Platform.Silo.Hosting.Cluster;
 
 /// <summary>
 /// Applies <see cref="PostgresSchema"/> before Orleans starts (registered ahead of it, and hosted services start in

@@ -11,14 +11,14 @@ using Orleans.Providers;
 using Orleans.Storage;
 using Orleans.Transactions.Abstractions;
 using Platform.Configuration;
-using Platform.Hosting.Cluster;
+using Platform.Silo.Hosting.Cluster;
 using Platform.KeyValue;
 using Platform.KeyValue.Storage;
 using Platform.Locks;
 using Platform.Transactions;
 using Platform.Transactions.Storage;
 
-namespace Platform.Hosting;
+namespace Platform.Silo.Hosting;
 
 public static class PlatformSiloExtensions
 {
@@ -92,7 +92,7 @@ public static class PlatformSiloExtensions
                 silo.Services.TryAddSingleton<IShardStorage, MemoryShardStorage>();
 
                 // Transactional shards: Orleans wraps this grain storage as their transactional state storage.
-                silo.AddMemoryGrainStorage(TxnStorage.Name);
+                silo.AddMemoryGrainStorage(TransactionStorage.Name);
                 break;
             case StorageProvider.AzureTable:
                 if (keyValue.MaxValueBytes > AzureTableShardStorage.MaxValueBytes)
@@ -139,8 +139,8 @@ public static class PlatformSiloExtensions
         silo.Services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName));
 
         // Lease state (locks, semaphores, elections) lives in the default grain storage unless a host registers
-        // storage under LeaseGrain.StorageName itself (the test cluster does, to outlive any one silo).
-        silo.Services.TryAddKeyedSingleton<IGrainStorage>(LeaseGrain.StorageName,
+        // storage under LockGrain.StorageName itself (the test cluster does, to outlive any one silo).
+        silo.Services.TryAddKeyedSingleton<IGrainStorage>(LockGrain.StorageName,
             static (sp, _) => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
         return silo;
     }
@@ -157,12 +157,12 @@ public static class PlatformSiloExtensions
     }
 
     /// <summary>
-    /// Platform's own Azure Table transactional state storage under <see cref="TxnStorage.Name"/> (the name transactional
+    /// Platform's own Azure Table transactional state storage under <see cref="TransactionStorage.Name"/> (the name transactional
     /// shards' <c>[TransactionalState]</c> uses); Orleans' Azure transactions package is not used.
     /// </summary>
     public static ISiloBuilder AddPlatformTableTransactionalStorage(this ISiloBuilder silo, string connectionString, string tableName = TableTransactionalStateStorageFactory.DefaultTableName)
     {
-        silo.Services.AddKeyedSingleton<ITransactionalStateStorageFactory>(TxnStorage.Name, (sp, _) => new TableTransactionalStateStorageFactory(
+        silo.Services.AddKeyedSingleton<ITransactionalStateStorageFactory>(TransactionStorage.Name, (sp, _) => new TableTransactionalStateStorageFactory(
             new TableServiceClient(connectionString),
             sp.GetRequiredService<Orleans.Serialization.Serializer>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>(),

@@ -1,4 +1,4 @@
-namespace Platform.Hosting;
+namespace Platform.Silo.Hosting;
 
 /// <summary>This silo's endpoints (<c>Platform:Silo</c>).</summary>
 public sealed class PlatformSiloOptions

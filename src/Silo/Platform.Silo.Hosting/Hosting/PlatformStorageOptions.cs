@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Platform.Hosting;
+namespace Platform.Silo.Hosting;
 
 /// <summary>Grain state storage (<c>Platform:Storage</c>).</summary>
 public sealed partial class PlatformStorageOptions
@@ -19,7 +19,7 @@ public sealed partial class PlatformStorageOptions
     /// <summary>Table of Orleans grain state, default and PubSubStore (AzureTable only). Default <c>PlatformGrainState</c>.</summary>
     public string GrainStateTableName { get; set; } = "PlatformGrainState";
 
-    /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
+    /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTransactionState</c>.</summary>
     public string TransactionalStateTableName { get; set; } = "PlatformTxnState";
 
     public IEnumerable<string> Validate()

@@ -1,4 +1,4 @@
-namespace Platform.Hosting;
+namespace Platform.Silo.Hosting;
 
 /// <summary>Where grain state lives.</summary>
 public enum StorageProvider

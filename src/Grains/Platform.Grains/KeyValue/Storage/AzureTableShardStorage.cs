@@ -41,7 +41,7 @@ public sealed class AzureTableShardStorage : IShardStorage
     private const string ChunksProperty = "Chunks";
     private const string WriteIdProperty = "WriteId";
 
-    /// <summary>The key's fence record (<see cref="KvEntry.Fences"/>) as a JSON object {lock: token}; absent when never fenced.</summary>
+    /// <summary>The key's fence record (<see cref="KeyValueEntry.Fences"/>) as a JSON object {lock: token}; absent when never fenced.</summary>
     private const string FencesProperty = "Fences";
 
     private readonly TableClient _table;
@@ -157,7 +157,7 @@ public sealed class AzureTableShardStorage : IShardStorage
         throw new InvalidOperationException($"Key '{key}' of shard {shard} kept changing while it was read.");
     }
 
-    public async Task<string> WriteAsync(ShardId shard, KvEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
+    public async Task<string> WriteAsync(ShardId shard, KeyValueEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
     {
         if (entry.Value.Length > MaxValueBytes)
         {
@@ -310,7 +310,7 @@ public sealed class AzureTableShardStorage : IShardStorage
             return null;
         }
 
-        var entry = new KvEntry
+        var entry = new KeyValueEntry
         {
             Key = key,
             Value = value,

@@ -18,7 +18,7 @@ public interface IShardStorage
     /// Writes <paramref name="entry"/> if the stored ETag is <paramref name="expectedETag"/> (null: the key must be absent).
     /// Returns the new ETag; throws <see cref="ShardStorageConflictException"/> when the condition fails.
     /// </summary>
-    Task<string> WriteAsync(ShardId shard, KvEntry entry, string? expectedETag, CancellationToken cancellationToken = default);
+    Task<string> WriteAsync(ShardId shard, KeyValueEntry entry, string? expectedETag, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a key if its stored ETag is <paramref name="expectedETag"/>; throws <see cref="ShardStorageConflictException"/> otherwise.</summary>
     Task DeleteAsync(ShardId shard, string key, string expectedETag, CancellationToken cancellationToken = default);

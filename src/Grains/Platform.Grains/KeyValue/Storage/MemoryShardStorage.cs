@@ -31,7 +31,7 @@ public sealed class MemoryShardStorage : IShardStorage
         }
     }
 
-    public Task<string> WriteAsync(ShardId shard, KvEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
+    public Task<string> WriteAsync(ShardId shard, KeyValueEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
     {
         var rows = Rows(shard);
         lock (rows)

@@ -1,8 +1,0 @@
-namespace Platform.Bench.Load;
-
-/// <summary>The operation a run drives.</summary>
-internal enum KvOperation
-{
-    Get,
-    Put,
-}

@@ -1,0 +1,3 @@
+namespace Platform.Client.Host.KeyValue;
+
+public sealed record KeyValueListResponse(IReadOnlyList<KeyValueItemResponse> Items, string? ContinuationToken);

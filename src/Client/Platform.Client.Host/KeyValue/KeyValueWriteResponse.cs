@@ -1,0 +1,3 @@
+namespace Platform.Client.Host.KeyValue;
+
+public sealed record KeyValueWriteResponse(string Namespace, string Key, long Version);

@@ -1,3 +1,0 @@
-namespace Platform.Client.Host.KeyValue;
-
-public sealed record NamespaceListResponse(IReadOnlyList<string> Items, string? ContinuationToken);

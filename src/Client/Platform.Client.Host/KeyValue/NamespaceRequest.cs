@@ -1,6 +1,0 @@
-using Platform.Sharding;
-
-namespace Platform.Client.Host.KeyValue;
-
-/// <summary>The body of <c>PUT /v1/namespaces/{ns}</c>; every field optional (<c>transactional</c> defaults to false).</summary>
-public sealed record NamespaceRequest(int? Shards, PartitioningMode? Partitioning, bool? Transactional = null);

@@ -1,0 +1,6 @@
+using Platform.Sharding;
+
+namespace Platform.Client.Host.Sharding;
+
+/// <summary>The body of <c>PUT /v1/namespaces/{ns}</c>; every field optional (<c>transactional</c> defaults to false).</summary>
+public sealed record NamespaceRequest(int? Shards, PartitioningMode? Partitioning, bool? Transactional = null);

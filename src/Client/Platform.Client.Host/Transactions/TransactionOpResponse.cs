@@ -1,0 +1,34 @@
+using System.Text;
+using Platform.Transactions;
+
+namespace Platform.Client.Host.Transactions;
+
+/// <summary>
+/// One operation's result: a get's <c>found</c>, value and version; a put's or add's new version (and an add's new
+/// value); a delete's <c>found</c> and the version it removed.
+/// </summary>
+public sealed record TransactionOpResponse(string Op, string Key, bool Found, long Version, string? ValueBase64, string? Value, string? ContentType)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    public static TransactionOpResponse From(TransactionOpResult result) => new(
+        TransactionApiNames.OpName(result.Kind),
+        result.Key,
+        result.Found,
+        result.Version,
+        result.Value is null ? null : Convert.ToBase64String(result.Value),
+        result.Value is null ? null : TryUtf8(result.Value),
+        result.ContentType);
+
+    private static string? TryUtf8(byte[] bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+}

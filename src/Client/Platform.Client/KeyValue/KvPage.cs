@@ -1,4 +1,0 @@
-namespace Platform.KeyValue;
-
-/// <summary>A page of entries in key order; <see cref="ContinuationToken"/> is null on the last page.</summary>
-public sealed record KvPage(IReadOnlyList<KvEntry> Items, string? ContinuationToken);

@@ -1,0 +1,110 @@
+using Platform.KeyValue;
+using Microsoft.Extensions.Options;
+using Platform.Errors;
+using Platform.Validation;
+
+namespace Platform.Sharding;
+
+internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter router, IOptions<KeyValueOptions> options) : INamespaceAdmin
+{
+    public async Task<IReadOnlyList<string>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        if (limit < 1 || limit > options.Value.MaxListLimit)
+        {
+            throw new PlatformValidationException("limit", $"must be between 1 and {options.Value.MaxListLimit} (got {limit})");
+        }
+
+        return await grains.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).List(after, limit).WaitAsync(cancellationToken);
+    }
+
+    public async Task<NamespaceSettings> GetAsync(string ns, CancellationToken cancellationToken = default)
+    {
+        CheckName(ns);
+        return await grains.GetGrain<INamespaceGrain>(ns).Get().WaitAsync(cancellationToken)
+            ?? throw new PlatformNotFoundException($"Namespace '{ns}' does not exist.");
+    }
+
+    public async Task<NamespaceCreateResult> CreateAsync(string ns, NamespaceSpec spec, CancellationToken cancellationToken = default)
+    {
+        CheckName(ns);
+        var limits = options.Value;
+        if (spec.Shards < 1 || spec.Shards > limits.MaxShards)
+        {
+            throw new PlatformValidationException("shards", $"must be between 1 and {limits.MaxShards} (got {spec.Shards})");
+        }
+
+        if (!Enum.IsDefined(spec.Partitioning))
+        {
+            throw new PlatformValidationException("partitioning", $"must be one of: hash (got {spec.Partitioning})");
+        }
+
+        var result = await grains.GetGrain<INamespaceGrain>(ns).Create(spec).WaitAsync(cancellationToken);
+        if (!result.Created && (result.Settings.Shards != spec.Shards || result.Settings.Partitioning != spec.Partitioning
+            || result.Settings.Transactional != spec.Transactional))
+        {
+            throw new PlatformConflictException(
+                $"Namespace '{ns}' exists with {result.Settings.Shards} shards, {result.Settings.Partitioning} partitioning and transactional={result.Settings.Transactional}; delete it first to change them.");
+        }
+
+        return result;
+    }
+
+    public async Task DeleteAsync(string ns, CancellationToken cancellationToken = default)
+    {
+        CheckName(ns);
+        if (ns == NamespaceSettings.DefaultNamespace)
+        {
+            throw new PlatformConflictException("The default namespace always exists and cannot be deleted.");
+        }
+
+        var deleted = await grains.GetGrain<INamespaceGrain>(ns).Delete().WaitAsync(cancellationToken);
+        router.Invalidate(ns);
+        if (!deleted)
+        {
+            throw new PlatformNotFoundException($"Namespace '{ns}' does not exist.");
+        }
+    }
+
+    public async Task<IReadOnlyList<ShardInfo>> GetShardMapAsync(string ns, bool includeRanges = false, CancellationToken cancellationToken = default)
+    {
+        var routed = await router.ResolveAsync(ns, cancellationToken);
+        var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards)
+            .Select(i => Stats(routed, i))).WaitAsync(cancellationToken);
+        return [.. stats.Select((s, i) => new ShardInfo
+        {
+            Shard = i,
+            Grain = routed.ShardKey(i),
+            Silo = s.Silo,
+            Keys = s.Keys,
+            Bytes = s.Bytes,
+            Ownership = routed.Ring.OwnershipOf(i),
+            Ranges = includeRanges ? routed.Ring.RangesOf(i) : null,
+        })];
+    }
+
+    public async Task<ShardLocation> LocateAsync(string ns, string key, CancellationToken cancellationToken = default)
+    {
+        if (NameRules.CheckKey(key, options.Value.MaxKeyBytes) is { } error)
+        {
+            throw new PlatformValidationException("key", error);
+        }
+
+        var routed = await router.ResolveAsync(ns, cancellationToken);
+        var token = HashRing.KeyToken(key);
+        var shard = routed.Ring.ShardForToken(token);
+        var stats = await Stats(routed, shard).WaitAsync(cancellationToken);
+        return new ShardLocation(ns, key, token, shard, routed.ShardKey(shard), stats.Silo);
+    }
+
+    private Task<KeyValueShardStats> Stats(RoutedNamespace routed, int shard) => routed.Settings.Transactional
+        ? routed.TransactionShard(grains, shard).Stats()
+        : routed.KeyValueShard(grains, shard).Stats();
+
+    private static void CheckName(string ns)
+    {
+        if (NameRules.CheckName(ns) is { } error)
+        {
+            throw new PlatformValidationException("namespace", error);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Platform.KeyValue;
+
+/// <summary>A put (Value set) or a delete (Value null) of one key.</summary>
+[GenerateSerializer, Immutable, Alias("Platform.KvWriteRequest")]
+public sealed record KeyValueWriteRequest
+{
+    [Id(0)] public required string Key { get; init; }
+
+    /// <summary>The new value; null deletes the key.</summary>
+    [Id(1)] public byte[]? Value { get; init; }
+
+    [Id(2)] public string? ContentType { get; init; }
+
+    [Id(3)] public KeyValueCondition Condition { get; init; } = KeyValueCondition.None;
+
+    [Id(4)] public KeyValueFence? Fence { get; init; }
+}

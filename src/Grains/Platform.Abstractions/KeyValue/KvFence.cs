@@ -1,5 +1,0 @@
-namespace Platform.KeyValue;
-
-/// <summary>A fencing token presented with a write: the write is refused once a higher token of that lock was granted.</summary>
-[GenerateSerializer, Immutable, Alias("Platform.KvFence")]
-public sealed record KvFence([property: Id(0)] string LockName, [property: Id(1)] long Token);

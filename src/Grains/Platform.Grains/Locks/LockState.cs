@@ -1,0 +1,14 @@
+namespace Platform.Locks;
+
+/// <summary>What a lease grain persists: the token counter, the holders and (semaphores) the permits.</summary>
+[GenerateSerializer, Alias("Platform.LeaseState")]
+public sealed class LockState
+{
+    /// <summary>The highest token granted; written before any grant carrying it is answered.</summary>
+    [Id(0)] public long LastToken { get; set; }
+
+    /// <summary>Holders in grant order (expired ones are dropped on the next change or activation).</summary>
+    [Id(1)] public List<LeaseHolder> Holders { get; set; } = [];
+
+    [Id(2)] public int? Permits { get; set; }
+}

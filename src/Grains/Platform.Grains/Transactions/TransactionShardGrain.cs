@@ -1,0 +1,248 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Transactions.Abstractions;
+using Platform.Errors;
+using Platform.KeyValue;
+using Platform.Sharding;
+
+namespace Platform.Transactions;
+
+/// <summary>
+/// One shard of a transactional namespace: all its keys in one <see cref="ITransactionalState{TState}"/>, so Orleans'
+/// transaction manager locks, prepares and commits them with every other participant of a transaction.
+/// </summary>
+/// <remarks>
+/// Reentrant by design: a call waiting for this shard's transaction lock must not hold the grain's turn, or the
+/// lock holder's next call to this shard (its apply step) queues behind it and both wait until the lock times out.
+/// Isolation comes from Orleans' transaction locks on the state, not from turn-based concurrency; the grain's own
+/// fields are set on activation (<see cref="_gone"/> only ever turns true).
+/// </remarks>
+[Reentrant]
+// The grain type shipped under the old class name; stored grain ids keep it.
+[GrainType("txnshard")]
+public sealed partial class TransactionShardGrain(
+    [TransactionalState(TransactionStorage.StateName, TransactionStorage.Name)] ITransactionalState<TransactionShardState> state,
+    ILocalSiloDetails silo,
+    IOptions<KeyValueOptions> options,
+    TimeProvider time,
+    ILogger<TransactionShardGrain> logger) : Grain, ITransactionShardGrain
+{
+    private ShardId _id;
+    private bool _gone;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = ShardId.Parse(this.GetPrimaryKeyString());
+        var settings = await GrainFactory.GetGrain<INamespaceGrain>(_id.Namespace).Get();
+        _gone = settings is null || settings.Generation != _id.Generation || !settings.Transactional;
+        LogActivated(_id, _gone);
+    }
+
+    public async Task<KeyValueEntry?> Get(string key) =>
+        _gone ? null : await state.PerformRead(s => s.Entries.GetValueOrDefault(key));
+
+    public async Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
+        _gone ? [] : await state.PerformRead(s => Existing(s, keys));
+
+    public async Task<KeyValueWriteResult> Write(KeyValueWriteRequest request)
+    {
+        if (_gone)
+        {
+            return new KeyValueWriteResult { Status = KeyValueWriteStatus.NamespaceGone, Detail = $"Namespace '{_id.Namespace}' was deleted." };
+        }
+
+        KeyValueWriteRules.Validate(request, options.Value);
+        if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
+        {
+            return refused;
+        }
+
+        // One write lock from the start: a read lock upgraded later would deadlock against a concurrent writer.
+        // A refused precondition changes nothing (the transaction then commits an unchanged state).
+        return await state.PerformUpdate(s =>
+        {
+            var current = s.Entries.GetValueOrDefault(request.Key);
+            if (KeyValueWriteRules.CheckCondition(current, request) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (KeyValueWriteRules.CheckKeyFence(current, request, out var fences) is { } stale)
+            {
+                return stale;
+            }
+
+            if (request.Value is null)
+            {
+                s.Entries.Remove(request.Key);
+                return KeyValueWriteResult.Ok(current!.Version);
+            }
+
+            var entry = new KeyValueEntry
+            {
+                Key = request.Key,
+                Value = request.Value,
+                ContentType = request.ContentType,
+                Version = (current?.Version ?? 0) + 1,
+                ModifiedAt = time.GetUtcNow(),
+                Fences = fences,
+            };
+            s.Entries[request.Key] = entry;
+            return KeyValueWriteResult.Ok(entry.Version);
+        });
+    }
+
+    public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
+    {
+        if (_gone || limit <= 0)
+        {
+            return [];
+        }
+
+        return await state.PerformRead(s => (IReadOnlyList<KeyValueKeyInfo>)[.. s.Entries.Values
+            .Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(e.Key, after) > 0))
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(e => new KeyValueKeyInfo(e.Key, e.Version, e.Value.Length))]);
+    }
+
+    public async Task<KeyValueShardStats> Stats()
+    {
+        var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Count, s.Entries.Values.Sum(e => (long)e.Value.Length)));
+        return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
+    }
+
+    public async Task Drop()
+    {
+        // No DeactivateOnIdle here: the transaction commits after this method returns, through this activation.
+        _gone = true;
+        await state.PerformUpdate(s => s.Entries.Clear());
+    }
+
+    public async Task<IReadOnlyList<KeyValueEntry>> Read(IReadOnlyList<string> keys, bool forUpdate)
+    {
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        return forUpdate ? await state.PerformUpdate(s => Existing(s, keys)) : await state.PerformRead(s => Existing(s, keys));
+    }
+
+    public async Task<IReadOnlyList<TransactionOpResult>> Apply(IReadOnlyList<TransactionOp> ops)
+    {
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        if (ops.All(op => op.Kind == TransactionOpKind.Get))
+        {
+            return await state.PerformRead(s => (IReadOnlyList<TransactionOpResult>)[.. ops.Select(op => Found(op, s.Entries.GetValueOrDefault(op.Key)))]);
+        }
+
+        return await state.PerformUpdate(s => ApplyAll(s, ops));
+    }
+
+    /// <summary>
+    /// Computes every operation against an overlay first and changes the state only when all succeeded, so a failing
+    /// operation leaves this shard's state untouched even before the transaction's abort discards it.
+    /// </summary>
+    private List<TransactionOpResult> ApplyAll(TransactionShardState s, IReadOnlyList<TransactionOp> ops)
+    {
+        var overlay = new Dictionary<string, KeyValueEntry?>(StringComparer.Ordinal);
+        var results = new List<TransactionOpResult>(ops.Count);
+        var now = time.GetUtcNow();
+        var limits = options.Value;
+        foreach (var op in ops)
+        {
+            var current = overlay.TryGetValue(op.Key, out var changed) ? changed : s.Entries.GetValueOrDefault(op.Key);
+            switch (op.Kind)
+            {
+                case TransactionOpKind.Get:
+                    results.Add(Found(op, current));
+                    break;
+                case TransactionOpKind.Put:
+                    var value = op.Value ?? [];
+                    if (value.Length > limits.MaxValueBytes)
+                    {
+                        throw new PlatformPayloadTooLargeException($"value of key '{op.Key}' is {value.Length} bytes, over the limit of {limits.MaxValueBytes}");
+                    }
+
+                    // Unfenced writes keep the key's fence record: a stale holder stays refused afterwards.
+                    var put = new KeyValueEntry { Key = op.Key, Value = value, ContentType = op.ContentType, Version = (current?.Version ?? 0) + 1, ModifiedAt = now, Fences = current?.Fences };
+                    overlay[op.Key] = put;
+                    results.Add(new TransactionOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = put.Version });
+                    break;
+                case TransactionOpKind.Delete:
+                    overlay[op.Key] = null;
+                    results.Add(new TransactionOpResult { Kind = op.Kind, Key = op.Key, Found = current is not null, Version = current?.Version ?? 0 });
+                    break;
+                case TransactionOpKind.Add:
+                    long before = 0;
+                    if (current is not null && !TransactionIntegers.TryParse(current.Value, out before))
+                    {
+                        throw new TransactionOpFailedException($"add on key '{op.Key}': its value is not a signed 64-bit integer in text.");
+                    }
+
+                    long after;
+                    try
+                    {
+                        after = checked(before + op.Amount);
+                    }
+                    catch (OverflowException)
+                    {
+                        throw new TransactionOpFailedException($"add on key '{op.Key}': {before} + {op.Amount} overflows a signed 64-bit integer.");
+                    }
+
+                    var sum = new KeyValueEntry
+                    {
+                        Key = op.Key,
+                        Value = TransactionIntegers.Format(after),
+                        ContentType = current?.ContentType ?? "text/plain; charset=utf-8",
+                        Version = (current?.Version ?? 0) + 1,
+                        ModifiedAt = now,
+                        Fences = current?.Fences,
+                    };
+                    overlay[op.Key] = sum;
+                    results.Add(new TransactionOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = sum.Version, Value = sum.Value, ContentType = sum.ContentType });
+                    break;
+                default:
+                    throw new TransactionOpFailedException($"unknown operation {op.Kind} on key '{op.Key}'.");
+            }
+        }
+
+        foreach (var (key, entry) in overlay)
+        {
+            if (entry is null)
+            {
+                s.Entries.Remove(key);
+            }
+            else
+            {
+                s.Entries[key] = entry;
+            }
+        }
+
+        return results;
+    }
+
+    private static TransactionOpResult Found(TransactionOp op, KeyValueEntry? entry) => new()
+    {
+        Kind = op.Kind,
+        Key = op.Key,
+        Found = entry is not null,
+        Version = entry?.Version ?? 0,
+        Value = entry?.Value,
+        ContentType = entry?.ContentType,
+    };
+
+    private static IReadOnlyList<KeyValueEntry> Existing(TransactionShardState s, IReadOnlyList<string> keys) =>
+        [.. keys.Select(k => s.Entries.GetValueOrDefault(k)).OfType<KeyValueEntry>()];
+
+    private TransactionOpFailedException Gone() => new($"Namespace '{_id.Namespace}' was deleted or is not transactional; refresh and retry.") { NamespaceGone = true };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Transactional shard {Shard} activated (gone: {Gone})")]
+    private partial void LogActivated(ShardId shard, bool gone);
+}

@@ -1,0 +1,10 @@
+using Platform.KeyValue;
+
+namespace Platform.Transactions;
+
+/// <summary>The keys of one transactional shard, as Orleans transactional state keeps and stores them.</summary>
+[GenerateSerializer, Alias("Platform.TxnShardState")]
+public sealed class TransactionShardState
+{
+    [Id(0)] public Dictionary<string, KeyValueEntry> Entries { get; set; } = [];
+}
