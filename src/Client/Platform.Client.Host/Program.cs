@@ -15,7 +15,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddPlatformServiceDefaults("platform-client");
-    var client = builder.Configuration.ReadValidated<PlatformClientOptions>(PlatformClientOptions.SectionName, o => o.Validate());
+    var client = builder.Configuration.ReadValidated<PlatformClientOptions>(PlatformClientOptions.SectionName);
     if (client.Embedded)
     {
         builder.AddPlatformSilo();

@@ -12,7 +12,7 @@ public sealed class FailureDetectionOptionsTests
         new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build()
-            .ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName, o => o.Validate());
+            .ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
 
     /// <summary>The defaults are the small-cluster tuning and land on ClusterMembershipOptions unchanged.</summary>
     [Fact]

@@ -12,7 +12,7 @@ public static class PlatformApiExtensions
     /// <summary>JSON conventions, error handling, the OpenAPI document and rate limiting of the HTTP API.</summary>
     public static IHostApplicationBuilder AddPlatformApi(this IHostApplicationBuilder builder)
     {
-        var rateLimit = builder.Configuration.ReadValidated<RateLimitOptions>(RateLimitOptions.SectionName, o => o.Validate());
+        var rateLimit = builder.Configuration.ReadValidated<RateLimitOptions>(RateLimitOptions.SectionName);
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));

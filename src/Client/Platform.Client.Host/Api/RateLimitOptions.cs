@@ -1,7 +1,8 @@
+using Platform.Configuration;
 namespace Platform.Client.Host.Api;
 
 /// <summary>Per-client-address rate limit of the HTTP API (<c>Platform:RateLimit</c>).</summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:RateLimit";
 

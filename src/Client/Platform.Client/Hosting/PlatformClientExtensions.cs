@@ -21,9 +21,9 @@ public static class PlatformClientExtensions
     /// </summary>
     public static IServiceCollection AddPlatformClient(this IServiceCollection services, IConfiguration configuration)
     {
-        configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName, o => o.Validate());
+        configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName);
         services.AddOptions<KeyValueOptions>().Bind(configuration.GetSection(KeyValueOptions.SectionName));
-        configuration.ReadValidated<TransactionOptions>(TransactionOptions.SectionName, o => o.Validate());
+        configuration.ReadValidated<TransactionOptions>(TransactionOptions.SectionName);
         services.AddOptions<TransactionOptions>().Bind(configuration.GetSection(TransactionOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NamespaceRouter>();
@@ -31,7 +31,7 @@ public static class PlatformClientExtensions
         services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();
         services.TryAddSingleton<IClusterAdmin, ClusterAdmin>();
 
-        configuration.ReadValidated<LockOptions>(LockOptions.SectionName, o => o.Validate());
+        configuration.ReadValidated<LockOptions>(LockOptions.SectionName);
         services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName));
         services.TryAddSingleton<LockClient>();
         services.TryAddSingleton<ILocks, DistributedLocks>();
@@ -46,8 +46,8 @@ public static class PlatformClientExtensions
     /// </summary>
     public static IHostApplicationBuilder AddPlatformClusterClient(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName, o => o.Validate());
-        var client = builder.Configuration.ReadValidated<PlatformClientOptions>(PlatformClientOptions.SectionName, o => o.Validate());
+        var cluster = builder.Configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
+        var client = builder.Configuration.ReadValidated<PlatformClientOptions>(PlatformClientOptions.SectionName);
         builder.UseOrleansClient(c =>
         {
             c.Configure<ClusterOptions>(o =>

@@ -1,9 +1,10 @@
+using Platform.Configuration;
 using System.Net;
 
 namespace Platform.Client;
 
 /// <summary>How the client host reaches the cluster (<c>Platform:Client</c>).</summary>
-public sealed class PlatformClientOptions
+public sealed class PlatformClientOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:Client";
 

@@ -8,8 +8,8 @@ public static class ConfigurationExtensions
     /// Binds a section and runs its checks now, at start-up; a bad value throws
     /// <see cref="PlatformConfigurationException"/> with one line naming the key.
     /// </summary>
-    public static T ReadValidated<T>(this IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate)
-        where T : new()
+    public static T ReadValidated<T>(this IConfiguration configuration, string section)
+        where T : IPlatformOptions, new()
     {
         var options = new T();
         try
@@ -22,7 +22,7 @@ public static class ConfigurationExtensions
             throw new PlatformConfigurationException(ex.Message, ex);
         }
 
-        var errors = validate(options).ToList();
+        var errors = options.Validate().ToList();
         if (errors.Count > 0)
         {
             throw new PlatformConfigurationException(string.Join(" ", errors));

@@ -6,7 +6,7 @@ namespace Platform.Configuration;
 /// cluster on one network: a SIGKILLed silo is declared dead in about 1-3 s (docs/cluster.md has the figures);
 /// Orleans' own defaults take over 10 s.
 /// </summary>
-public sealed class FailureDetectionOptions
+public sealed class FailureDetectionOptions : IPlatformOptions
 {
     public const string SectionName = PlatformClusterOptions.SectionName + ":FailureDetection";
 

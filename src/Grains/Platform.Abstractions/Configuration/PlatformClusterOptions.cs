@@ -1,7 +1,7 @@
 namespace Platform.Configuration;
 
 /// <summary>How silos and clients form and find the cluster (<c>Platform:Cluster</c>).</summary>
-public sealed class PlatformClusterOptions
+public sealed class PlatformClusterOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:Cluster";
 

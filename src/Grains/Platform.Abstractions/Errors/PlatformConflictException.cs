@@ -4,6 +4,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformConflictException")]
 public sealed class PlatformConflictException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.Conflict;
+
     public PlatformConflictException()
     {
     }

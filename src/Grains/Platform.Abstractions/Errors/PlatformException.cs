@@ -7,6 +7,9 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformException")]
 public abstract class PlatformException : Exception
 {
+    /// <summary>The kind of refusal; hosts answer by kind, never by exception type.</summary>
+    public abstract PlatformErrorKind Kind { get; }
+
     protected PlatformException()
     {
     }

@@ -4,6 +4,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformNotFoundException")]
 public sealed class PlatformNotFoundException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.NotFound;
+
     public PlatformNotFoundException()
     {
     }

@@ -4,6 +4,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformPayloadTooLargeException")]
 public sealed class PlatformPayloadTooLargeException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.PayloadTooLarge;
+
     public PlatformPayloadTooLargeException()
     {
     }

@@ -4,6 +4,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformPreconditionFailedException")]
 public sealed class PlatformPreconditionFailedException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.PreconditionFailed;
+
     public PlatformPreconditionFailedException()
     {
     }

@@ -7,6 +7,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformTransactionFailedException")]
 public sealed class PlatformTransactionFailedException : PlatformException
 {
+    public override PlatformErrorKind Kind => Unavailable ? PlatformErrorKind.Unavailable : PlatformErrorKind.Conflict;
+
     public PlatformTransactionFailedException()
     {
     }

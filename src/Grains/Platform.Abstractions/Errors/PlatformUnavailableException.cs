@@ -7,6 +7,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformUnavailableException")]
 public sealed class PlatformUnavailableException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.Unavailable;
+
     public PlatformUnavailableException()
     {
     }

@@ -4,6 +4,8 @@ namespace Platform.Errors;
 [GenerateSerializer, Alias("Platform.PlatformValidationException")]
 public sealed class PlatformValidationException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.Validation;
+
     public PlatformValidationException()
     {
     }

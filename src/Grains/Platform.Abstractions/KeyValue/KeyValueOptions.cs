@@ -1,7 +1,8 @@
+using Platform.Configuration;
 namespace Platform.KeyValue;
 
 /// <summary>Limits of the key-value store (<c>Platform:KeyValue</c>); enforced on clients and silos alike.</summary>
-public sealed class KeyValueOptions
+public sealed class KeyValueOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:KeyValue";
 

@@ -1,10 +1,11 @@
+using Platform.Configuration;
 namespace Platform.Locks;
 
 /// <summary>
 /// Limits of locks, semaphores and elections (<c>Platform:Locks</c>); enforced by the lease grains (authoritative)
 /// and checked early by clients.
 /// </summary>
-public sealed class LockOptions
+public sealed class LockOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:Locks";
 

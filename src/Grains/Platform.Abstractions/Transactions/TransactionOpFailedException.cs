@@ -6,6 +6,8 @@ namespace Platform.Transactions;
 [GenerateSerializer, Alias("Platform.TxnOpFailedException")]
 public sealed class TransactionOpFailedException : PlatformException
 {
+    public override PlatformErrorKind Kind => PlatformErrorKind.Conflict;
+
     public TransactionOpFailedException()
     {
     }

@@ -1,7 +1,8 @@
+using Platform.Configuration;
 namespace Platform.Transactions;
 
 /// <summary>Limits of multi-key transactions (<c>Platform:Transactions</c>); enforced by the client before a transaction starts.</summary>
-public sealed class TransactionOptions
+public sealed class TransactionOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:Transactions";
 

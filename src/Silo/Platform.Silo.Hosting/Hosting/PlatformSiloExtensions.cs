@@ -32,8 +32,8 @@ public static class PlatformSiloExtensions
     /// </summary>
     public static IHostApplicationBuilder AddPlatformSilo(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName, o => o.Validate());
-        var silo = builder.Configuration.ReadValidated<PlatformSiloOptions>(PlatformSiloOptions.SectionName, o => o.Validate());
+        var cluster = builder.Configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
+        var silo = builder.Configuration.ReadValidated<PlatformSiloOptions>(PlatformSiloOptions.SectionName);
 
         // SIGTERM: the host stops Orleans, which deactivates grains and marks this silo Dead in the table itself.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
@@ -79,10 +79,10 @@ public static class PlatformSiloExtensions
     /// </summary>
     public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName, o => o.Validate());
-        var keyValue = configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName, o => o.Validate());
-        var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName, o => o.Validate());
-        configuration.ReadValidated<LockOptions>(LockOptions.SectionName, o => o.Validate());
+        var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
+        var keyValue = configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName);
+        var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
+        configuration.ReadValidated<LockOptions>(LockOptions.SectionName);
 
         switch (storage.Provider)
         {

@@ -1,7 +1,8 @@
+using Platform.Configuration;
 namespace Platform.Silo.Hosting;
 
 /// <summary>This silo's endpoints (<c>Platform:Silo</c>).</summary>
-public sealed class PlatformSiloOptions
+public sealed class PlatformSiloOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:Silo";
 

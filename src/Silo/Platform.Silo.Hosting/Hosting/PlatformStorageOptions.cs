@@ -1,9 +1,10 @@
+using Platform.Configuration;
 using System.Text.RegularExpressions;
 
 namespace Platform.Silo.Hosting;
 
 /// <summary>Grain state storage (<c>Platform:Storage</c>).</summary>
-public sealed partial class PlatformStorageOptions
+public sealed partial class PlatformStorageOptions : IPlatformOptions
 {
     public const string SectionName = "Platform:Storage";
 
