@@ -1,7 +1,7 @@
 using Platform.Configuration;
 using System.Text.RegularExpressions;
 
-namespace Platform.Silo.Hosting;
+namespace Platform.Silo.Hosting.Storage;
 
 /// <summary>Grain state storage (<c>Platform:Storage</c>).</summary>
 public sealed partial class PlatformStorageOptions : IPlatformOptions
