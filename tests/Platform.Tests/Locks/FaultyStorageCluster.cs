@@ -28,6 +28,9 @@ public sealed class FaultyStorageCluster : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The grain storage under the decorators, to play another activation writing behind a grain's back.</summary>
+    public IGrainStorage InnerGrainStorage => Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(InnerStorage);
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
