@@ -48,7 +48,7 @@ public static class KeyValueApi
         key = KeyOf(context, key);
         var condition = HttpConditions.Parse(context.Request);
         var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct);
-        var version = await store.PutAsync(ns, key, value, new KeyValuePutOptions
+        var (version, created) = await store.PutWithResultAsync(ns, key, value, new KeyValuePutOptions
         {
             ContentType = context.Request.ContentType,
             Condition = condition,
@@ -56,7 +56,7 @@ public static class KeyValueApi
         }, ct);
         context.Response.Headers.ETag = HttpConditions.ETag(version);
         var body = new KeyValueWriteResponse(ns, key, version);
-        return version == 1
+        return created
             ? TypedResults.Created($"{Prefix}{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(key)}", body)
             : TypedResults.Ok(body);
     }

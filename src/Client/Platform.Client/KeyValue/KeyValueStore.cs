@@ -28,7 +28,10 @@ internal sealed class KeyValueStore(
         return await get.WaitAsync(cancellationToken);
     }
 
-    public async Task<long> PutAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<long> PutAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await PutWithResultAsync(ns, key, value, options, cancellationToken)).Version;
+
+    public async Task<KeyValuePutResult> PutWithResultAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
         CheckKey(key);
@@ -46,7 +49,7 @@ internal sealed class KeyValueStore(
             Condition = options.Condition,
             Fence = options.Fence,
         }, cancellationToken);
-        return result.Version;
+        return new KeyValuePutResult(result.Version, result.Created);
     }
 
     public async Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default)

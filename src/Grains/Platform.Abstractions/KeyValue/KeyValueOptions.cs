@@ -27,6 +27,13 @@ public sealed class KeyValueOptions : IPlatformOptions
     /// <summary>Value bytes in one list page before it is cut short (at least one item is always returned). Default 8 MiB.</summary>
     public int MaxPageBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Most locks one key's fence record remembers (one entry per lock that fenced a write of the key). A full record
+    /// drops entries whose lock has granted a later token; a fenced write naming yet another lock is refused while
+    /// every entry's lock is still current. Default 16; 1–64. Enforced by shards only.
+    /// </summary>
+    public int MaxFencesPerKey { get; set; } = 16;
+
     /// <summary>How long a client trusts its cached namespace settings before asking again. Default 30 s.</summary>
     public TimeSpan RoutingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -66,6 +73,11 @@ public sealed class KeyValueOptions : IPlatformOptions
         if (MaxPageBytes < 1)
         {
             yield return $"{SectionName}:MaxPageBytes must be positive (got {MaxPageBytes}).";
+        }
+
+        if (MaxFencesPerKey is < 1 or > 64)
+        {
+            yield return $"{SectionName}:MaxFencesPerKey must be between 1 and 64 (got {MaxFencesPerKey}).";
         }
 
         if (RoutingCacheTtl < TimeSpan.Zero)

@@ -8,6 +8,8 @@ namespace Platform.KeyValue;
 
 /// <summary>
 /// One shard: keys in memory for reads and listing, each write made durable (ETag-checked, per key) before it is answered.
+/// A delete stores a tombstone (the deleted version and fence record), kept in memory too but never answered, listed or
+/// counted, so that a re-created key's version continues above it.
 /// </summary>
 // The grain type shipped under the old class name; stored grain ids keep it.
 [GrainType("kvshard")]
@@ -41,11 +43,11 @@ public sealed partial class KeyValueShardGrain(
             Apply(stored);
         }
 
-        LogActivated(_id, _entries.Count);
+        LogActivated(_id, _sortedKeys.Count);
     }
 
     public Task<KeyValueEntry?> Get(string key) =>
-        Task.FromResult(!_gone && _entries.TryGetValue(key, out var stored) ? stored.Entry : null);
+        Task.FromResult(!_gone && _entries.TryGetValue(key, out var stored) ? KeyValueWriteRules.Live(stored.Entry) : null);
 
     public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys)
     {
@@ -54,7 +56,7 @@ public sealed partial class KeyValueShardGrain(
         {
             foreach (var key in keys)
             {
-                if (_entries.TryGetValue(key, out var stored))
+                if (_entries.TryGetValue(key, out var stored) && !stored.Entry.Deleted)
                 {
                     found.Add(stored.Entry);
                 }
@@ -72,27 +74,29 @@ public sealed partial class KeyValueShardGrain(
         }
 
         KeyValueWriteRules.Validate(request, options.Value);
-        if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
+        for (var attempt = 0; ; attempt++)
         {
-            return refused;
-        }
+            // Each attempt decides afresh, the lock's verdict included: a retry runs after the first check, and a newer
+            // holder may have been granted (and may have written through another activation) meanwhile.
+            if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
+            {
+                return refused;
+            }
 
-        try
-        {
-            return await WriteChecked(request);
-        }
-        catch (ShardStorageConflictException)
-        {
-            // Another activation of this shard wrote the key: our copy is stale. Re-read it and decide again.
-            LogConflict(_id.ToGrainKey(), request.Key);
-            await Refresh(request.Key);
             try
             {
                 return await WriteChecked(request);
             }
             catch (ShardStorageConflictException ex)
             {
-                throw new PlatformUnavailableException($"Shard {_id} is contended by another activation; retry.", ex);
+                if (attempt > 0)
+                {
+                    throw new PlatformUnavailableException($"Shard {_id} is contended by another activation; retry.", ex);
+                }
+
+                // Another activation of this shard wrote the key: our copy is stale. Re-read it and decide again.
+                LogConflict(_id.ToGrainKey(), request.Key);
+                await Refresh(request.Key);
             }
         }
     }
@@ -124,7 +128,7 @@ public sealed partial class KeyValueShardGrain(
     }
 
     public Task<KeyValueShardStats> Stats() =>
-        Task.FromResult(new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = _entries.Count, Bytes = _bytes });
+        Task.FromResult(new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = _sortedKeys.Count, Bytes = _bytes });
 
     public async Task Drop()
     {
@@ -139,35 +143,19 @@ public sealed partial class KeyValueShardGrain(
     private async Task<KeyValueWriteResult> WriteChecked(KeyValueWriteRequest request)
     {
         var current = _entries.GetValueOrDefault(request.Key);
-        if (KeyValueWriteRules.CheckCondition(current?.Entry, request) is { } refused)
+        var lockTokens = KeyValueWriteRules.NeedsLockTokens(current?.Entry, request, options.Value)
+            ? await KeyValueWriteRules.LockTokensAsync(GrainFactory, current!.Entry, request.Fence!)
+            : null;
+        var result = KeyValueWriteRules.Decide(current?.Entry, request, lockTokens, options.Value, time.GetUtcNow(), out var next);
+        if (next is null)
         {
-            return refused;
+            return result;
         }
 
-        if (KeyValueWriteRules.CheckKeyFence(current?.Entry, request, out var fences) is { } stale)
-        {
-            return stale;
-        }
-
-        if (request.Value is null)
-        {
-            await storage.DeleteAsync(_id, request.Key, current!.ETag);
-            Remove(request.Key);
-            return KeyValueWriteResult.Ok(current.Entry.Version);
-        }
-
-        var entry = new KeyValueEntry
-        {
-            Key = request.Key,
-            Value = request.Value,
-            ContentType = request.ContentType,
-            Version = (current?.Entry.Version ?? 0) + 1,
-            ModifiedAt = time.GetUtcNow(),
-            Fences = fences,
-        };
-        var etag = await storage.WriteAsync(_id, entry, current?.ETag);
-        Apply(new StoredEntry(entry, etag));
-        return KeyValueWriteResult.Ok(entry.Version);
+        // A delete writes its tombstone over the entry, ETag-checked like any write.
+        var etag = await storage.WriteAsync(_id, next, current?.ETag);
+        Apply(new StoredEntry(next, etag));
+        return result;
     }
 
     private async Task Refresh(string key)
@@ -183,25 +171,37 @@ public sealed partial class KeyValueShardGrain(
         }
     }
 
+    /// <summary>Takes a stored entry or tombstone into memory; only live keys are listed and counted.</summary>
     private void Apply(StoredEntry stored)
     {
         var key = stored.Entry.Key;
-        if (_entries.TryGetValue(key, out var previous))
+        var wasLive = _entries.TryGetValue(key, out var previous) && !previous.Entry.Deleted;
+        var isLive = !stored.Entry.Deleted;
+        if (wasLive)
         {
-            _bytes -= previous.Entry.Value.Length;
+            _bytes -= previous!.Entry.Value.Length;
         }
-        else
+
+        if (isLive && !wasLive)
         {
             _sortedKeys.Insert(LowerBound(key), key);
         }
+        else if (!isLive && wasLive)
+        {
+            _sortedKeys.RemoveAt(LowerBound(key));
+        }
 
         _entries[key] = stored;
-        _bytes += stored.Entry.Value.Length;
+        if (isLive)
+        {
+            _bytes += stored.Entry.Value.Length;
+        }
     }
 
+    /// <summary>Forgets a key that storage no longer holds at all (not even a tombstone).</summary>
     private void Remove(string key)
     {
-        if (_entries.Remove(key, out var previous))
+        if (_entries.Remove(key, out var previous) && !previous.Entry.Deleted)
         {
             _bytes -= previous.Entry.Value.Length;
             _sortedKeys.RemoveAt(LowerBound(key));

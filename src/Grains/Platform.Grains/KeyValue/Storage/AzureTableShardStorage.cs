@@ -44,6 +44,9 @@ public sealed class AzureTableShardStorage : IShardStorage
     /// <summary>The key's fence record (<see cref="KeyValueEntry.Fences"/>) as a JSON object {lock: token}; absent when never fenced.</summary>
     private const string FencesProperty = "Fences";
 
+    /// <summary>True on a tombstone's head row (<see cref="KeyValueEntry.Deleted"/>, no value, no chunks); absent on live rows, so rows written before tombstones read as live.</summary>
+    private const string DeletedProperty = "Deleted";
+
     private readonly TableClient _table;
     private readonly Lazy<Task> _created;
 
@@ -188,6 +191,11 @@ public sealed class AzureTableShardStorage : IShardStorage
             head[FencesProperty] = System.Text.Json.JsonSerializer.Serialize(fences);
         }
 
+        if (entry.Deleted)
+        {
+            head[DeletedProperty] = true;
+        }
+
         AddSegments(head, segments, 0);
         var actions = new List<TableTransactionAction>();
         int oldChunks;
@@ -320,6 +328,7 @@ public sealed class AzureTableShardStorage : IShardStorage
             Fences = head.GetString(FencesProperty) is { Length: > 0 } fences
                 ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(fences)
                 : null,
+            Deleted = head.GetBoolean(DeletedProperty) ?? false,
         };
         return new StoredEntry(entry, FormatETag(chunks.Count, head.ETag));
     }

@@ -8,7 +8,7 @@ namespace Platform.KeyValue.Storage;
 /// </summary>
 public interface IShardStorage
 {
-    /// <summary>Every entry of a shard, in any order.</summary>
+    /// <summary>Every entry of a shard, tombstones included, in any order.</summary>
     Task<IReadOnlyList<StoredEntry>> LoadAsync(ShardId shard, CancellationToken cancellationToken = default);
 
     /// <summary>One entry, or null if absent.</summary>
@@ -20,7 +20,10 @@ public interface IShardStorage
     /// </summary>
     Task<string> WriteAsync(ShardId shard, KeyValueEntry entry, string? expectedETag, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a key if its stored ETag is <paramref name="expectedETag"/>; throws <see cref="ShardStorageConflictException"/> otherwise.</summary>
+    /// <summary>
+    /// Deletes a key's row if its stored ETag is <paramref name="expectedETag"/>; throws <see cref="ShardStorageConflictException"/> otherwise.
+    /// Shards do not use it for a key delete: they write a tombstone (<see cref="KeyValueEntry.Deleted"/>) with <see cref="WriteAsync"/>.
+    /// </summary>
     Task DeleteAsync(ShardId shard, string key, string expectedETag, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every key of a shard.</summary>
