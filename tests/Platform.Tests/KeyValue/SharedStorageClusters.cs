@@ -112,4 +112,10 @@ public sealed class HookedShardStorage : IShardStorage
         Inner.DeleteAsync(shard, key, expectedETag, cancellationToken);
 
     public Task DropAsync(ShardId shard, CancellationToken cancellationToken = default) => Inner.DropAsync(shard, cancellationToken);
+
+    public Task<StoredShardLease?> ReadLeaseAsync(ShardId shard, CancellationToken cancellationToken = default) =>
+        Inner.ReadLeaseAsync(shard, cancellationToken);
+
+    public Task<string> WriteLeaseAsync(ShardId shard, ShardLease lease, string? expectedETag, CancellationToken cancellationToken = default) =>
+        Inner.WriteLeaseAsync(shard, lease, expectedETag, cancellationToken);
 }

@@ -11,6 +11,17 @@ namespace Platform.KeyValue;
 /// A delete stores a tombstone (the deleted version and fence record), kept in memory too but never answered, listed or
 /// counted, so that a re-created key's version continues above it.
 /// </summary>
+/// <remarks>
+/// Memory is the truth only while no other activation of this shard writes (Orleans can briefly run two, and a silo
+/// declared dead may still run). So an activation serves reads and writes only while it holds the shard's activation
+/// lease in shard storage (<see cref="ShardLease"/>): valid for 0.9 x <see cref="KeyValueOptions.ShardLeaseTime"/> on
+/// this silo's monotonic clock, counted from before its last lease write. Another activation that finds the lease
+/// waits the holder's full lease time x 1.1 on its own clock, counted from after it read the lease, then takes it
+/// over with an ETag-checked write (failing if the holder renewed meanwhile) and reloads every key. Safe as long as
+/// silo clocks run at rates within about 20% of each other; wall clocks need not agree, and a paused process is fine
+/// (the monotonic clock keeps counting). A holder that finds its lease taken (its renewal loses the ETag race) waits
+/// and takes it back, reloading. The lease is released on deactivation, so a graceful move does not wait.
+/// </remarks>
 // The grain type shipped under the old class name; stored grain ids keep it.
 [GrainType("kvshard")]
 public sealed partial class KeyValueShardGrain(
@@ -24,9 +35,27 @@ public sealed partial class KeyValueShardGrain(
 
     // Sorted ordinal for listing; inserts are a memmove, cheap at the sizes one shard holds.
     private readonly List<string> _sortedKeys = [];
+    // The activation lease: a random holder id per activation; the ETag of our lease row as we last wrote it (null:
+    // we do not hold the lease); the monotonic timestamp taken before that write.
+    private readonly string _holder = Guid.NewGuid().ToString("N");
+    private string? _leaseETag;
+    private long _leaseFrom;
     private ShardId _id;
     private bool _gone;
     private long _bytes;
+
+    /// <summary>What part of its lease an activation may use, and how much longer another waits: the clock-rate margin.</summary>
+    private const double LeaseUsable = 0.9;
+    private const double LeaseWait = 1.1;
+    private const int TakeOverAttempts = 3;
+
+    private TimeSpan LeaseTime => options.Value.ShardLeaseTime;
+
+    /// <summary>How long this activation may still serve from memory.</summary>
+    private TimeSpan LeaseLeft => _leaseETag is null ? TimeSpan.Zero : (LeaseTime * LeaseUsable) - time.GetElapsedTime(_leaseFrom);
+
+    /// <summary>True while more than half the lease is left: serve at once, no storage call.</summary>
+    private bool LeaseFresh => LeaseLeft > LeaseTime / 2;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -38,32 +67,66 @@ public sealed partial class KeyValueShardGrain(
             return;
         }
 
-        foreach (var stored in await storage.LoadAsync(_id, cancellationToken))
-        {
-            Apply(stored);
-        }
-
+        // Takes the lease (waiting out another activation's) and loads every key.
+        await TakeOverAsync(cancellationToken);
         LogActivated(_id, _sortedKeys.Count);
     }
 
-    public Task<KeyValueEntry?> Get(string key) =>
-        Task.FromResult(!_gone && _entries.TryGetValue(key, out var stored) ? KeyValueWriteRules.Live(stored.Entry) : null);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Release the lease so that the next activation (elsewhere, after a graceful move) need not wait it out.
+        if (_leaseETag is { } etag && !_gone)
+        {
+            _leaseETag = null;
+            try
+            {
+                await storage.WriteLeaseAsync(_id, new ShardLease(_holder, TimeSpan.Zero), etag, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // Taken over or not reachable: the next activation waits the lease out instead.
+                LogReleaseFailed(_id, ex.Message);
+            }
+        }
+    }
 
-    public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys)
+    public Task<KeyValueEntry?> Get(string key) =>
+        _gone ? Task.FromResult<KeyValueEntry?>(null)
+        : LeaseFresh ? Task.FromResult(Lookup(key))
+        : GetLeased(key);
+
+    public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
+        _gone ? Task.FromResult<IReadOnlyList<KeyValueEntry>>([])
+        : LeaseFresh ? Task.FromResult<IReadOnlyList<KeyValueEntry>>(LookupMany(keys))
+        : GetManyLeased(keys);
+
+    private async Task<KeyValueEntry?> GetLeased(string key)
+    {
+        await EnsureLeaseAsync();
+        return Lookup(key);
+    }
+
+    private async Task<IReadOnlyList<KeyValueEntry>> GetManyLeased(IReadOnlyList<string> keys)
+    {
+        await EnsureLeaseAsync();
+        return LookupMany(keys);
+    }
+
+    private KeyValueEntry? Lookup(string key) =>
+        _entries.TryGetValue(key, out var stored) ? KeyValueWriteRules.Live(stored.Entry) : null;
+
+    private List<KeyValueEntry> LookupMany(IReadOnlyList<string> keys)
     {
         var found = new List<KeyValueEntry>(keys.Count);
-        if (!_gone)
+        foreach (var key in keys)
         {
-            foreach (var key in keys)
+            if (_entries.TryGetValue(key, out var stored) && !stored.Entry.Deleted)
             {
-                if (_entries.TryGetValue(key, out var stored) && !stored.Entry.Deleted)
-                {
-                    found.Add(stored.Entry);
-                }
+                found.Add(stored.Entry);
             }
         }
 
-        return Task.FromResult<IReadOnlyList<KeyValueEntry>>(found);
+        return found;
     }
 
     public async Task<KeyValueWriteResult> Write(KeyValueWriteRequest request)
@@ -76,6 +139,8 @@ public sealed partial class KeyValueShardGrain(
         KeyValueWriteRules.Validate(request, options.Value);
         for (var attempt = 0; ; attempt++)
         {
+            await EnsureLeaseAsync();
+
             // Each attempt decides afresh, the lock's verdict included: a retry runs after the first check, and a newer
             // holder may have been granted (and may have written through another activation) meanwhile.
             if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
@@ -101,12 +166,17 @@ public sealed partial class KeyValueShardGrain(
         }
     }
 
-    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
+    public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
     {
         var page = new List<KeyValueKeyInfo>(Math.Min(limit, 256));
         if (_gone || limit <= 0)
         {
-            return Task.FromResult<IReadOnlyList<KeyValueKeyInfo>>(page);
+            return page;
+        }
+
+        if (!LeaseFresh)
+        {
+            await EnsureLeaseAsync();
         }
 
         var start = after is not null && string.CompareOrdinal(after, prefix) >= 0
@@ -124,15 +194,23 @@ public sealed partial class KeyValueShardGrain(
             page.Add(new KeyValueKeyInfo(key, entry.Version, entry.Value.Length));
         }
 
-        return Task.FromResult<IReadOnlyList<KeyValueKeyInfo>>(page);
+        return page;
     }
 
-    public Task<KeyValueShardStats> Stats() =>
-        Task.FromResult(new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = _sortedKeys.Count, Bytes = _bytes });
+    public async Task<KeyValueShardStats> Stats()
+    {
+        if (!_gone && !LeaseFresh)
+        {
+            await EnsureLeaseAsync();
+        }
+
+        return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = _sortedKeys.Count, Bytes = _bytes };
+    }
 
     public async Task Drop()
     {
         _gone = true;
+        _leaseETag = null;
         _entries.Clear();
         _sortedKeys.Clear();
         _bytes = 0;
@@ -155,7 +233,104 @@ public sealed partial class KeyValueShardGrain(
         // A delete writes its tombstone over the entry, ETag-checked like any write.
         var etag = await storage.WriteAsync(_id, next, current?.ETag);
         Apply(new StoredEntry(next, etag));
+
+        // Acknowledge only a write that landed while this activation held the lease: an activation that took the shard
+        // over after the lease ran out may have loaded the keys before it landed.
+        if (LeaseLeft <= TimeSpan.Zero && !await TryRenewLeaseAsync())
+        {
+            throw new PlatformUnavailableException($"Shard {_id} lost its activation lease while writing key '{request.Key}'; the write may or may not have applied: read it back.");
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// Serving needs the lease: renewed (one ETag-checked write) when half of it is gone; when another activation
+    /// took it, waited out and taken back, reloading every key.
+    /// </summary>
+    private async Task EnsureLeaseAsync()
+    {
+        if (LeaseFresh || await TryRenewLeaseAsync())
+        {
+            return;
+        }
+
+        LogLeaseLost(_id);
+        await TakeOverAsync(CancellationToken.None);
+    }
+
+    /// <summary>Renews our own lease; true only if nobody took it since we last wrote it, so memory is still the truth.</summary>
+    private async Task<bool> TryRenewLeaseAsync()
+    {
+        if (_leaseETag is not { } etag)
+        {
+            return false;
+        }
+
+        if (await TryWriteLeaseAsync(etag, CancellationToken.None))
+        {
+            return true;
+        }
+
+        _leaseETag = null;
+        return false;
+    }
+
+    private async Task<bool> TryWriteLeaseAsync(string? expectedETag, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            _leaseETag = await storage.WriteLeaseAsync(_id, new ShardLease(_holder, LeaseTime), expectedETag, cancellationToken);
+            _leaseFrom = started;
+            return true;
+        }
+        catch (ShardStorageConflictException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Takes the lease: when another activation holds it, waits its whole lease time (x1.1) from after reading it, then
+    /// writes ours conditional on the ETag read (so a holder that renewed meanwhile keeps it and we wait again); then
+    /// loads every key, since the other may have written any of them.
+    /// </summary>
+    private async Task TakeOverAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < TakeOverAttempts; attempt++)
+        {
+            var current = await storage.ReadLeaseAsync(_id, cancellationToken);
+            var readAt = time.GetTimestamp();
+            if (current is { Lease: { Duration: var held, Holder: var holder } } && held > TimeSpan.Zero && holder != _holder)
+            {
+                var wait = (held * LeaseWait) - time.GetElapsedTime(readAt);
+                LogWaitingForLease(_id, (long)wait.TotalMilliseconds);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+            }
+
+            if (await TryWriteLeaseAsync(current?.ETag, cancellationToken))
+            {
+                await ReloadAsync(cancellationToken);
+                return;
+            }
+        }
+
+        throw new PlatformUnavailableException($"Shard {_id} is being served by another activation; retry.");
+    }
+
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        _entries.Clear();
+        _sortedKeys.Clear();
+        _bytes = 0;
+        foreach (var stored in await storage.LoadAsync(_id, cancellationToken))
+        {
+            Apply(stored);
+        }
     }
 
     private async Task Refresh(string key)
@@ -227,4 +402,13 @@ public sealed partial class KeyValueShardGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: storage conflict on key {Key}; another activation wrote it")]
     private partial void LogConflict(string shard, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: another activation took the activation lease; taking it back and reloading")]
+    private partial void LogLeaseLost(ShardId shard);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: another activation holds the activation lease; waiting {WaitMs} ms before taking it over")]
+    private partial void LogWaitingForLease(ShardId shard, long waitMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shard {Shard}: could not release the activation lease: {Reason}")]
+    private partial void LogReleaseFailed(ShardId shard, string reason);
 }

@@ -26,6 +26,15 @@ public interface IShardStorage
     /// </summary>
     Task DeleteAsync(ShardId shard, string key, string expectedETag, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes every key of a shard.</summary>
+    /// <summary>Deletes every key of a shard, and its lease.</summary>
     Task DropAsync(ShardId shard, CancellationToken cancellationToken = default);
+
+    /// <summary>The shard's activation lease, or null if none was ever written.</summary>
+    Task<StoredShardLease?> ReadLeaseAsync(ShardId shard, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the shard's lease if its stored ETag is <paramref name="expectedETag"/> (null: no lease may exist yet).
+    /// Returns the new ETag; throws <see cref="ShardStorageConflictException"/> when the condition fails.
+    /// </summary>
+    Task<string> WriteLeaseAsync(ShardId shard, ShardLease lease, string? expectedETag, CancellationToken cancellationToken = default);
 }
