@@ -33,7 +33,6 @@ public sealed class PlatformTestCluster : IAsyncDisposable
     private readonly List<TestSilo> _silos = [];
     private readonly Dictionary<string, string?> _settings;
     private IHost? _clientHost;
-    private ServiceProvider? _clientServices;
     private WebApplicationFactory<Program>? _httpHost;
     private HttpClient? _http;
 
@@ -87,11 +86,11 @@ public sealed class PlatformTestCluster : IAsyncDisposable
     /// <summary>Every silo but the first: the ones a test may stop, kill and restart.</summary>
     public IReadOnlyList<TestSilo> Secondaries => _silos.Skip(1).ToList();
 
-    /// <summary>The cluster's Orleans client (transactions enabled), on the system clock.</summary>
+    /// <summary>The cluster's Orleans client (transactions enabled), made by AddPlatformClusterClient in the client host.</summary>
     public IClusterClient Client => _clientHost?.Services.GetRequiredService<IClusterClient>() ?? throw new InvalidOperationException("The cluster client is not started.");
 
-    /// <summary>The typed client (IKeyValueStore, INamespaceAdmin, ILocks, ISemaphores, IElection, IClusterAdmin) over <see cref="Client"/>, on <see cref="PlatformTestClusterOptions.Time"/>.</summary>
-    public IServiceProvider ClientServices => _clientServices ?? throw new InvalidOperationException("The typed client is not started.");
+    /// <summary>The services of the client host: the typed client (IKeyValueStore, INamespaceAdmin, ILocks, ISemaphores, IElection, IClusterAdmin) over <see cref="Client"/>, on <see cref="PlatformTestClusterOptions.Time"/>.</summary>
+    public IServiceProvider ClientServices => _clientHost?.Services ?? throw new InvalidOperationException("The typed client is not started.");
 
     /// <summary>The fake clock, when the cluster runs on one.</summary>
     public FakeTimeProvider? FakeTime => Options.Time as FakeTimeProvider;
@@ -206,12 +205,6 @@ public sealed class PlatformTestCluster : IAsyncDisposable
             _httpHost = null;
         }
 
-        if (_clientServices is not null)
-        {
-            await _clientServices.DisposeAsync();
-            _clientServices = null;
-        }
-
         if (_clientHost is not null)
         {
             await StopHostAsync(_clientHost, graceful: true);
@@ -234,21 +227,17 @@ public sealed class PlatformTestCluster : IAsyncDisposable
         });
         clientBuilder.Configuration.AddInMemoryCollection(_settings);
         clientBuilder.AddPlatformClusterClient();
-        _clientHost = clientBuilder.Build();
-        await _clientHost.StartAsync();
-
-        // The typed client in its own container, so a fake clock reaches Platform's client code but not the Orleans client.
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_settings).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(Client);
-        services.AddSingleton<IGrainFactory>(Client);
+        clientBuilder.Services.AddPlatformClient(clientBuilder.Configuration);
         if (Options.Time is { } time)
         {
-            services.AddSingleton(time);
+            // As in the silos: Platform's client code (lease handles, the routing cache) on the given clock, the
+            // Orleans client's messaging and gateway upkeep on the real one.
+            clientBuilder.Services.AddSingleton(time);
+            clientBuilder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
         }
 
-        services.AddPlatformClient(configuration);
-        _clientServices = services.BuildServiceProvider();
+        _clientHost = clientBuilder.Build();
+        await _clientHost.StartAsync();
 
         if (Options.HttpHost)
         {
