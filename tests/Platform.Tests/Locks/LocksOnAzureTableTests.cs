@@ -3,5 +3,5 @@ using Platform.Tests.Infrastructure;
 namespace Platform.Tests.Locks;
 
 /// <summary><see cref="LockSpec"/> on AzureTable storage.</summary>
-[Collection(AzureTableLeaseClusterCollection.Name)]
-public sealed class LocksOnAzureTableTests(AzureTableLeaseClusterFixture fixture) : LockSpec(fixture);
+[Collection(AzureTableFakeClockClusterCollection.Name)]
+public sealed class LocksOnAzureTableTests(AzureTableFakeClockClusterFixture fixture) : LockSpec(fixture);

@@ -3,5 +3,5 @@ using Platform.Tests.Infrastructure;
 namespace Platform.Tests.Locks;
 
 /// <summary><see cref="LockSpec"/> on Memory storage.</summary>
-[Collection(MemoryLeaseClusterCollection.Name)]
-public sealed class LocksOnMemoryTests(MemoryLeaseClusterFixture fixture) : LockSpec(fixture);
+[Collection(MemoryFakeClockClusterCollection.Name)]
+public sealed class LocksOnMemoryTests(MemoryFakeClockClusterFixture fixture) : LockSpec(fixture);
