@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Platform.Bench.Load;
 using Platform.Bench.Load.Locks;
+using Platform.Testing.Http;
 
 namespace Platform.Bench.Commands;
 
@@ -92,7 +93,7 @@ internal static class LocksCommand
 
                     break;
                 case Target.Etcd:
-                    etcdHttp = BenchHttp.CreateClient(new Uri(url), run.Concurrency, TimeSpan.FromSeconds(60));
+                    etcdHttp = PooledHttp.Create(new Uri(url), run.Concurrency, TimeSpan.FromSeconds(60));
                     for (var i = 0; i < clients.Length; i++)
                     {
                         clients[i] = await EtcdLockClient.ConnectAsync(etcdHttp, ct);
@@ -190,7 +191,7 @@ internal static class LocksCommand
     {
         var value = new byte[run.ValueSize];
         new Random(42).NextBytes(value);
-        string? fence = null;
+        (string Lock, long Token)? fence = null;
         var lockName = $"{run.Prefix}f";
         long token = 0;
         // The fencing lock is held for the whole run: its lease covers warm-up, measurement and a margin.
@@ -200,8 +201,8 @@ internal static class LocksCommand
         {
             token = await holder.TryAcquireAsync(lockName, "bench-fence", 0, ct)
                 ?? throw new InvalidOperationException($"could not acquire {lockName} for the fenced PUTs");
-            fence = string.Create(CultureInfo.InvariantCulture, $"{lockName}:{token}");
-            Console.WriteLine($"holding {lockName} with token {token} (lease {fenceLeaseMs} ms); every PUT carries Platform-Fence: {fence}");
+            fence = (lockName, token);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {lockName} with token {token} (lease {fenceLeaseMs} ms); every PUT carries Platform-Fence: {lockName}:{token}"));
         }
 
         var result = await LockLoop.RunAsync(run.Concurrency, run.Warmup, run.Duration, run.ServerPid, async (worker, c) =>
@@ -229,7 +230,7 @@ internal static class LocksCommand
             {
                 await holder.ReleaseAsync(lockName, "bench-fence", token, ct);
             }
-            catch (HttpRequestException ex)
+            catch (PlatformApiException ex)
             {
                 Console.WriteLine($"  warning: releasing {lockName} failed ({ex.Message}); its lease runs out");
             }

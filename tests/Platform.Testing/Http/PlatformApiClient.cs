@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -47,19 +46,7 @@ public sealed partial class PlatformApiClient : IDisposable
     /// service or a load driver would hold one; disposing it closes them.
     /// </summary>
     public static PlatformApiClient Connect(Uri baseAddress, int maxConnections = 16, TimeSpan? timeout = null, PlatformApiClientOptions? options = null) =>
-        new(new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = maxConnections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        {
-            BaseAddress = baseAddress,
-            Timeout = timeout ?? TimeSpan.FromSeconds(30),
-        }, options, ownsHttp: true);
+        new(PooledHttp.Create(baseAddress, maxConnections, timeout ?? TimeSpan.FromSeconds(30)), options, ownsHttp: true);
 
     /// <summary>The same connection with other options (retries, timeout).</summary>
     public PlatformApiClient With(PlatformApiClientOptions options) => new(_http, options, ownsHttp: false);
