@@ -135,11 +135,7 @@ internal static class LocksCommand
             {
                 var token = await client.TryAcquireAsync(name, owner, 0, ct)
                     ?? throw new InvalidOperationException($"acquire of the uncontended lock {name} was refused");
-                worker.Record(worker.Acquire, phase, start);
-                var released = Stopwatch.GetTimestamp();
-                await client.ReleaseAsync(name, owner, token, ct);
-                worker.Record(worker.Release, phase, released);
-                worker.Record(worker.Total, phase, start);
+                await ReleaseAndRecordAsync(worker, client, name, owner, token, phase, start, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -174,17 +170,23 @@ internal static class LocksCommand
                     worker.Grant(granted);
                 }
 
-                worker.Record(worker.Acquire, phase, start);
-                var released = Stopwatch.GetTimestamp();
-                await client.ReleaseAsync(name, owner, granted, ct);
-                worker.Record(worker.Release, phase, released);
-                worker.Record(worker.Total, phase, start);
+                await ReleaseAndRecordAsync(worker, client, name, owner, granted, phase, start, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 worker.Error(phase, ex);
             }
         }
+    }
+
+    /// <summary>Records the acquire (started at <paramref name="start"/>), releases, and records the release and the pair.</summary>
+    private static async Task ReleaseAndRecordAsync(LockWorker worker, ILockClient client, string name, string owner, long token, int phase, long start, CancellationToken ct)
+    {
+        worker.Record(worker.Acquire, phase, start);
+        var released = Stopwatch.GetTimestamp();
+        await client.ReleaseAsync(name, owner, token, ct);
+        worker.Record(worker.Release, phase, released);
+        worker.Record(worker.Total, phase, start);
     }
 
     private static async Task<LockLoopResult> PutAsync(Run run, PlatformLockClient platform, CancellationToken ct)
