@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Client.Host.Api;
 using Platform.Locks;
-using static Platform.Client.Host.Api.RequestFields;
 
 namespace Platform.Client.Host.Locks;
 
@@ -18,12 +17,7 @@ public static class LocksApi
         group.MapPost("/{name}/acquire", Acquire).WithName("AcquireLock")
             .WithSummary("Acquire (exclusive or shared) with a lease; waits up to waitMs in FIFO order; 409 names the holders.")
             .ProducesProblems(400, 409, 415);
-        group.MapPost("/{name}/renew", Renew).WithName("RenewLock").WithSummary("Extend a held lease; 409 when it is already lost.")
-            .ProducesProblems(400, 409, 415);
-        group.MapPost("/{name}/release", Release).WithName("ReleaseLock").WithSummary("Release; 409 for a wrong owner or token.")
-            .ProducesProblems(400, 409, 415);
-        group.MapGet("/{name}", Get).WithName("GetLock").WithSummary("Holders, tokens, expiries and queue length.")
-            .ProducesProblems(400);
+        group.MapLeaseRoutes<ILocks>(LeaseKind.Lock, "Lock", "Holders, tokens, expiries and queue length.");
 
         v1.MapSemaphoresApi();
         v1.MapElectionsApi();
@@ -35,16 +29,4 @@ public static class LocksApi
         var request = new LeaseRequest { Owner = body.Owner, LeaseMs = body.LeaseMs, WaitMs = body.WaitMs ?? 0, Mode = Modes.Parse(body.Mode) };
         return TypedResults.Ok(LeaseResponse.From(await locks.AcquireLeaseAsync(name, request, ct), LeaseKind.Lock));
     }
-
-    private static async Task<Ok<LeaseResponse>> Renew(ILocks locks, string name, LeaseRenewRequest body, CancellationToken ct) =>
-        TypedResults.Ok(LeaseResponse.From(await locks.RenewLeaseAsync(name, body.Owner ?? "", Required(body.Token, "token"), body.LeaseMs, ct), LeaseKind.Lock));
-
-    private static async Task<NoContent> Release(ILocks locks, string name, LeaseReleaseRequest body, CancellationToken ct)
-    {
-        await locks.ReleaseLeaseAsync(name, body.Owner ?? "", Required(body.Token, "token"), ct);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Ok<LeaseStatusResponse>> Get(ILocks locks, string name, CancellationToken ct) =>
-        TypedResults.Ok(LeaseStatusResponse.From(await locks.GetAsync(name, ct)));
 }

@@ -16,12 +16,7 @@ internal static class SemaphoresApi
         group.MapPost("/{name}/acquire", Acquire).WithName("AcquireSemaphore")
             .WithSummary("Take count permits with a lease; waits up to waitMs in FIFO order; 409 names the holders.")
             .ProducesProblems(400, 404, 409, 415);
-        group.MapPost("/{name}/renew", Renew).WithName("RenewSemaphore").WithSummary("Extend a held lease; 409 when it is already lost.")
-            .ProducesProblems(400, 409, 415);
-        group.MapPost("/{name}/release", Release).WithName("ReleaseSemaphore").WithSummary("Release; 409 for a wrong owner or token.")
-            .ProducesProblems(400, 409, 415);
-        group.MapGet("/{name}", Get).WithName("GetSemaphore").WithSummary("Permits, holders, tokens, expiries and queue length.")
-            .ProducesProblems(400);
+        group.MapLeaseRoutes<ISemaphores>(LeaseKind.Semaphore, "Semaphore", "Permits, holders, tokens, expiries and queue length.");
         return v1;
     }
 
@@ -33,16 +28,4 @@ internal static class SemaphoresApi
         var request = new LeaseRequest { Owner = body.Owner, Count = body.Count ?? 1, LeaseMs = body.LeaseMs, WaitMs = body.WaitMs ?? 0 };
         return TypedResults.Ok(LeaseResponse.From(await semaphores.AcquireLeaseAsync(name, request, ct), LeaseKind.Semaphore));
     }
-
-    private static async Task<Ok<LeaseResponse>> Renew(ISemaphores semaphores, string name, LeaseRenewRequest body, CancellationToken ct) =>
-        TypedResults.Ok(LeaseResponse.From(await semaphores.RenewLeaseAsync(name, body.Owner ?? "", Required(body.Token, "token"), body.LeaseMs, ct), LeaseKind.Semaphore));
-
-    private static async Task<NoContent> Release(ISemaphores semaphores, string name, LeaseReleaseRequest body, CancellationToken ct)
-    {
-        await semaphores.ReleaseLeaseAsync(name, body.Owner ?? "", Required(body.Token, "token"), ct);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Ok<LeaseStatusResponse>> Get(ISemaphores semaphores, string name, CancellationToken ct) =>
-        TypedResults.Ok(LeaseStatusResponse.From(await semaphores.GetAsync(name, ct)));
 }
