@@ -5,18 +5,17 @@ using Platform.Configuration;
 
 namespace Platform.Client;
 
-/// <summary>How every client block binds its options: the same three steps for each.</summary>
+/// <summary>How every client block binds its options: the same steps for each.</summary>
 internal static class ClientOptionsExtensions
 {
     /// <summary>
-    /// Checks <paramref name="section"/> of <paramref name="configuration"/> now (a bad value throws
-    /// <see cref="PlatformConfigurationException"/> naming the key), then binds it with <c>AddPlatformOptions</c>
-    /// (validated again on start). A container without a configuration (plain <c>ServiceCollection</c>) gets this one.
+    /// Binds <paramref name="section"/> with <c>AddPlatformOptions</c> (checked when the host starts; a bad value
+    /// stops it naming the key). A container without a configuration of its own (a plain <c>ServiceCollection</c>)
+    /// binds from <paramref name="configuration"/>.
     /// </summary>
     public static IServiceCollection AddClientOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
-        where T : class, IPlatformOptions, new()
+        where T : class, IPlatformOptions
     {
-        configuration.ReadValidated<T>(section);
         services.TryAddSingleton(configuration);
         services.TryAddSingleton(TimeProvider.System);
         return services.AddPlatformOptions<T>(section);
