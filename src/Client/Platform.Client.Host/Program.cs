@@ -11,7 +11,7 @@ using Platform.ServiceDefaults;
 
 // The client host: Platform's HTTP API. With no configuration it co-hosts one silo (localhost clustering,
 // in-memory storage) and listens on http://localhost:5080.
-try
+return await PlatformHost.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddPlatformServiceDefaults("platform-client");
@@ -32,21 +32,14 @@ try
     app.UsePlatformApi();
     app.UseMiddleware<GatewayRetryMiddleware>();
     app.MapPlatformDefaultEndpoints();
-    app.MapNamespacesApi();
-    app.MapKeyValueApi();
-    app.MapLocksApi();
-    app.MapSemaphoresApi();
-    app.MapElectionsApi();
-    app.MapTransactionsApi();
-    app.MapClusterApi();
+    var api = app.MapPlatformApi();
+    api.MapShardingApi();
+    api.MapKeyValueApi();
+    api.MapTransactionsApi();
+    api.MapLocksApi();
+    api.MapClusterApi();
     await app.RunAsync();
-    return 0;
-}
-catch (PlatformConfigurationException ex)
-{
-    await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
-    return 2;
-}
+});
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

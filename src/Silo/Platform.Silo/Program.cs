@@ -1,9 +1,8 @@
-using Platform.Configuration;
 using Platform.Silo.Hosting;
 using Platform.ServiceDefaults;
 
 // A standalone silo: joins the cluster named by Platform:Cluster and serves /healthz, /readyz and /metrics.
-try
+return await PlatformHost.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddPlatformServiceDefaults("platform-silo");
@@ -11,10 +10,4 @@ try
     var app = builder.Build();
     app.MapPlatformDefaultEndpoints();
     await app.RunAsync();
-    return 0;
-}
-catch (PlatformConfigurationException ex)
-{
-    await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
-    return 2;
-}
+});

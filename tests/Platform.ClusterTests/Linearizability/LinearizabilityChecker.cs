@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -17,10 +18,16 @@ public static class LinearizabilityChecker
     /// <summary>Default bound on search steps before the verdict is <see cref="LinearizabilityVerdict.Unknown"/>.</summary>
     public const long DefaultStepBudget = 20_000_000;
 
+    /// <param name="model">The sequential specification.</param>
+    /// <param name="operations">The history, in any order.</param>
+    /// <param name="stepBudget">Search steps before giving up with <see cref="LinearizabilityVerdict.Unknown"/>.</param>
+    /// <param name="timeLimit">Wall-clock time before giving up with <see cref="LinearizabilityVerdict.Unknown"/>
+    /// (Porcupine's timeout); none by default.</param>
     public static LinearizabilityResult Check<TState, TInput, TOutput>(
         ILinearizabilityModel<TState, TInput, TOutput> model,
         IReadOnlyList<LinearizabilityOperation<TInput, TOutput>> operations,
-        long stepBudget = DefaultStepBudget)
+        long stepBudget = DefaultStepBudget,
+        TimeSpan? timeLimit = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(operations);
@@ -68,8 +75,12 @@ public static class LinearizabilityChecker
 
         next[last] = -1;
 
-        var linearized = new Bitset(n);
-        var cache = new HashSet<CacheKey<TState>>();
+        var started = Stopwatch.GetTimestamp();
+        // The linearized set is one mutable bit array with a Zobrist hash kept up to date per bit; the memo stores a
+        // copy only when a (set, state) pair is new, so a step allocates nothing unless it goes deeper.
+        var linearized = new ulong[(n + 63) / 64];
+        ulong linearizedHash = 0;
+        var cache = new HashSet<CacheKey<TState>>(CacheKeyComparer<TState>.Instance);
         var stack = new Stack<(int Node, TState State)>();
         var state = model.Init();
         long steps = 0;
@@ -84,21 +95,31 @@ public static class LinearizabilityChecker
                 return new LinearizabilityResult(LinearizabilityVerdict.Unknown, n, steps, $"step budget {stepBudget} exhausted at depth {stack.Count}");
             }
 
+            if (timeLimit is { } limit && steps % 4096 == 0 && Stopwatch.GetElapsedTime(started) > limit)
+            {
+                return new LinearizabilityResult(LinearizabilityVerdict.Unknown, n, steps, $"time limit {limit} exceeded at depth {stack.Count}");
+            }
+
             if (entry % 2 == 0)
             {
                 var op = entry / 2;
                 if (model.Step(state, operations[op].Input, operations[op].IsUnknown ? default : operations[op].Output, out var newState))
                 {
-                    var candidate = linearized.With(op);
-                    if (cache.Add(new CacheKey<TState>(candidate, newState)))
+                    Flip(linearized, op);
+                    var hash = linearizedHash ^ Zobrist(op);
+                    var probe = new CacheKey<TState>(linearized, hash, newState);
+                    if (!cache.Contains(probe))
                     {
+                        cache.Add(probe with { Linearized = (ulong[])linearized.Clone() });
                         stack.Push((entry, state));
                         state = newState;
-                        linearized = candidate;
+                        linearizedHash = hash;
                         Lift(next, prev, entry);
                         entry = next[head];
                         continue;
                     }
+
+                    Flip(linearized, op);
                 }
 
                 entry = next[entry];
@@ -118,7 +139,8 @@ public static class LinearizabilityChecker
 
                 var (node, previous) = stack.Pop();
                 state = previous;
-                linearized = linearized.Without(node / 2);
+                Flip(linearized, node / 2);
+                linearizedHash ^= Zobrist(node / 2);
                 Unlift(next, prev, node);
                 entry = next[node];
             }
@@ -175,49 +197,30 @@ public static class LinearizabilityChecker
         return sb.ToString();
     }
 
-    private readonly record struct CacheKey<TState>(Bitset Linearized, TState State);
+    private static void Flip(ulong[] words, int bit) => words[bit / 64] ^= 1UL << (bit % 64);
 
-    /// <summary>An immutable bit set with value equality (the memo key).</summary>
-    private sealed class Bitset : IEquatable<Bitset>
+    /// <summary>A fixed pseudo-random 64-bit key per operation (SplitMix64); a set's hash is the XOR of its members' keys.</summary>
+    private static ulong Zobrist(int op)
     {
-        private readonly ulong[] _words;
-        private readonly int _hash;
+        var z = unchecked(((ulong)op + 1) * 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
+    }
 
-        public Bitset(int bits)
-            : this(new ulong[(bits + 63) / 64])
-        {
-        }
+    /// <summary>A memo entry: the linearized set (its words and hash) and the model state reached.</summary>
+    private readonly record struct CacheKey<TState>(ulong[] Linearized, ulong LinearizedHash, TState State);
 
-        private Bitset(ulong[] words)
-        {
-            _words = words;
-            var hash = new HashCode();
-            foreach (var w in words)
-            {
-                hash.Add(w);
-            }
+    private sealed class CacheKeyComparer<TState> : IEqualityComparer<CacheKey<TState>>
+    {
+        public static CacheKeyComparer<TState> Instance { get; } = new();
 
-            _hash = hash.ToHashCode();
-        }
+        public bool Equals(CacheKey<TState> x, CacheKey<TState> y) =>
+            x.LinearizedHash == y.LinearizedHash
+            && EqualityComparer<TState>.Default.Equals(x.State, y.State)
+            && x.Linearized.AsSpan().SequenceEqual(y.Linearized);
 
-        public Bitset With(int bit)
-        {
-            var words = (ulong[])_words.Clone();
-            words[bit / 64] |= 1UL << (bit % 64);
-            return new Bitset(words);
-        }
-
-        public Bitset Without(int bit)
-        {
-            var words = (ulong[])_words.Clone();
-            words[bit / 64] &= ~(1UL << (bit % 64));
-            return new Bitset(words);
-        }
-
-        public bool Equals(Bitset? other) => other is not null && _hash == other._hash && _words.AsSpan().SequenceEqual(other._words);
-
-        public override bool Equals(object? obj) => Equals(obj as Bitset);
-
-        public override int GetHashCode() => _hash;
+        public int GetHashCode(CacheKey<TState> key) =>
+            HashCode.Combine(key.LinearizedHash, key.State is null ? 0 : EqualityComparer<TState>.Default.GetHashCode(key.State));
     }
 }

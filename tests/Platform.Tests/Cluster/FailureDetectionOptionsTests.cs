@@ -21,7 +21,7 @@ public sealed class FailureDetectionOptionsTests
         var options = Read();
         var membership = new ClusterMembershipOptions();
 
-        PlatformSiloExtensions.ApplyFailureDetection(membership, options.FailureDetection);
+        ClusterSiloBuilderExtensions.ApplyFailureDetection(membership, options.FailureDetection);
 
         Assert.Equal(TimeSpan.FromSeconds(1), membership.ProbeTimeout);
         Assert.Equal(2, membership.NumMissedProbesLimit);

@@ -364,8 +364,11 @@ public abstract class LockSpec(PlatformClusterFixture fixture)
             }
 
             Assert.True(Time.GetUtcNow() - started >= 2 * lease, $"only {Time.GetUtcNow() - started} of fake time passed");
-            var other = await Assert.ThrowsAsync<PlatformConflictException>(() => Locks.AcquireAsync(name));
+            // A refusal is a PlatformConflictException that names the holders, typed.
+            var other = await Assert.ThrowsAsync<LeaseConflictException>(() => Locks.AcquireAsync(name));
+            Assert.IsAssignableFrom<PlatformConflictException>(other);
             Assert.Contains(handle.Owner, other.Message, StringComparison.Ordinal);
+            Assert.Equal([handle.Token], other.Holders.Select(h => h.Token));
         }
 
         Assert.Empty((await Locks.GetAsync(name)).Holders);
@@ -447,7 +450,7 @@ public abstract class LockSpec(PlatformClusterFixture fixture)
         var two = await Semaphores.AcquireAsync(name, 2);
         await using (var one = await Semaphores.AcquireAsync(name, 1))
         {
-            await Assert.ThrowsAsync<PlatformConflictException>(() => Semaphores.AcquireAsync(name, 1));
+            await Assert.ThrowsAsync<LeaseConflictException>(() => Semaphores.AcquireAsync(name, 1));
             Assert.True(one.Token > two.Token);
         }
 
@@ -455,6 +458,34 @@ public abstract class LockSpec(PlatformClusterFixture fixture)
         await two.DisposeAsync();
         await using var all = await waiting;
         Assert.Equal([3], (await Semaphores.GetAsync(name)).Holders.Select(h => h.Count));
+    }
+
+    /// <summary>
+    /// The handle-less lease calls the HTTP API uses serve .NET callers the same way: grant, renew, a refusal naming
+    /// the holder and queue length, a renew of a lost lease refused, release; bad input refused before the grain.
+    /// </summary>
+    [Fact]
+    public async Task AcquireLeaseAsync_RenewRelease_RefusalsCarryHoldersAndQueueLength()
+    {
+        const string name = "client.manual";
+        var lease = await Locks.AcquireLeaseAsync(name, new LeaseRequest { Owner = "a", LeaseMs = 10_000 });
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var renewed = await Locks.RenewLeaseAsync(name, "a", lease.Token, 20_000);
+        Assert.Equal(lease.Token, renewed.Token);
+        Assert.True(renewed.ExpiresAt > lease.ExpiresAt);
+
+        var refused = await Assert.ThrowsAsync<LeaseConflictException>(() => Locks.AcquireLeaseAsync(name, new LeaseRequest { Owner = "b" }));
+        Assert.Equal([("a", lease.Token)], refused.Holders.Select(h => (h.Owner, h.Token)));
+        Assert.Equal(0, refused.QueueLength);
+        Assert.Equal(0, refused.Details["queueLength"]);
+        await Assert.ThrowsAsync<LeaseConflictException>(() => Locks.RenewLeaseAsync(name, "a", lease.Token + 1));
+
+        Assert.Equal("owner", (await Assert.ThrowsAsync<PlatformValidationException>(() => Locks.ReleaseLeaseAsync(name, " ", lease.Token))).Field);
+        Assert.Equal("waitMs", (await Assert.ThrowsAsync<PlatformValidationException>(() => Locks.AcquireLeaseAsync(name, new LeaseRequest { Owner = "c", WaitMs = -1 }))).Field);
+        Assert.Equal("name", Assert.Throws<PlatformValidationException>(() => Elections.WatchAsync("no/slash")).Field);
+
+        await Locks.ReleaseLeaseAsync(name, "a", lease.Token);
+        Assert.Empty((await Locks.GetAsync(name)).Holders);
     }
 
     /// <summary>

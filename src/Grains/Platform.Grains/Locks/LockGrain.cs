@@ -30,7 +30,7 @@ public sealed partial class LockGrain(
     TimeProvider time,
     ILogger<LockGrain> logger) : Grain, ILockGrain
 {
-    /// <summary>The grain storage holding lease state; AddPlatformGrains maps it to the default storage unless registered.</summary>
+    /// <summary>The grain storage holding lease state; AddPlatformLocks maps it to the default storage unless registered.</summary>
     public const string StorageName = "locks";
 
     private readonly SemaphoreSlim _gate = new(1, 1);

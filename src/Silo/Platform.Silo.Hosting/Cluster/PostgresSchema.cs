@@ -9,7 +9,7 @@ namespace Platform.Silo.Hosting.Cluster;
 /// </summary>
 public static class PostgresSchema
 {
-    private const string ResourcePrefix = "Platform.Hosting.Cluster.Sql.";
+    private const string ResourcePrefix = "Platform.Silo.Hosting.Cluster.Sql.";
 
     /// <summary>The scripts as (name, SQL) in the order they are applied.</summary>
     public static IReadOnlyList<(string Name, string Sql)> Scripts { get; } = LoadScripts();

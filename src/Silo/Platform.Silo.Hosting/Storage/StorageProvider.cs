@@ -1,4 +1,4 @@
-namespace Platform.Silo.Hosting;
+namespace Platform.Silo.Hosting.Storage;
 
 /// <summary>Where grain state lives.</summary>
 public enum StorageProvider

@@ -1,7 +1,8 @@
 using Platform.Configuration;
+using Platform.Transactions.Storage;
 using System.Text.RegularExpressions;
 
-namespace Platform.Silo.Hosting;
+namespace Platform.Silo.Hosting.Storage;
 
 /// <summary>Grain state storage (<c>Platform:Storage</c>).</summary>
 public sealed partial class PlatformStorageOptions : IPlatformOptions
@@ -20,8 +21,8 @@ public sealed partial class PlatformStorageOptions : IPlatformOptions
     /// <summary>Table of Orleans grain state, default and PubSubStore (AzureTable only). Default <c>PlatformGrainState</c>.</summary>
     public string GrainStateTableName { get; set; } = "PlatformGrainState";
 
-    /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTransactionState</c>.</summary>
-    public string TransactionalStateTableName { get; set; } = "PlatformTxnState";
+    /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
+    public string TransactionalStateTableName { get; set; } = TableTransactionalStateStorageFactory.DefaultTableName;
 
     public IEnumerable<string> Validate()
     {

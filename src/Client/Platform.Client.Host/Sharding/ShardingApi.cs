@@ -1,37 +1,38 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Platform.Errors;
+using Platform.Client.Host.Api;
 using Platform.KeyValue;
 using Platform.Sharding;
 
 namespace Platform.Client.Host.Sharding;
 
 /// <summary>Routes under <c>/v1/namespaces</c>: create, inspect and delete namespaces; the shard map; locating a key.</summary>
-public static class NamespacesApi
+public static class ShardingApi
 {
-    public static IEndpointRouteBuilder MapNamespacesApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapShardingApi(this IEndpointRouteBuilder v1)
     {
-        var group = app.MapGroup("/v1/namespaces").WithTags("Namespaces");
-        group.MapGet("/", ListNamespaces).WithName("ListNamespaces").WithSummary("Namespace names, paged.");
-        group.MapPut("/{ns}", CreateNamespace).WithName("CreateNamespace").WithSummary("Create a namespace (idempotent for the same settings).");
-        group.MapGet("/{ns}", GetNamespace).WithName("GetNamespace").WithSummary("A namespace's settings.");
-        group.MapDelete("/{ns}", DeleteNamespace).WithName("DeleteNamespace").WithSummary("Delete a namespace and all its keys.");
-        group.MapGet("/{ns}/shards", GetShardMap).WithName("GetShardMap").WithSummary("Each shard's ring share, hosting silo, key count and bytes.");
-        group.MapGet("/{ns}/locate", Locate).WithName("LocateKey").WithSummary("The shard and silo that hold a key.");
-        return app;
+        var group = v1.MapGroup("/namespaces").WithTags("Namespaces");
+        group.MapGet("/", ListNamespaces).WithName("ListNamespaces").WithSummary("Namespace names, paged.")
+            .ProducesProblems(400);
+        group.MapPut("/{ns}", CreateNamespace).WithName("CreateNamespace").WithSummary("Create a namespace (idempotent for the same settings).")
+            .ProducesProblems(400, 409, 415);
+        group.MapGet("/{ns}", GetNamespace).WithName("GetNamespace").WithSummary("A namespace's settings.")
+            .ProducesProblems(400, 404);
+        group.MapDelete("/{ns}", DeleteNamespace).WithName("DeleteNamespace").WithSummary("Delete a namespace and all its keys.")
+            .ProducesProblems(400, 404, 409);
+        group.MapGet("/{ns}/shards", GetShardMap).WithName("GetShardMap").WithSummary("Each shard's ring share, hosting silo, key count and bytes.")
+            .ProducesProblems(400, 404);
+        group.MapGet("/{ns}/locate", Locate).WithName("LocateKey").WithSummary("The shard and silo that hold a key.")
+            .ProducesProblems(400, 404);
+        return v1;
     }
 
     private static async Task<Ok<NamespaceListResponse>> ListNamespaces(INamespaceAdmin admin, int? limit, string? continuationToken, CancellationToken ct)
     {
-        var size = limit ?? 100;
-        var after = continuationToken is null ? null : DecodeToken(continuationToken);
-        var names = await admin.ListAsync(after, size, ct);
-        var token = names.Count == size ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(names[^1])) : null;
-        return TypedResults.Ok(new NamespaceListResponse(names, token));
+        var page = await admin.ListAsync(new NamespaceListOptions { Limit = limit, ContinuationToken = continuationToken }, ct);
+        return TypedResults.Ok(new NamespaceListResponse(page.Items, page.ContinuationToken));
     }
 
     private static async Task<Results<Created<NamespaceResponse>, Ok<NamespaceResponse>>> CreateNamespace(
@@ -67,20 +68,8 @@ public static class NamespacesApi
 
     private static async Task<Ok<LocateResponse>> Locate(INamespaceAdmin admin, string ns, string? key, CancellationToken ct)
     {
-        var location = await admin.LocateAsync(ns, key ?? throw new PlatformValidationException("key", "is required (?key=...)"), ct);
+        var location = await admin.LocateAsync(ns, key ?? "", ct);
         return TypedResults.Ok(new LocateResponse(location.Namespace, location.Key,
             location.Token.ToString(CultureInfo.InvariantCulture), location.Shard, location.Grain, location.Silo));
-    }
-
-    private static string DecodeToken(string token)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(token));
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            throw new PlatformValidationException("continuationToken", "is not a token this API returned");
-        }
     }
 }
