@@ -194,7 +194,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
                 }
                 else if (w.Status == 412)
                 {
-                    history.Ok(cas, RegisterOutput.CasFailed);
+                    history.Ok(cas, w.Problem?.CurrentVersion is { } current ? RegisterOutput.PreconditionFailed(current) : RegisterOutput.CasFailed);
                 }
                 else
                 {
