@@ -23,14 +23,14 @@ public sealed class AzureTableTombstoneTests(RealServersFixture fixture)
         const string txn = "tombstones-txn";
         await using (var first = await fixture.StartAzureTableClusterAsync(serviceId))
         {
-            await first.Cluster.Client.GetGrain<INamespaceGrain>(txn).Create(new NamespaceSpec { Shards = 2, Transactional = true });
+            await first.Client.GetGrain<INamespaceGrain>(txn).Create(new NamespaceSpec { Shards = 2, Transactional = true });
             foreach (var ns in new[] { "default", txn })
             {
                 for (var i = 0; i < 10; i++)
                 {
-                    await first.Store.PutAsync(ns, $"t-{i}", [1]);
-                    await first.Store.PutAsync(ns, $"t-{i}", [2]);
-                    await first.Store.DeleteAsync(ns, $"t-{i}");
+                    await first.Service<IKeyValueStore>().PutAsync(ns, $"t-{i}", [1]);
+                    await first.Service<IKeyValueStore>().PutAsync(ns, $"t-{i}", [2]);
+                    await first.Service<IKeyValueStore>().DeleteAsync(ns, $"t-{i}");
                 }
             }
         }
@@ -40,13 +40,13 @@ public sealed class AzureTableTombstoneTests(RealServersFixture fixture)
         {
             for (var i = 0; i < 10; i++)
             {
-                Assert.Null(await second.Store.GetAsync(ns, $"t-{i}"));
+                Assert.Null(await second.Service<IKeyValueStore>().GetAsync(ns, $"t-{i}"));
                 await Assert.ThrowsAsync<PlatformPreconditionFailedException>(() =>
-                    second.Store.PutAsync(ns, $"t-{i}", [9], new KeyValuePutOptions { Condition = new() { IfMatchVersion = 2 } }));
-                Assert.Equal(3, await second.Store.PutAsync(ns, $"t-{i}", [3]));
+                    second.Service<IKeyValueStore>().PutAsync(ns, $"t-{i}", [9], new KeyValuePutOptions { Condition = new() { IfMatchVersion = 2 } }));
+                Assert.Equal(3, await second.Service<IKeyValueStore>().PutAsync(ns, $"t-{i}", [3]));
             }
 
-            var page = await second.Store.ListAsync(ns, new KeyValueListOptions { Prefix = "t-" });
+            var page = await second.Service<IKeyValueStore>().ListAsync(ns, new KeyValueListOptions { Prefix = "t-" });
             Assert.Equal(10, page.Items.Count);
         }
     }

@@ -1,44 +1,43 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using Platform.KeyValue;
 using Platform.KeyValue.Storage;
 using Platform.Sharding;
-using Platform.Silo.Hosting;
-using Platform.Tests.Infrastructure;
+using Platform.Testing.Cluster;
 
 namespace Platform.Tests.KeyValue;
 
 /// <summary>
-/// Independent one-silo test clusters whose silos share one shard store (<see cref="HookedShardStorage"/>) and one
-/// lease store. Each cluster has its own grain directory, so the same shard id activates once per cluster: two
-/// activations of one shard on one storage, as a lost directory race or a silo declared dead but still running
-/// gives in production. Dispose to stop every cluster.
+/// Independent one-silo Memory test clusters on one set of <see cref="MemoryStores"/>, whose silos reach the shard store
+/// through one <see cref="HookedShardStorage"/>. Each cluster has its own grain directory, so the same shard id
+/// activates once per cluster: two activations of one shard on one storage, as a lost directory race or a silo
+/// declared dead but still running gives in production. Dispose to stop every cluster.
 /// </summary>
 public sealed class SharedStorageClusters : IAsyncDisposable
 {
-    public const string StoreSetting = "PlatformTests:SharedShardStore";
+    private readonly MemoryStores _stores = new();
+    private readonly List<PlatformTestCluster> _clusters = [];
 
-    private static readonly ConcurrentDictionary<string, HookedShardStorage> Stores = new(StringComparer.Ordinal);
-
-    private readonly string _store = Guid.NewGuid().ToString("N");
-    private readonly List<TestCluster> _clusters = [];
-
-    public HookedShardStorage Storage => Stores.GetOrAdd(_store, static _ => new HookedShardStorage());
-
-    public IReadOnlyList<TestCluster> Clusters => _clusters;
-
-    /// <summary>Starts one more cluster on the shared stores, with extra settings for its silo.</summary>
-    public async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public SharedStorageClusters()
     {
-        var builder = new TestClusterBuilder(1);
-        builder.ConfigureHostConfiguration(c => c
-            .AddInMemoryCollection([new(StoreSetting, _store)])
-            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
+        Storage = new HookedShardStorage(_stores.Shards);
+    }
+
+    public HookedShardStorage Storage { get; }
+
+    public IReadOnlyList<PlatformTestCluster> Clusters => _clusters;
+
+    /// <summary>Starts one more cluster (one silo, no HTTP host) on the shared stores, with extra settings.</summary>
+    public async Task<PlatformTestCluster> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var cluster = await PlatformTestCluster.StartAsync(new PlatformTestClusterOptions
+        {
+            Silos = 1,
+            Storage = StorageMode.Memory,
+            MemoryStores = _stores,
+            HttpHost = false,
+            Settings = settings ?? new Dictionary<string, string?>(),
+            ConfigureSilo = { silo => silo.Services.AddSingleton<IShardStorage>(Storage) },
+        });
         _clusters.Add(cluster);
         return cluster;
     }
@@ -56,7 +55,7 @@ public sealed class SharedStorageClusters : IAsyncDisposable
         return new ShardId(ns, Assert.Single(generations), 0);
     }
 
-    public static IKeyValueShardGrain Shard(TestCluster cluster, ShardId shard) =>
+    public static IKeyValueShardGrain Shard(PlatformTestCluster cluster, ShardId shard) =>
         cluster.Client.GetGrain<IKeyValueShardGrain>(shard.ToGrainKey());
 
     public async ValueTask DisposeAsync()
@@ -65,29 +64,15 @@ public sealed class SharedStorageClusters : IAsyncDisposable
         {
             await cluster.DisposeAsync();
         }
-
-        Stores.TryRemove(_store, out _);
-        SharedGrainStorage.Forget(_store);
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            var key = siloBuilder.Configuration[StoreSetting] ?? throw new InvalidOperationException($"{StoreSetting} is not set.");
-            siloBuilder.Services.AddSingleton<IShardStorage>(Stores.GetOrAdd(key, static _ => new HookedShardStorage()));
-            SharedGrainStorage.AddAsLeaseStorage(siloBuilder, key);
-            siloBuilder.AddPlatformGrains(siloBuilder.Configuration);
-        }
     }
 }
 
-/// <summary>Memory shard storage with a one-shot hook that runs before the next entry write (to play another activation).</summary>
-public sealed class HookedShardStorage : IShardStorage
+/// <summary>Shard storage over another with a one-shot hook that runs before the next entry write (to play another activation).</summary>
+public sealed class HookedShardStorage(IShardStorage inner) : IShardStorage
 {
     private Func<ShardId, KeyValueEntry, Task>? _beforeWrite;
 
-    public MemoryShardStorage Inner { get; } = new();
+    public IShardStorage Inner { get; } = inner;
 
     /// <summary>Runs once, before the next <see cref="WriteAsync"/> reaches the store.</summary>
     public void BeforeNextWrite(Func<ShardId, KeyValueEntry, Task> hook) => _beforeWrite = hook;

@@ -1,13 +1,10 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using Platform.KeyValue;
 using Platform.KeyValue.Storage;
 using Platform.Sharding;
+using Platform.Testing.Http;
 using Platform.Tests.Infrastructure;
-using static Platform.Tests.Locks.LockHttp;
 
 namespace Platform.Tests.Locks;
 
@@ -21,7 +18,7 @@ public sealed class FenceRecordBoundTests(ClusterFixture fixture)
 {
     private static readonly int Bound = new KeyValueOptions().MaxFencesPerKey;
 
-    private HttpClient Http => fixture.Http;
+    private PlatformApiClient Api => fixture.Api;
 
     /// <summary>
     /// Three times the bound of locks each fence one write of the same key and then move on (a later token is granted).
@@ -33,27 +30,24 @@ public sealed class FenceRecordBoundTests(ClusterFixture fixture)
     public async Task FencedWrites_FromManyLocksThatMovedOn_AreAcceptedAndTheRecordStaysBounded(bool transactional)
     {
         var ns = await CreateNamespace(transactional);
-        var url = $"/v1/kv/{ns}/many-locks";
+        const string key = "many-locks";
         var prefix = Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < 3 * Bound; i++)
         {
             var name = $"bound.{prefix}.{i}";
-            var token = await Acquire(Http, name, "writer");
-            using (var put = await FencedPut(url, $"by lock {i}", name, token))
-            {
-                Assert.True(put.IsSuccessStatusCode, $"write {i}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
-            }
-
-            await Release(Http, name, "writer", token);
+            var token = (await Api.AcquireLockAsync(name, "writer")).Ok().Token;
+            (await Api.PutKeyAsync(ns, key, $"by lock {i}", KeyValueConditions.Fenced(name, token))).ExpectSuccess();
+            (await Api.ReleaseLockAsync(name, "writer", token)).Expect(HttpStatusCode.NoContent);
 
             // The lock moves on: a later holder is granted a higher token (and writes elsewhere, or not at all).
-            await Release(Http, name, "next", await Acquire(Http, name, "next"));
+            var next = (await Api.AcquireLockAsync(name, "next")).Ok().Token;
+            (await Api.ReleaseLockAsync(name, "next", next)).Expect(HttpStatusCode.NoContent);
         }
 
-        Assert.Equal($"by lock {3 * Bound - 1}", await Http.GetStringAsync(url));
+        Assert.Equal($"by lock {3 * Bound - 1}", (await Api.GetKeyAsync(ns, key)).Text);
         if (!transactional)
         {
-            var fences = (await StoredEntry(ns, "many-locks")).Fences;
+            var fences = (await StoredEntry(ns, key)).Fences;
             Assert.NotNull(fences);
             Assert.InRange(fences.Count, 1, Bound);
             Assert.Equal(1, fences[$"bound.{prefix}.{3 * Bound - 1}"]);
@@ -70,57 +64,44 @@ public sealed class FenceRecordBoundTests(ClusterFixture fixture)
     public async Task FencedWrite_WithOneLockMoreThanTheBoundStillCurrent_IsRefusedAndTheKeyStaysWritable(bool transactional)
     {
         var ns = await CreateNamespace(transactional);
-        var url = $"/v1/kv/{ns}/full-record";
+        const string key = "full-record";
         var prefix = Guid.NewGuid().ToString("N")[..8];
         var tokens = new List<(string Name, long Token)>();
         for (var i = 0; i < Bound; i++)
         {
             var name = $"full.{prefix}.{i}";
-            var token = await Acquire(Http, name, "holder", leaseMs: 60_000);
+            var token = (await Api.AcquireLockAsync(name, "holder", leaseMs: 60_000)).Ok().Token;
             tokens.Add((name, token));
-            using var put = await FencedPut(url, $"by lock {i}", name, token);
-            Assert.True(put.IsSuccessStatusCode, $"write {i}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            (await Api.PutKeyAsync(ns, key, $"by lock {i}", KeyValueConditions.Fenced(name, token))).ExpectSuccess();
         }
 
         var extra = $"full.{prefix}.extra";
-        var extraToken = await Acquire(Http, extra, "holder");
-        using (var refused = await FencedPut(url, "one lock too many", extra, extraToken))
-        {
-            var problem = await ProblemAssert.IsProblem(refused, HttpStatusCode.Conflict);
-            Assert.Contains("MaxFencesPerKey", problem.GetProperty("detail").GetString());
-        }
+        var extraToken = (await Api.AcquireLockAsync(extra, "holder", leaseMs: 60_000)).Ok().Token;
+        var refused = ProblemAssert.IsProblem(await Api.PutKeyAsync(ns, key, "one lock too many", KeyValueConditions.Fenced(extra, extraToken)), HttpStatusCode.Conflict);
+        Assert.Contains("MaxFencesPerKey", refused.Detail, StringComparison.Ordinal);
 
-        using (var plain = await Http.PutAsync(url, new StringContent("unfenced")))
-        {
-            Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
-        }
-
-        using (var known = await FencedPut(url, "known lock", tokens[0].Name, tokens[0].Token))
-        {
-            Assert.Equal(HttpStatusCode.OK, known.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutKeyAsync(ns, key, "unfenced")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutKeyAsync(ns, key, "known lock", KeyValueConditions.Fenced(tokens[0].Name, tokens[0].Token))).StatusCode);
 
         // Once one of the recorded locks moves on, its entry is pruned and the new lock fits.
-        await Release(Http, tokens[1].Name, "holder", tokens[1].Token);
-        await Release(Http, tokens[1].Name, "next", await Acquire(Http, tokens[1].Name, "next"));
-        using (var fits = await FencedPut(url, "extra lock fits", extra, extraToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
-        }
+        (await Api.ReleaseLockAsync(tokens[1].Name, "holder", tokens[1].Token)).Expect(HttpStatusCode.NoContent);
+        var next = (await Api.AcquireLockAsync(tokens[1].Name, "next")).Ok().Token;
+        (await Api.ReleaseLockAsync(tokens[1].Name, "next", next)).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutKeyAsync(ns, key, "extra lock fits", KeyValueConditions.Fenced(extra, extraToken))).StatusCode);
 
-        Assert.Equal("extra lock fits", await Http.GetStringAsync(url));
-        await Release(Http, extra, "holder", extraToken);
+        Assert.Equal("extra lock fits", (await Api.GetKeyAsync(ns, key)).Text);
+        (await Api.ReleaseLockAsync(extra, "holder", extraToken)).Expect(HttpStatusCode.NoContent);
         foreach (var (name, token) in tokens.Where((_, i) => i != 1))
         {
-            await Release(Http, name, "holder", token);
+            (await Api.ReleaseLockAsync(name, "holder", token)).Expect(HttpStatusCode.NoContent);
         }
     }
 
     private async Task<KeyValueEntry> StoredEntry(string ns, string key)
     {
-        var location = await Http.GetFromJsonAsync<JsonElement>($"/v1/namespaces/{ns}/locate?key={key}");
-        var storage = Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary).SiloHost.Services.GetRequiredService<IShardStorage>();
-        var stored = await storage.ReadAsync(ShardId.Parse(location.GetProperty("grain").GetString()!), key);
+        var location = (await Api.LocateAsync(ns, key)).Ok();
+        var storage = fixture.Cluster.Primary.Services.GetRequiredService<IShardStorage>();
+        var stored = await storage.ReadAsync(ShardId.Parse(location.Grain), key);
         Assert.NotNull(stored);
         return stored.Entry;
     }
@@ -128,15 +109,7 @@ public sealed class FenceRecordBoundTests(ClusterFixture fixture)
     private async Task<string> CreateNamespace(bool transactional)
     {
         var ns = $"fbound-{Guid.NewGuid():N}"[..16];
-        using var response = await Http.PutAsJsonAsync($"/v1/namespaces/{ns}", new { shards = 2, transactional });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        (await Api.CreateNamespaceAsync(ns, 2, transactional)).Ok(HttpStatusCode.Created);
         return ns;
-    }
-
-    private async Task<HttpResponseMessage> FencedPut(string url, string body, string lockName, long token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StringContent(body) };
-        request.Headers.TryAddWithoutValidation("Platform-Fence", $"{lockName}:{token}");
-        return await Http.SendAsync(request);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
+using Platform.Testing.Http;
 using Platform.Tests.Infrastructure;
-using static Platform.Tests.Locks.LockHttp;
 
 namespace Platform.Tests.Locks;
 
@@ -9,7 +8,7 @@ namespace Platform.Tests.Locks;
 [Collection(ClusterCollection.Name)]
 public sealed class FencedDeleteTests(ClusterFixture fixture)
 {
-    private HttpClient Http => fixture.Http;
+    private PlatformApiClient Api => fixture.Api;
 
     /// <summary>
     /// Token 2 writes and then deletes the key; the lock then forgets its counter (its state row lost) and grants token 1
@@ -21,70 +20,28 @@ public sealed class FencedDeleteTests(ClusterFixture fixture)
     public async Task FencedDelete_ThenLowerTokenOfTheSameLock_CannotRecreateTheKey(bool transactional)
     {
         var ns = $"fdel-{Guid.NewGuid():N}"[..16];
-        using (var created = await Http.PutAsJsonAsync($"/v1/namespaces/{ns}", new { shards = 2, transactional }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        }
-
+        (await Api.CreateNamespaceAsync(ns, 2, transactional)).Ok(HttpStatusCode.Created);
         var name = $"fdel.{Guid.NewGuid():N}"[..20];
-        var url = $"/v1/kv/{ns}/fenced-then-deleted";
-        var first = await Acquire(Http, name, "a");
-        await Release(Http, name, "a", first);
-        var second = await Acquire(Http, name, "b");
+        const string key = "fenced-then-deleted";
+        var first = (await Api.AcquireLockAsync(name, "a")).Ok().Token;
+        (await Api.ReleaseLockAsync(name, "a", first)).Expect(HttpStatusCode.NoContent);
+        var second = (await Api.AcquireLockAsync(name, "b")).Ok().Token;
         Assert.Equal(2, second);
-        using (var put = await FencedPut(url, "token 2", name, second))
-        {
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
-
-        using (var delete = await Fenced(HttpMethod.Delete, url, null, name, second))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        }
-
-        await Release(Http, name, "b", second);
+        (await Api.PutKeyAsync(ns, key, "token 2", KeyValueConditions.Fenced(name, second))).ExpectSuccess();
+        (await Api.DeleteKeyAsync(ns, key, KeyValueConditions.Fenced(name, second))).Expect(HttpStatusCode.NoContent);
+        (await Api.ReleaseLockAsync(name, "b", second)).Expect(HttpStatusCode.NoContent);
         fixture.LeaseStore.Remove(k => k.EndsWith("/lock/" + name, StringComparison.Ordinal));
 
-        var reborn = await Acquire(Http, name, "c");
+        var reborn = (await Api.AcquireLockAsync(name, "c")).Ok().Token;
         Assert.Equal(1, reborn);
-        using (var stale = await FencedPut(url, "token 1 re-creates", name, reborn))
-        {
-            var problem = await ProblemAssert.IsProblem(stale, HttpStatusCode.Conflict);
-            Assert.Contains("token 2", problem.GetProperty("detail").GetString());
-        }
-
-        using (var get = await Http.GetAsync(url))
-        {
-            await ProblemAssert.IsProblem(get, HttpStatusCode.NotFound);
-        }
+        var refused = ProblemAssert.IsProblem(await Api.PutKeyAsync(ns, key, "token 1 re-creates", KeyValueConditions.Fenced(name, reborn)), HttpStatusCode.Conflict);
+        Assert.Contains("token 2", refused.Detail, StringComparison.Ordinal);
+        ProblemAssert.IsProblem(await Api.GetKeyAsync(ns, key), HttpStatusCode.NotFound);
 
         // An unfenced write may still re-create the key; the tombstone's fence record carries over to it.
-        using (var plain = await Http.PutAsync(url, new StringContent("unfenced")))
-        {
-            Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
-        }
-
-        using (var staleAgain = await FencedPut(url, "token 1 overwrites", name, reborn))
-        {
-            await ProblemAssert.IsProblem(staleAgain, HttpStatusCode.Conflict);
-        }
-
-        Assert.Equal("unfenced", await Http.GetStringAsync(url));
-        await Release(Http, name, "c", reborn);
-    }
-
-    private Task<HttpResponseMessage> FencedPut(string url, string body, string lockName, long token) =>
-        Fenced(HttpMethod.Put, url, body, lockName, token);
-
-    private async Task<HttpResponseMessage> Fenced(HttpMethod method, string url, string? body, string lockName, long token)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body);
-        }
-
-        request.Headers.TryAddWithoutValidation("Platform-Fence", $"{lockName}:{token}");
-        return await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, (await Api.PutKeyAsync(ns, key, "unfenced")).StatusCode);
+        ProblemAssert.IsProblem(await Api.PutKeyAsync(ns, key, "token 1 overwrites", KeyValueConditions.Fenced(name, reborn)), HttpStatusCode.Conflict);
+        Assert.Equal("unfenced", (await Api.GetKeyAsync(ns, key)).Text);
+        (await Api.ReleaseLockAsync(name, "c", reborn)).Expect(HttpStatusCode.NoContent);
     }
 }

@@ -49,10 +49,16 @@ public sealed partial class KeyValueShardGrain(
     private const double LeaseWait = 1.1;
     private const int TakeOverAttempts = 3;
 
+    /// <summary>
+    /// The lease runs on the real monotonic clock, not the grains' <see cref="TimeProvider"/>: it is about how long
+    /// another activation can really still be serving, and a test's fake clock must not freeze a take-over.
+    /// </summary>
+    private static readonly TimeProvider LeaseClock = TimeProvider.System;
+
     private TimeSpan LeaseTime => options.Value.ShardLeaseTime;
 
     /// <summary>How long this activation may still serve from memory.</summary>
-    private TimeSpan LeaseLeft => _leaseETag is null ? TimeSpan.Zero : (LeaseTime * LeaseUsable) - time.GetElapsedTime(_leaseFrom);
+    private TimeSpan LeaseLeft => _leaseETag is null ? TimeSpan.Zero : (LeaseTime * LeaseUsable) - LeaseClock.GetElapsedTime(_leaseFrom);
 
     /// <summary>True while more than half the lease is left: serve at once, no storage call.</summary>
     private bool LeaseFresh => LeaseLeft > LeaseTime / 2;
@@ -278,7 +284,7 @@ public sealed partial class KeyValueShardGrain(
 
     private async Task<bool> TryWriteLeaseAsync(string? expectedETag, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
+        var started = LeaseClock.GetTimestamp();
         try
         {
             _leaseETag = await storage.WriteLeaseAsync(_id, new ShardLease(_holder, LeaseTime), expectedETag, cancellationToken);
@@ -301,14 +307,14 @@ public sealed partial class KeyValueShardGrain(
         for (var attempt = 0; attempt < TakeOverAttempts; attempt++)
         {
             var current = await storage.ReadLeaseAsync(_id, cancellationToken);
-            var readAt = time.GetTimestamp();
+            var readAt = LeaseClock.GetTimestamp();
             if (current is { Lease: { Duration: var held, Holder: var holder } } && held > TimeSpan.Zero && holder != _holder)
             {
-                var wait = (held * LeaseWait) - time.GetElapsedTime(readAt);
+                var wait = (held * LeaseWait) - LeaseClock.GetElapsedTime(readAt);
                 LogWaitingForLease(_id, (long)wait.TotalMilliseconds);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    await Task.Delay(wait, LeaseClock, cancellationToken);
                 }
             }
 
