@@ -30,8 +30,19 @@ public sealed class LockOptions : IPlatformOptions
     /// <summary>Most requests queued on one lock, semaphore or election; one more is refused with 409. Default 10000.</summary>
     public int MaxWaiters { get; set; } = 10_000;
 
-    /// <summary>Most holders of one lock or semaphore at a time (shared holders of a lock included). Default 10000.</summary>
-    public int MaxHolders { get; set; } = 10_000;
+    /// <summary>
+    /// The most bytes the holders of one lock, semaphore or election may take in storage: its whole state is one
+    /// grain-state row, and one Azure Table row holds about 750 KiB of state once it is base64-encoded on the wire
+    /// (Azurite refuses a replaced entity over 1 MiB of JSON). <see cref="MaxHolders"/> times
+    /// <see cref="HolderBytes"/>(<see cref="MaxOwnerLength"/>) must stay within it; checked at start-up.
+    /// </summary>
+    public const int MaxStateBytes = 640 * 1024;
+
+    /// <summary>A bound on one holder's serialized size besides its owner (JSON with type names: token, mode, count, two timestamps).</summary>
+    public const int HolderOverheadBytes = 400;
+
+    /// <summary>Most holders of one lock or semaphore at a time (shared holders of a lock included). Default 500 (bounded by <see cref="MaxStateBytes"/>).</summary>
+    public int MaxHolders { get; set; } = 500;
 
     /// <summary>Largest <c>permits</c> of a semaphore. Default 1000000.</summary>
     public int MaxPermits { get; set; } = 1_000_000;
@@ -41,6 +52,13 @@ public sealed class LockOptions : IPlatformOptions
 
     /// <summary>How long one watch round waits in the grain for a change before it asks again. Default 15000 ms; at most 25000.</summary>
     public int WatchPollMs { get; set; } = 15_000;
+
+    /// <summary>
+    /// A bound on one holder's stored size with an owner of <paramref name="maxOwnerLength"/> characters: at most 3 UTF-8
+    /// bytes per character (JSON escapes of quotes and backslashes take 2, surrogate pairs 4 for 2 characters;
+    /// control characters are refused) plus <see cref="HolderOverheadBytes"/>.
+    /// </summary>
+    public static long HolderBytes(int maxOwnerLength) => (3L * maxOwnerLength) + HolderOverheadBytes;
 
     /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
     public IEnumerable<string> Validate()
@@ -73,6 +91,12 @@ public sealed class LockOptions : IPlatformOptions
         if (MaxHolders < 1)
         {
             yield return $"{SectionName}:MaxHolders must be at least 1 (got {MaxHolders}).";
+        }
+
+        if (MaxHolders >= 1 && MaxOwnerLength is >= 1 and <= 4096 && (long)MaxHolders * HolderBytes(MaxOwnerLength) > MaxStateBytes)
+        {
+            yield return $"{SectionName}:MaxHolders × (3 × MaxOwnerLength + {HolderOverheadBytes}) must be at most {MaxStateBytes} bytes, what one lock's state may take in its one " +
+                $"grain-state row (got {MaxHolders} × {HolderBytes(MaxOwnerLength)} = {(long)MaxHolders * HolderBytes(MaxOwnerLength)}); lower MaxHolders or MaxOwnerLength.";
         }
 
         if (MaxPermits < 1)

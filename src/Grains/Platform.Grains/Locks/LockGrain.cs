@@ -11,13 +11,23 @@ namespace Platform.Locks;
 /// queue of waiters, leases that expire on a grain timer, and a fencing token counter persisted before each grant.
 /// </summary>
 /// <remarks>
+/// <para>
 /// [Reentrant] is deliberate: a waiting acquire parks a TaskCompletionSource in the queue and awaits it, so the grain
 /// must keep serving releases, renewals and expiries meanwhile. Every read-decide-write of state happens under
 /// <see cref="_gate"/> (an async mutex; it never blocks a thread), so interleaving never splits a decision from its
 /// write. Waits are bounded by <see cref="LockOptions.MaxWaitMs"/> (at most 25 s) to end well before Orleans' 30 s
-/// response timeout. Safety against a duplicate activation rests on the ETag-checked state write, not on
-/// single activation: a write that loses raises InconsistentStateException, the state is re-read and the decision
+/// response timeout.
+/// </para>
+/// <para>
+/// Decide on a copy, write, then publish: <see cref="_published"/> is the state as last read from or written to
+/// storage, and the only state anything is answered from (views and watches included, which read it without the
+/// gate). A decision works on a copy; only after the copy is written does it become the published state and are
+/// waiters granted. A write that fails for any reason leaves the published state as it was; one whose outcome is
+/// unknown (a timeout, throttling) also marks the state stale, so the next decision first re-reads storage and a
+/// token that may have been written is never handed out again. Safety against a duplicate activation rests on the
+/// ETag-checked write: a write that loses raises InconsistentStateException, the state is re-read and the decision
 /// taken again (once) on the fresh state.
+/// </para>
 /// </remarks>
 [Reentrant]
 // The grain type shipped under the old class name; stored grain ids keep it.
@@ -33,12 +43,24 @@ public sealed partial class LockGrain(
     /// <summary>The grain storage holding lease state; AddPlatformLocks maps it to the default storage unless registered.</summary>
     public const string StorageName = "locks";
 
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(4);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LinkedList<Waiter> _queue = new();
     private TaskCompletionSource _changed = NewSignal();
     private IGrainTimer? _timer;
     private LeaseKind _kind;
     private string _name = "";
+
+    // The state as persisted (last read or written); never changed in place. Outside a write, state.State is it.
+    private LockState _published = new();
+
+    // A write's outcome is unknown: storage may hold more than _published. Re-read before the next decision.
+    private bool _stale;
+
+    private TimeSpan _retry = FirstRetry;
+    private IReadOnlyList<long> _signalledTokens = [];
 
     private LockOptions Limits => options.Value;
 
@@ -50,8 +72,9 @@ public sealed partial class LockGrain(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // Leases that ran out while no activation existed end now.
-            ExpireDue();
+            // Orleans read the state before activation. Leases that ran out while no activation existed are dropped
+            // by every view and decision (they are compared with the clock), and written away with the next change.
+            Publish(state.State);
             ScheduleExpiry();
         }
         finally
@@ -75,40 +98,43 @@ public sealed partial class LockGrain(
     public async Task<LeaseResult> Acquire(LeaseRequest request, CancellationToken cancellationToken = default)
     {
         var (owner, mode, count, leaseMs, waitMs) = Validate(request);
-        Waiter waiter;
+        var waiter = new Waiter(owner, mode, count, leaseMs);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_kind == LeaseKind.Semaphore)
+            // The request takes part in this decision as the tail of the queue: granted at once only if every
+            // waiter ahead of it is granted in the same decision and it still fits (strict FIFO, no overtaking).
+            var refusal = await Mutate(d =>
             {
-                if (state.State.Permits is not { } permits)
+                if (_kind == LeaseKind.Semaphore)
                 {
-                    return new LeaseResult { Status = LeaseStatus.NotConfigured, Detail = $"Semaphore '{_name}' has no permits set; PUT /v1/semaphores/{_name} first." };
+                    if (d.Next.Permits is not { } permits)
+                    {
+                        return new LeaseResult { Status = LeaseStatus.NotConfigured, Detail = $"Semaphore '{_name}' has no permits set; PUT /v1/semaphores/{_name} first." };
+                    }
+
+                    if (count > permits)
+                    {
+                        throw new PlatformValidationException("count", $"must be at most the semaphore's permits ({permits}) (got {count})");
+                    }
                 }
 
-                if (count > permits)
+                if (d.Next.Holders.FirstOrDefault(h => h.Owner == owner) is { } own)
                 {
-                    throw new PlatformValidationException("count", $"must be at most the semaphore's permits ({permits}) (got {count})");
-                }
-            }
-
-            var granted = await Mutate(() =>
-            {
-                if (Live().Any(h => h.Owner == owner))
-                {
-                    return null;
+                    return Busy($"{OwnerField} '{owner}' already holds token {own.Token}; renew or release it.");
                 }
 
-                return _queue.Count == 0 && CanGrant(mode, count) ? Grant(owner, mode, count, leaseMs) : null;
+                ServeQueue(d, waiter);
+                return null;
             });
-            if (granted is not null)
+            if (refusal is not null)
             {
-                return new LeaseResult { Status = LeaseStatus.Ok, Lease = granted };
+                return refusal;
             }
 
-            if (Live().FirstOrDefault(h => h.Owner == owner) is { } own)
+            if (waiter.Completion.Task.IsCompletedSuccessfully)
             {
-                return Busy($"{OwnerField} '{owner}' already holds token {own.Token}; renew or release it.");
+                return waiter.Completion.Task.Result;
             }
 
             if (waitMs == 0)
@@ -121,7 +147,6 @@ public sealed partial class LockGrain(
                 return Busy($"{_queue.Count} requests are queued, the limit ({LockOptions.SectionName}:MaxWaiters).");
             }
 
-            waiter = new Waiter(owner, mode, count, leaseMs);
             waiter.Node = _queue.AddLast(waiter);
         }
         finally
@@ -143,7 +168,7 @@ public sealed partial class LockGrain(
             // Abandoned (waitMs over, or the caller went away): leave the queue. An exclusive request leaving the
             // head may let shared requests behind it in, so serve the queue again.
             _queue.Remove(waiter.Node!);
-            await TryMutate(static () => (object?)null);
+            await TryMutate();
             return Busy(null);
         }
         finally
@@ -158,16 +183,17 @@ public sealed partial class LockGrain(
         await _gate.WaitAsync();
         try
         {
-            var renewed = await Mutate(() =>
+            var renewed = await Mutate(d =>
             {
-                var index = state.State.Holders.FindIndex(h => h.Token == token && h.Owner == owner);
+                var index = d.Next.Holders.FindIndex(h => h.Token == token && h.Owner == owner);
                 if (index < 0)
                 {
                     return null;
                 }
 
-                var holder = state.State.Holders[index] with { ExpiresAt = time.GetUtcNow().AddMilliseconds(lease) };
-                state.State.Holders[index] = holder;
+                var holder = d.Next.Holders[index] with { ExpiresAt = d.Now.AddMilliseconds(lease) };
+                d.Next.Holders[index] = holder;
+                d.Changed = true;
                 return holder;
             });
             return renewed is null ? Lost(owner, token) : new LeaseResult { Status = LeaseStatus.Ok, Lease = renewed };
@@ -183,16 +209,17 @@ public sealed partial class LockGrain(
         await _gate.WaitAsync();
         try
         {
-            var released = await Mutate(() =>
+            var released = await Mutate(d =>
             {
-                var index = state.State.Holders.FindIndex(h => h.Token == token && h.Owner == owner);
+                var index = d.Next.Holders.FindIndex(h => h.Token == token && h.Owner == owner);
                 if (index < 0)
                 {
                     return null;
                 }
 
-                var holder = state.State.Holders[index];
-                state.State.Holders.RemoveAt(index);
+                var holder = d.Next.Holders[index];
+                d.Next.Holders.RemoveAt(index);
+                d.Changed = true;
                 return holder;
             });
             return released is null ? Lost(owner, token) : new LeaseResult { Status = LeaseStatus.Ok, Lease = released, Holders = Live() };
@@ -203,6 +230,7 @@ public sealed partial class LockGrain(
         }
     }
 
+    /// <summary>The published (persisted) state; never a decision still being written.</summary>
     public Task<LeaseView> Get() => Task.FromResult(View());
 
     public async Task<LeaseView> SetPermits(int permits)
@@ -220,9 +248,10 @@ public sealed partial class LockGrain(
         await _gate.WaitAsync();
         try
         {
-            await Mutate(() =>
+            await Mutate(d =>
             {
-                state.State.Permits = permits;
+                d.Next.Permits = permits;
+                d.Changed = true;
                 return (object?)permits;
             });
             return View();
@@ -239,9 +268,8 @@ public sealed partial class LockGrain(
         try
         {
             // Re-read: a duplicate activation elsewhere may have granted since; storage is the truth.
-            await state.ReadStateAsync();
-            ExpireDue();
-            var last = state.State.LastToken;
+            await ReloadOrUnavailable();
+            var last = _published.LastToken;
             return new FenceCheck(token >= 1 && token == last, last);
         }
         finally
@@ -257,6 +285,8 @@ public sealed partial class LockGrain(
             throw new PlatformValidationException("waitMs", $"must be between 0 and {LockOptions.WaitCeilingMs} (got {waitMs})");
         }
 
+        // Views come from the published state only, so a watch never reports a leader whose grant is still being
+        // written (or whose write then failed).
         var view = View();
         if (view.Holders.Select(h => h.Token).SequenceEqual(knownTokens) && waitMs > 0)
         {
@@ -268,110 +298,201 @@ public sealed partial class LockGrain(
     }
 
     /// <summary>
-    /// Runs one decision under the gate: drop expired holders, serve the queue, apply <paramref name="decide"/> (which
-    /// changes state.State when it returns non-null), serve the queue again, and persist with an ETag check before
-    /// anything is answered or any waiter is granted. A lost ETag race re-reads the state and decides once more.
+    /// Runs one decision under the gate on a copy of the published state: drop expired holders, apply
+    /// <paramref name="decide"/> (which sets <see cref="Decision.Changed"/> when it changed the copy), serve the queue,
+    /// and, if anything changed, write the copy with an ETag check. Only after the write succeeded is the copy
+    /// published and are waiters granted; on any failure the published state stays as it was. A lost ETag race
+    /// re-reads the state and decides once more; a failure with an unknown outcome marks the state stale and answers
+    /// <see cref="PlatformUnavailableException"/>.
     /// </summary>
-    private async Task<T?> Mutate<T>(Func<T?> decide)
+    private async Task<T?> Mutate<T>(Func<Decision, T?> decide)
         where T : class
     {
         for (var attempt = 0; ; attempt++)
         {
-            var expired = ExpireDue();
-            var grants = new List<(Waiter Waiter, LeaseHolder Lease)>();
-            GrantFromQueue(grants);
-            var result = decide();
-            GrantFromQueue(grants);
-            if (result is null && grants.Count == 0)
+            if (_stale)
+            {
+                await ReloadOrUnavailable();
+            }
+
+            var d = new Decision(_published.Copy(), time.GetUtcNow());
+            var expired = d.Next.Holders.RemoveAll(h => h.ExpiresAt <= d.Now) > 0;
+            var result = decide(d);
+            ServeQueue(d, joining: null);
+            if (!d.Changed && d.Grants.Count == 0)
             {
                 if (expired)
                 {
-                    Signal();
+                    // Expiry is a function of the persisted holders and the clock: publishing it needs no write
+                    // (the next write persists it).
+                    Publish(d.Next);
                 }
 
                 ScheduleExpiry();
-                return null;
+                return result;
             }
 
+            state.State = d.Next;
             try
             {
                 await state.WriteStateAsync();
             }
             catch (InconsistentStateException ex)
             {
+                state.State = _published;
                 LogConflict(ex, _kind, _name, attempt);
-                await state.ReadStateAsync();
+                _stale = true;
                 if (attempt == 0)
                 {
                     continue;
                 }
 
-                ScheduleExpiry();
+                ArmAfterFailure();
                 throw new PlatformUnavailableException($"{_kind} '{_name}' is contended by another activation; retry.", ex);
             }
-
-            foreach (var (waiter, lease) in grants)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _queue.Remove(waiter.Node!);
+                // Timeout, throttling, an unreachable store: the write may or may not have landed.
+                state.State = _published;
+                _stale = true;
+                LogWriteFailed(ex, _kind, _name);
+                ArmAfterFailure();
+                throw new PlatformUnavailableException($"{_kind} '{_name}': the state could not be persisted ({ex.GetBaseException().Message}); nothing was granted or changed, retry.", ex);
+            }
+
+            Publish(d.Next);
+            _retry = FirstRetry;
+            foreach (var (waiter, lease) in d.Grants)
+            {
+                if (waiter.Node is not null)
+                {
+                    _queue.Remove(waiter.Node);
+                    waiter.Node = null;
+                }
+
                 waiter.Completion.TrySetResult(new LeaseResult { Status = LeaseStatus.Ok, Lease = lease });
             }
 
-            Signal();
             ScheduleExpiry();
             return result;
         }
     }
 
-    /// <summary><see cref="Mutate"/> for the timer and abandoned waiters: a failure is logged and retried by the timer.</summary>
-    private async Task TryMutate(Func<object?> decide)
+    /// <summary>
+    /// <see cref="Mutate"/> with nothing of its own to decide (the timer, abandoned waiters): serves the queue and
+    /// persists expiries. Never throws: a failure is logged and retried by the timer with a growing delay.
+    /// </summary>
+    private async Task TryMutate()
     {
         try
         {
-            await Mutate(decide);
+            await Mutate(static _ => (object?)null);
         }
-        catch (Exception ex) when (ex is PlatformUnavailableException or OrleansException or TimeoutException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogRetry(ex, _kind, _name);
-            ArmTimer(TimeSpan.FromSeconds(1));
+            LogRetry(ex, _kind, _name, _retry.TotalMilliseconds);
+            ArmTimer(_retry);
+            _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, LastRetry.Ticks));
         }
     }
 
-    /// <summary>Grants queue heads in order while they fit; stops at the first that does not (no overtaking, so no starvation).</summary>
-    private void GrantFromQueue(List<(Waiter Waiter, LeaseHolder Lease)> grants)
+    /// <summary>Re-reads the state from storage and publishes it. On failure the published state stays, still stale.</summary>
+    private async Task Reload()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch
+        {
+            state.State = _published;
+            _stale = true;
+            throw;
+        }
+
+        _stale = false;
+        Publish(state.State);
+    }
+
+    private async Task ReloadOrUnavailable()
+    {
+        try
+        {
+            await Reload();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ArmAfterFailure();
+            throw new PlatformUnavailableException($"{_kind} '{_name}': the state could not be read ({ex.GetBaseException().Message}); retry.", ex);
+        }
+    }
+
+    /// <summary>Makes <paramref name="next"/> the state answered from, and wakes watchers when the live holders changed.</summary>
+    private void Publish(LockState next)
+    {
+        _published = next;
+        state.State = next;
+        var tokens = Live().Select(h => h.Token).ToList();
+        if (!tokens.SequenceEqual(_signalledTokens))
+        {
+            _signalledTokens = tokens;
+            var previous = _changed;
+            _changed = NewSignal();
+            previous.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Grants queue heads in order while they fit, then <paramref name="joining"/> (a new request, not queued) if every
+    /// queued waiter was granted; stops at the first that does not fit (no overtaking, so no starvation). Waiters
+    /// granted by an earlier call on the same decision are skipped.
+    /// </summary>
+    private void ServeQueue(Decision d, Waiter? joining)
     {
         var node = _queue.First;
-        for (var i = 0; i < grants.Count && node is not null; i++)
+        for (var i = 0; i < d.QueueGranted && node is not null; i++)
         {
             node = node.Next;
         }
 
-        while (node is not null && CanGrant(node.Value.Mode, node.Value.Count))
+        while (node is not null)
         {
-            var waiter = node.Value;
-            grants.Add((waiter, Grant(waiter.Owner, waiter.Mode, waiter.Count, waiter.LeaseMs)));
+            if (!CanGrant(d.Next, node.Value.Mode, node.Value.Count))
+            {
+                return;
+            }
+
+            d.Grants.Add((node.Value, Grant(d, node.Value)));
+            d.QueueGranted++;
             node = node.Next;
+        }
+
+        if (joining is not null && CanGrant(d.Next, joining.Mode, joining.Count))
+        {
+            d.Grants.Add((joining, Grant(d, joining)));
         }
     }
 
-    private LeaseHolder Grant(string owner, LeaseMode mode, int count, int leaseMs)
+    private static LeaseHolder Grant(Decision d, Waiter waiter)
     {
-        var now = time.GetUtcNow();
+        var token = d.Next.LastToken + 1;
         var holder = new LeaseHolder
         {
-            Owner = owner,
-            Token = ++state.State.LastToken,
-            Mode = mode,
-            Count = count,
-            GrantedAt = now,
-            ExpiresAt = now.AddMilliseconds(leaseMs),
+            Owner = waiter.Owner,
+            Token = token,
+            Mode = waiter.Mode,
+            Count = waiter.Count,
+            GrantedAt = d.Now,
+            ExpiresAt = d.Now.AddMilliseconds(waiter.LeaseMs),
         };
-        state.State.Holders.Add(holder);
+        d.Next.LastToken = token;
+        d.Next.Holders.Add(holder);
         return holder;
     }
 
-    private bool CanGrant(LeaseMode mode, int count)
+    private bool CanGrant(LockState next, LeaseMode mode, int count)
     {
-        var holders = state.State.Holders;
+        var holders = next.Holders;
         if (holders.Count >= Limits.MaxHolders)
         {
             return false;
@@ -387,20 +508,13 @@ public sealed partial class LockGrain(
             return false;
         }
 
-        return state.State.Permits is not { } permits || holders.Sum(h => (long)h.Count) + count <= permits;
-    }
-
-    /// <summary>Drops holders whose lease ran out (in memory; persisted with the next write). True if any did.</summary>
-    private bool ExpireDue()
-    {
-        var now = time.GetUtcNow();
-        return state.State.Holders.RemoveAll(h => h.ExpiresAt <= now) > 0;
+        return next.Permits is not { } permits || holders.Sum(h => (long)h.Count) + count <= permits;
     }
 
     private List<LeaseHolder> Live()
     {
         var now = time.GetUtcNow();
-        return [.. state.State.Holders.Where(h => h.ExpiresAt > now)];
+        return [.. _published.Holders.Where(h => h.ExpiresAt > now)];
     }
 
     private LeaseView View() => new()
@@ -409,8 +523,8 @@ public sealed partial class LockGrain(
         Name = _name,
         Holders = Live(),
         QueueLength = _queue.Count,
-        LastToken = state.State.LastToken,
-        Permits = state.State.Permits,
+        LastToken = _published.LastToken,
+        Permits = _published.Permits,
         Silo = silo.SiloAddress.ToParsableString(),
     };
 
@@ -428,29 +542,42 @@ public sealed partial class LockGrain(
         Status = LeaseStatus.Lost,
         Holders = Live(),
         QueueLength = _queue.Count,
-        Detail = $"{OwnerField} '{owner}' holds no lease with token {token} on {_kind.ToString().ToLowerInvariant()} '{_name}' (expired, released, or never granted); the last token granted is {state.State.LastToken}.",
+        Detail = $"{OwnerField} '{owner}' holds no lease with token {token} on {_kind.ToString().ToLowerInvariant()} '{_name}' (expired, released, or never granted); the last token granted is {_published.LastToken}.",
     };
 
-    private void Signal()
-    {
-        var previous = _changed;
-        _changed = NewSignal();
-        previous.TrySetResult();
-    }
-
-    /// <summary>Arms the timer for the earliest expiry, so leases end without any client call; none left: no timer.</summary>
+    /// <summary>Arms the timer for the earliest live expiry, so leases end without any client call; none left: no timer.</summary>
     private void ScheduleExpiry()
     {
-        if (state.State.Holders.Count == 0)
+        var now = time.GetUtcNow();
+        var live = _published.Holders.Where(h => h.ExpiresAt > now).ToList();
+        if (live.Count == 0)
         {
-            _timer?.Dispose();
-            _timer = null;
+            if (_queue.Count == 0 || !_stale)
+            {
+                _timer?.Dispose();
+                _timer = null;
+                return;
+            }
+
+            // Waiters queue behind a state that could not be confirmed: try again soon.
+            ArmTimer(_retry);
             return;
         }
 
-        var next = state.State.Holders.Min(h => h.ExpiresAt);
-        var due = next - time.GetUtcNow();
-        ArmTimer(due < TimeSpan.Zero ? TimeSpan.Zero : due + TimeSpan.FromMilliseconds(1));
+        ArmTimer(live.Min(h => h.ExpiresAt) - now + TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>After a failed write: waiters may be grantable once storage answers again, so retry soon; else as usual.</summary>
+    private void ArmAfterFailure()
+    {
+        if (_queue.Count > 0)
+        {
+            ArmTimer(_retry);
+        }
+        else
+        {
+            ScheduleExpiry();
+        }
     }
 
     private void ArmTimer(TimeSpan due)
@@ -465,12 +592,13 @@ public sealed partial class LockGrain(
         }
     }
 
+    /// <summary>One-shot expiry and retry timer: whatever happens inside, it re-arms itself (TryMutate never throws).</summary>
     private async Task OnExpiryTimer(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(CancellationToken.None);
         try
         {
-            await TryMutate(static () => null);
+            await TryMutate();
         }
         finally
         {
@@ -549,8 +677,27 @@ public sealed partial class LockGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} '{Name}': state write lost an ETag race (attempt {Attempt}); another activation wrote it, re-reading")]
     private partial void LogConflict(Exception exception, LeaseKind kind, string name, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} '{Name}': could not persist expiry/queue hand-over; retrying in 1 s")]
-    private partial void LogRetry(Exception exception, LeaseKind kind, string name);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} '{Name}': state write failed with an unknown outcome; nothing published, re-reading before the next decision")]
+    private partial void LogWriteFailed(Exception exception, LeaseKind kind, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} '{Name}': could not persist expiry/queue hand-over; retrying in {DelayMs} ms")]
+    private partial void LogRetry(Exception exception, LeaseKind kind, string name, double delayMs);
+
+    /// <summary>One decision: a copy of the published state, the clock it was taken at, and the grants it makes.</summary>
+    private sealed class Decision(LockState next, DateTimeOffset now)
+    {
+        public LockState Next { get; } = next;
+
+        public DateTimeOffset Now { get; } = now;
+
+        /// <summary>Set by a decision that changed <see cref="Next"/> other than by granting.</summary>
+        public bool Changed { get; set; }
+
+        public List<(Waiter Waiter, LeaseHolder Lease)> Grants { get; } = [];
+
+        /// <summary>How many queue heads this decision granted (they stay queued until the write succeeded).</summary>
+        public int QueueGranted { get; set; }
+    }
 
     /// <summary>A parked acquire: completed with its grant once the grant's token is persisted.</summary>
     private sealed class Waiter(string owner, LeaseMode mode, int count, int leaseMs)

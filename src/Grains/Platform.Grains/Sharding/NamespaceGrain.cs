@@ -1,69 +1,281 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Transactions;
 
 namespace Platform.Sharding;
 
 /// <summary>Holds one namespace's settings; the <c>default</c> namespace creates itself on first use.</summary>
-public sealed class NamespaceGrain(
+/// <remarks>
+/// <para>
+/// Decide on a copy, write, then publish: <see cref="_published"/> is the state as last read from or written to
+/// storage, and the only state anything is answered from (<see cref="Get"/> interleaves and reads it without the
+/// gate). A create or delete decides on a copy and publishes it only after the write succeeded, so neither a failed
+/// write nor a duplicate activation that lost the ETag race ever serves settings that are not in storage, and a
+/// generation is never handed out twice. A write whose outcome is unknown marks the state stale: it is re-read
+/// before the next decision. <see cref="_gate"/> (an async mutex) orders decisions, since <see cref="Get"/> creates
+/// the default namespace while other calls may run.
+/// </para>
+/// <para>
+/// A delete is resumable: it first persists the namespace as <see cref="NamespaceState.Deleting"/> (gone for routing
+/// from then on), then drops every shard and the catalog entry, then clears the phase. Each step is idempotent; if one
+/// fails, a retried delete, a create of the same name (which must not race the old catalog entry's removal) or the
+/// next activation (by a timer, retried with a growing delay) finishes it.
+/// </para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate lives as long as the activation and holds no wait handle.")]
+public sealed partial class NamespaceGrain(
     [PersistentState("namespace")] IPersistentState<NamespaceState> state,
     IOptions<KeyValueOptions> options,
-    TimeProvider time) : Grain, INamespaceGrain
+    TimeProvider time,
+    ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private NamespaceState _published = new();
+    private bool _stale;
+    private IGrainTimer? _resume;
+    private TimeSpan _retry = FirstRetry;
+
     private string Name => this.GetPrimaryKeyString();
+
+    private INamespaceCatalogGrain Catalog => GrainFactory.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _published = state.State;
+        if (_published.Deleting is not null)
+        {
+            // A delete that did not finish before the last activation ended: finish it now, not on the next call.
+            ArmResume(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<NamespaceSettings?> Get()
     {
-        if (state.State.Current is null && Name == NamespaceSettings.DefaultNamespace)
+        if (_published.Current is null && Name == NamespaceSettings.DefaultNamespace)
         {
             return (await Create(new NamespaceSpec { Shards = options.Value.DefaultShards })).Settings;
         }
 
-        return state.State.Current;
+        return _published.Current;
     }
 
     public async Task<NamespaceCreateResult> Create(NamespaceSpec spec)
     {
-        if (state.State.Current is { } existing)
+        await _gate.WaitAsync();
+        try
         {
-            return new NamespaceCreateResult(existing, Created: false);
-        }
+            // A delete of the old namespace under this name finishes first: its catalog removal must not come after
+            // this create's catalog entry.
+            await FinishDelete();
+            NamespaceCreateResult? result = null;
+            await Mutate(current =>
+            {
+                if (current.Current is { } existing)
+                {
+                    result = new NamespaceCreateResult(existing, Created: false);
+                    return null;
+                }
 
-        var settings = new NamespaceSettings
+                var settings = new NamespaceSettings
+                {
+                    Name = Name,
+                    Shards = spec.Shards,
+                    Partitioning = spec.Partitioning,
+                    Transactional = spec.Transactional,
+                    Generation = current.LastGeneration + 1,
+                    CreatedAt = time.GetUtcNow(),
+                };
+                result = new NamespaceCreateResult(settings, Created: true);
+                return current with { Current = settings, LastGeneration = settings.Generation };
+            });
+
+            // Every create lists the name (idempotent), so a create whose catalog call failed is completed by its retry.
+            await Unavailable("list the namespace", () => Catalog.Add(Name));
+            return result!;
+        }
+        finally
         {
-            Name = Name,
-            Shards = spec.Shards,
-            Partitioning = spec.Partitioning,
-            Transactional = spec.Transactional,
-            Generation = state.State.LastGeneration + 1,
-            CreatedAt = time.GetUtcNow(),
-        };
-        state.State.Current = settings;
-        state.State.LastGeneration = settings.Generation;
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).Add(Name);
-        return new NamespaceCreateResult(settings, Created: true);
+            _gate.Release();
+        }
     }
 
     public async Task<bool> Delete()
     {
-        if (state.State.Current is not { } settings)
+        await _gate.WaitAsync();
+        try
         {
-            return false;
-        }
+            if (Name == NamespaceSettings.DefaultNamespace)
+            {
+                return _published.Current is null ? false : throw new InvalidOperationException("The default namespace cannot be deleted.");
+            }
 
-        if (Name == NamespaceSettings.DefaultNamespace)
+            var found = false;
+            await Mutate(current =>
+            {
+                found = current.Current is not null || current.Deleting is not null;
+                return current.Current is { } settings ? current with { Current = null, Deleting = settings } : null;
+            });
+            if (!found)
+            {
+                return false;
+            }
+
+            await FinishDelete();
+            return true;
+        }
+        finally
         {
-            throw new InvalidOperationException("The default namespace cannot be deleted.");
+            _gate.Release();
         }
-
-        // Forget the namespace first: a shard that activates from now on sees it gone and refuses writes.
-        state.State.Current = null;
-        await state.WriteStateAsync();
-        await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => settings.Transactional
-            ? GrainFactory.GetGrain<ITransactionShardGrain>(settings.Shard(i).ToGrainKey()).Drop()
-            : GrainFactory.GetGrain<IKeyValueShardGrain>(settings.Shard(i).ToGrainKey()).Drop()));
-        await GrainFactory.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).Remove(Name);
-        return true;
     }
+
+    /// <summary>Under the gate: drops the shards and the catalog entry of a delete under way, then clears its phase.</summary>
+    private async Task FinishDelete()
+    {
+        if (_stale)
+        {
+            await Reload();
+        }
+
+        if (_published.Deleting is not { } doomed)
+        {
+            return;
+        }
+
+        try
+        {
+            await Unavailable($"drop the shards of generation {doomed.Generation}", () => Task.WhenAll(Enumerable.Range(0, doomed.Shards).Select(i => doomed.Transactional
+                ? GrainFactory.GetGrain<ITransactionShardGrain>(doomed.Shard(i).ToGrainKey()).Drop()
+                : GrainFactory.GetGrain<IKeyValueShardGrain>(doomed.Shard(i).ToGrainKey()).Drop())));
+            await Unavailable("remove the namespace from the catalog", () => Catalog.Remove(Name));
+            await Mutate(current => current.Deleting is null ? null : current with { Deleting = null });
+        }
+        catch (PlatformUnavailableException ex)
+        {
+            LogDeleteUnfinished(ex, Name, doomed.Generation, _retry.TotalSeconds);
+            ArmResume(_retry);
+            _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, LastRetry.Ticks));
+            throw;
+        }
+
+        _retry = FirstRetry;
+        _resume?.Dispose();
+        _resume = null;
+    }
+
+    /// <summary>
+    /// One decision on the published state: <paramref name="decide"/> returns the next state (a copy) or null for no
+    /// change; the copy is written and only then published. A lost ETag race re-reads and decides once more.
+    /// </summary>
+    private async Task Mutate(Func<NamespaceState, NamespaceState?> decide)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (_stale)
+            {
+                await Reload();
+            }
+
+            if (decide(_published) is not { } next)
+            {
+                return;
+            }
+
+            state.State = next;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (InconsistentStateException ex) when (attempt == 0)
+            {
+                // Another activation wrote: decide again on what it wrote.
+                state.State = _published;
+                _stale = true;
+                LogConflict(ex, Name);
+                continue;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Timeout, throttling, a second lost race: nothing is published; the write may have landed, so re-read.
+                state.State = _published;
+                _stale = true;
+                throw new PlatformUnavailableException($"Namespace '{Name}': its settings could not be persisted ({ex.GetBaseException().Message}); nothing changed that anyone was told of, retry.", ex);
+            }
+
+            _published = next;
+            return;
+        }
+    }
+
+    private async Task Reload()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            state.State = _published;
+            throw new PlatformUnavailableException($"Namespace '{Name}': its settings could not be read ({ex.GetBaseException().Message}); retry.", ex);
+        }
+
+        _published = state.State;
+        _stale = false;
+    }
+
+    private void ArmResume(TimeSpan due)
+    {
+        if (_resume is null)
+        {
+            _resume = this.RegisterGrainTimer(OnResume, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _resume.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnResume(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            await FinishDelete();
+        }
+        catch (PlatformUnavailableException)
+        {
+            // Logged and re-armed by FinishDelete.
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs a call to another grain; any failure but a Platform refusal becomes 503 naming the step.</summary>
+    private async Task Unavailable(string step, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception ex) when (ex is not PlatformException and not OutOfMemoryException)
+        {
+            throw new PlatformUnavailableException($"Namespace '{Name}': could not {step} ({ex.GetBaseException().Message}); retry (the operation resumes where it stopped).", ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Namespace '{Name}': settings write lost an ETag race; another activation wrote them, re-reading")]
+    private partial void LogConflict(Exception exception, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Namespace '{Name}': delete of generation {Generation} not finished; resuming in {DelaySeconds} s")]
+    private partial void LogDeleteUnfinished(Exception exception, string name, long generation, double delaySeconds);
 }

@@ -62,27 +62,27 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
     {
         for (var attempt = 1; ; attempt++)
         {
-            var before = await ReadKeyETag();
             var entities = new List<TableEntity>();
             await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == _partition))
             {
                 entities.Add(entity);
             }
 
+            // Every batch rewrites the key row, and the key row sorts first: the query read it before any other row.
+            // If its ETag is still the same after the last page, no batch committed while the pages were read, so
+            // the rows form one snapshot. (Reading the key row before the query instead proves nothing about the
+            // later pages: a batch committing between two pages would go unnoticed.)
             var key = entities.FirstOrDefault(e => e.RowKey == KeyRow);
-
-            // Every batch rewrites the key row, so an unchanged key ETag around the query proves a consistent snapshot.
-            if (key?.ETag != before && attempt < MaxSnapshotAttempts)
+            var after = await ReadKeyETag();
+            if (key?.ETag == after)
             {
-                continue;
+                return Parse(key, entities);
             }
 
-            if (key?.ETag != before)
+            if (attempt == MaxSnapshotAttempts)
             {
-                throw new InconsistentStateException($"Transactional state partition '{_partition}' kept changing while it was loaded.", before?.ToString() ?? "none", key?.ETag.ToString() ?? "none");
+                throw new InconsistentStateException($"Transactional state partition '{_partition}' kept changing while it was loaded ({MaxSnapshotAttempts} attempts).", key?.ETag.ToString() ?? "none", after?.ToString() ?? "none");
             }
-
-            return Parse(key, entities);
         }
     }
 
