@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Platform.Bench.Load;
 using Platform.Bench.Load.Locks;
+using Platform.Testing.Http;
 
 namespace Platform.Bench.Commands;
 
@@ -92,7 +93,7 @@ internal static class LocksCommand
 
                     break;
                 case Target.Etcd:
-                    etcdHttp = BenchHttp.CreateClient(new Uri(url), run.Concurrency, TimeSpan.FromSeconds(60));
+                    etcdHttp = PooledHttp.Create(new Uri(url), run.Concurrency, TimeSpan.FromSeconds(60));
                     for (var i = 0; i < clients.Length; i++)
                     {
                         clients[i] = await EtcdLockClient.ConnectAsync(etcdHttp, ct);
@@ -134,11 +135,7 @@ internal static class LocksCommand
             {
                 var token = await client.TryAcquireAsync(name, owner, 0, ct)
                     ?? throw new InvalidOperationException($"acquire of the uncontended lock {name} was refused");
-                worker.Record(worker.Acquire, phase, start);
-                var released = Stopwatch.GetTimestamp();
-                await client.ReleaseAsync(name, owner, token, ct);
-                worker.Record(worker.Release, phase, released);
-                worker.Record(worker.Total, phase, start);
+                await ReleaseAndRecordAsync(worker, client, name, owner, token, phase, start, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -173,11 +170,7 @@ internal static class LocksCommand
                     worker.Grant(granted);
                 }
 
-                worker.Record(worker.Acquire, phase, start);
-                var released = Stopwatch.GetTimestamp();
-                await client.ReleaseAsync(name, owner, granted, ct);
-                worker.Record(worker.Release, phase, released);
-                worker.Record(worker.Total, phase, start);
+                await ReleaseAndRecordAsync(worker, client, name, owner, granted, phase, start, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -186,11 +179,21 @@ internal static class LocksCommand
         }
     }
 
+    /// <summary>Records the acquire (started at <paramref name="start"/>), releases, and records the release and the pair.</summary>
+    private static async Task ReleaseAndRecordAsync(LockWorker worker, ILockClient client, string name, string owner, long token, int phase, long start, CancellationToken ct)
+    {
+        worker.Record(worker.Acquire, phase, start);
+        var released = Stopwatch.GetTimestamp();
+        await client.ReleaseAsync(name, owner, token, ct);
+        worker.Record(worker.Release, phase, released);
+        worker.Record(worker.Total, phase, start);
+    }
+
     private static async Task<LockLoopResult> PutAsync(Run run, PlatformLockClient platform, CancellationToken ct)
     {
         var value = new byte[run.ValueSize];
         new Random(42).NextBytes(value);
-        string? fence = null;
+        (string Lock, long Token)? fence = null;
         var lockName = $"{run.Prefix}f";
         long token = 0;
         // The fencing lock is held for the whole run: its lease covers warm-up, measurement and a margin.
@@ -200,8 +203,8 @@ internal static class LocksCommand
         {
             token = await holder.TryAcquireAsync(lockName, "bench-fence", 0, ct)
                 ?? throw new InvalidOperationException($"could not acquire {lockName} for the fenced PUTs");
-            fence = string.Create(CultureInfo.InvariantCulture, $"{lockName}:{token}");
-            Console.WriteLine($"holding {lockName} with token {token} (lease {fenceLeaseMs} ms); every PUT carries Platform-Fence: {fence}");
+            fence = (lockName, token);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {lockName} with token {token} (lease {fenceLeaseMs} ms); every PUT carries Platform-Fence: {lockName}:{token}"));
         }
 
         var result = await LockLoop.RunAsync(run.Concurrency, run.Warmup, run.Duration, run.ServerPid, async (worker, c) =>
@@ -229,7 +232,7 @@ internal static class LocksCommand
             {
                 await holder.ReleaseAsync(lockName, "bench-fence", token, ct);
             }
-            catch (HttpRequestException ex)
+            catch (PlatformApiException ex)
             {
                 Console.WriteLine($"  warning: releasing {lockName} failed ({ex.Message}); its lease runs out");
             }

@@ -1,47 +1,24 @@
 using System.Net;
-using System.Net.Http.Headers;
+using Platform.Testing.Http;
 
 namespace Platform.Bench.Load;
 
-/// <summary>The HTTP API: <c>GET</c>/<c>PUT /v1/kv/{ns}/{key}</c> over pooled HTTP/1.1 keep-alive connections.</summary>
-internal sealed class HttpKeyValueTarget : IKeyValueTarget
+/// <summary>The HTTP API: <c>GET</c>/<c>PUT /v1/kv/{ns}/{key}</c> through the kit's client over pooled HTTP/1.1 keep-alive connections.</summary>
+internal sealed class HttpKeyValueTarget(Uri baseUrl, string ns, int connections) : IKeyValueTarget
 {
-    private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
-
-    private readonly HttpClient _http;
-    private readonly string _prefix;
-
-    public HttpKeyValueTarget(Uri baseUrl, string ns, int connections)
-    {
-        _http = BenchHttp.CreateClient(baseUrl, connections, TimeSpan.FromSeconds(30));
-        _prefix = $"/v1/kv/{Uri.EscapeDataString(ns)}/";
-    }
+    private readonly PlatformApiClient _api = PlatformApiClient.Connect(baseUrl, connections, TimeSpan.FromSeconds(30));
 
     public string Name => "kv-http";
 
-    public async Task GetAsync(string key, CancellationToken cancellationToken)
-    {
-        using var response = await _http.GetAsync(_prefix + Uri.EscapeDataString(key), HttpCompletionOption.ResponseContentRead, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new HttpRequestException($"GET {key}: {(int)response.StatusCode}", null, response.StatusCode);
-        }
-    }
+    public async Task GetAsync(string key, CancellationToken cancellationToken) =>
+        (await _api.GetKeyAsync(ns, key, cancellationToken: cancellationToken)).Expect(HttpStatusCode.OK);
 
-    public async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken)
-    {
-        using var content = new ByteArrayContent(value);
-        content.Headers.ContentType = OctetStream;
-        using var response = await _http.PutAsync(_prefix + Uri.EscapeDataString(key), content, cancellationToken);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
-        {
-            throw new HttpRequestException($"PUT {key}: {(int)response.StatusCode}", null, response.StatusCode);
-        }
-    }
+    public async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken) =>
+        (await _api.PutKeyAsync(ns, key, value, cancellationToken: cancellationToken)).Expect(HttpStatusCode.OK, HttpStatusCode.Created);
 
     public ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        _api.Dispose();
         return ValueTask.CompletedTask;
     }
 }

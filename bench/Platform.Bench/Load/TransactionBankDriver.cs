@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using Platform.Testing.Http;
 
 namespace Platform.Bench.Load;
 
@@ -17,29 +16,19 @@ internal sealed class TransactionBankDriver : IDisposable
 {
     private const int AccountsPerCall = 100;
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-
     private readonly TransactionBankOptions _options;
-    private readonly HttpClient _http;
+    private readonly PlatformApiClient _api;
 
     public TransactionBankDriver(TransactionBankOptions options)
     {
         _options = options;
-        _http = BenchHttp.CreateClient(options.Url, options.Concurrency + 2, TimeSpan.FromSeconds(30));
+        _api = PlatformApiClient.Connect(options.Url, options.Concurrency + 2, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Creates the transactional namespace (if missing) and opens every account with the initial balance.</summary>
     public async Task SetUpAsync(TextWriter log, CancellationToken cancellationToken)
     {
-        var ns = Uri.EscapeDataString(_options.Namespace);
-        var body = $"{{\"shards\":{_options.Shards},\"transactional\":true}}";
-        using (var response = await _http.PutAsync($"/v1/namespaces/{ns}", Content(body), cancellationToken))
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"PUT /v1/namespaces/{_options.Namespace} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-            }
-        }
+        (await _api.CreateNamespaceAsync(_options.Namespace, _options.Shards, transactional: true, cancellationToken: cancellationToken)).ExpectSuccess();
 
         // In chunks: one transaction holds at most Platform:Transactions:MaxOps (default 128) ops.
         foreach (var chunk in Enumerable.Range(0, _options.Accounts).Chunk(AccountsPerCall))
@@ -47,11 +36,7 @@ internal sealed class TransactionBankDriver : IDisposable
             var puts = string.Join(',', chunk.Select(i =>
                 $"{{\"op\":\"put\",\"key\":\"{TransactionBankOptions.AccountOf(i)}\",\"value\":\"{_options.Initial.ToString(CultureInfo.InvariantCulture)}\"}}"));
             var open = $"{{\"namespace\":{JsonSerializer.Serialize(_options.Namespace)},\"success\":[{puts}]}}";
-            using var response = await _http.PostAsync("/v1/txn", Content(open), cancellationToken);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"opening the accounts answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-            }
+            (await _api.TransactAsync(open, cancellationToken)).Expect(HttpStatusCode.OK);
         }
 
         log.WriteLine($"namespace {_options.Namespace}: {_options.Accounts} accounts of {_options.Initial} on {_options.Shards} transactional shards");
@@ -99,14 +84,7 @@ internal sealed class TransactionBankDriver : IDisposable
         };
     }
 
-    public void Dispose() => _http.Dispose();
-
-    private static StringContent Content(string json)
-    {
-        var content = new StringContent(json, Encoding.UTF8);
-        content.Headers.ContentType = Json;
-        return content;
-    }
+    public void Dispose() => _api.Dispose();
 
     private TimeSpan ServerCpu() => _options.ServerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + CpuTime.OfProcess(pid));
 
@@ -120,23 +98,14 @@ internal sealed class TransactionBankDriver : IDisposable
 
     private async Task<(TransactionOutcome Outcome, string? Error)> TransferAsync(int from, int to, int amount, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsync("/v1/txn", Content(TransferBody(from, to, amount)), cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        switch (response.StatusCode)
+        var answer = await _api.TransactAsync(TransferBody(from, to, amount), cancellationToken);
+        return answer.StatusCode switch
         {
-            case HttpStatusCode.OK:
-                using (var doc = JsonDocument.Parse(text))
-                {
-                    return doc.RootElement.GetProperty("succeeded").GetBoolean() ? (TransactionOutcome.Committed, null) : (TransactionOutcome.Insufficient, null);
-                }
-
-            case HttpStatusCode.Conflict:
-                return (TransactionOutcome.Conflict, $"409: {Truncate(text)}");
-            case HttpStatusCode.ServiceUnavailable:
-                return (TransactionOutcome.Unavailable, $"503: {Truncate(text)}");
-            default:
-                return (TransactionOutcome.Other, $"{(int)response.StatusCode}: {Truncate(text)}");
-        }
+            HttpStatusCode.OK => (answer.Ok().Succeeded ? TransactionOutcome.Committed : TransactionOutcome.Insufficient, (string?)null),
+            HttpStatusCode.Conflict => (TransactionOutcome.Conflict, answer.ToString()),
+            HttpStatusCode.ServiceUnavailable => (TransactionOutcome.Unavailable, answer.ToString()),
+            _ => (TransactionOutcome.Other, answer.ToString()),
+        };
     }
 
     /// <summary>After the run (no transfer in flight): every balance, read in transactions of at most <see cref="AccountsPerCall"/>.</summary>
@@ -150,12 +119,10 @@ internal sealed class TransactionBankDriver : IDisposable
             var read = false;
             for (var attempt = 0; attempt < 5 && !read; attempt++)
             {
-                using var response = await _http.PostAsync("/v1/txn", Content(body), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                var answer = await _api.TransactAsync(body, cancellationToken);
+                if (answer.StatusCode == HttpStatusCode.OK)
                 {
-                    using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-                    balances.AddRange(doc.RootElement.GetProperty("results").EnumerateArray()
-                        .Select(r => long.Parse(r.GetProperty("value").GetString()!, CultureInfo.InvariantCulture)));
+                    balances.AddRange(answer.Ok().Results.Select(r => long.Parse(r.Value!, CultureInfo.InvariantCulture)));
                     read = true;
                 }
                 else
@@ -172,8 +139,6 @@ internal sealed class TransactionBankDriver : IDisposable
 
         return (balances.Sum(), balances.Any(b => b < 0));
     }
-
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
 
     private static class Phase
     {

@@ -32,13 +32,12 @@ return await PlatformHost.RunAsync(async () =>
     app.UsePlatformApi();
     app.UseMiddleware<GatewayRetryMiddleware>();
     app.MapPlatformDefaultEndpoints();
-    app.MapNamespacesApi();
-    app.MapKeyValueApi();
-    app.MapLocksApi();
-    app.MapSemaphoresApi();
-    app.MapElectionsApi();
-    app.MapTransactionsApi();
-    app.MapClusterApi();
+    var api = app.MapPlatformApi();
+    api.MapShardingApi();
+    api.MapKeyValueApi();
+    api.MapTransactionsApi();
+    api.MapLocksApi();
+    api.MapClusterApi();
     await app.RunAsync();
 });
 

@@ -4,6 +4,8 @@ using System.Globalization;
 using Platform.ClusterTests.Harness;
 using Platform.ClusterTests.History;
 using Platform.ClusterTests.Linearizability;
+using Platform.Testing.Http;
+using Platform.Testing.Waiting;
 using Xunit.Abstractions;
 
 namespace Platform.ClusterTests.Cluster;
@@ -39,9 +41,9 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
     public Task SigKill_OneSilo_IsDeclaredDead_ShardsMove_AndNoAcknowledgedWriteIsLost() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureHealthyAsync();
-        var kv = new KeyValueHttp(cluster.Http);
+        var kv = Client();
         var ns = NewNamespace("kill");
-        await new KeyValueHttp(cluster.Http, KeyValueHttp.BoundedRetry(8)).CreateNamespaceAsync(ns, shards: 6);
+        await CreateNamespaceAsync(Client(PlatformApiRetry.Bounded(8)), ns, shards: 6);
         var (victim, shardsOnVictim) = await PickVictimAsync(kv, ns);
         var port = cluster.Silos[victim].SiloPort;
 
@@ -57,7 +59,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
                 var key = string.Create(CultureInfo.InvariantCulture, $"c{c}-{seq:D5}");
                 var value = string.Create(CultureInfo.InvariantCulture, $"{key}@{clock.ElapsedMilliseconds}");
                 var sent = clock.Elapsed;
-                var r = await kv.PutAsync(ns, key, value);
+                var r = await kv.PutKeyAsync(ns, key, value);
                 if (r.IsSuccess)
                 {
                     acked.Enqueue((key, value, clock.Elapsed));
@@ -75,7 +77,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
 
         try
         {
-            await WaitUntilAsync(() => acked.Count >= 40, "40 acknowledged writes before the kill");
+            await Eventually.Until(() => acked.Count >= 40, "40 acknowledged writes before the kill", LoadTimeout, () => Progress(acked.Count, indeterminate.Count, rejected.Count));
             var killedAt = clock.Elapsed;
             cluster.KillSilo(victim);
             output.WriteLine($"SIGKILL {cluster.Silos[victim]} at {killedAt.TotalSeconds:F2} s (it hosted {shardsOnVictim} of 6 shards)");
@@ -87,39 +89,30 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             });
             var recovery = Task.Run(async () =>
             {
-                while (true)
-                {
-                    var silos = await kv.GetShardSilosAsync(ns);
-                    if (silos is not null && !silos.Any(s => ClusterView.AddressHasPort(s, port)))
-                    {
-                        return (clock.Elapsed - killedAt, silos);
-                    }
-
-                    if (clock.Elapsed - killedAt > cluster.Options.MembershipTimeout)
-                    {
-                        throw new TimeoutException($"Shards still not all serving away from silo {victim}: {string.Join(", ", silos ?? [])}");
-                    }
-
-                    await Task.Delay(100);
-                }
+                var silos = await Eventually.Until(
+                    ct => ShardSilosAsync(kv, ns, ct),
+                    s => s is not null && !s.Any(a => ClusterView.AddressHasPort(a, port)),
+                    $"every shard of {ns} to serve away from silo {victim}",
+                    new EventuallyOptions { Timeout = cluster.Options.MembershipTimeout, Interval = TimeSpan.FromMilliseconds(100), Describe = s => s is IReadOnlyList<string> list ? string.Join(", ", list) : "not every shard answered" });
+                return (clock.Elapsed - killedAt, silos!);
             });
             var detectedAfter = await detection;
             var (recoveredAfter, shardSilos) = await recovery;
             var detectedAt = killedAt + detectedAfter;
 
             // Writers stuck in a call to the dead silo time out (10 s, recorded as unknown); wait for fresh acks.
-            await WaitUntilAsync(() => acked.Count(a => a.At > detectedAt) >= 20, "20 writes acknowledged after the silo was declared Dead");
+            await Eventually.Until(() => acked.Count(a => a.At > detectedAt) >= 20, "20 writes acknowledged after the silo was declared Dead", LoadTimeout, () => Progress(acked.Count(a => a.At > detectedAt), indeterminate.Count, rejected.Count));
             var firstAckAfterKill = acked.Where(a => a.At > killedAt).Select(a => a.At - killedAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();
             await stop.CancelAsync();
             await Task.WhenAll(writers);
 
             // Read every acknowledged write back.
-            var reader = new KeyValueHttp(cluster.Http, KeyValueHttp.BoundedRetry(8));
+            var reader = Client(PlatformApiRetry.Bounded(8));
             var lost = new ConcurrentQueue<string>();
             await Parallel.ForEachAsync(acked, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (a, ct) =>
             {
-                var r = await reader.GetAsync(ns, a.Key, ct);
-                if (!r.IsSuccess || r.Value != a.Value)
+                var r = await reader.GetKeyAsync(ns, a.Key, cancellationToken: ct);
+                if (!r.IsSuccess || r.Text != a.Value)
                 {
                     lost.Enqueue($"{a.Key} acknowledged at {a.At.TotalSeconds:F2} s with '{a.Value}', read back {r}");
                 }
@@ -158,16 +151,16 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
     public Task SigStop_OneSiloPastDetection_CasIncrementHistoryIsLinearizable() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureHealthyAsync();
-        var setup = new KeyValueHttp(cluster.Http, KeyValueHttp.BoundedRetry(8));
-        var kv = new KeyValueHttp(cluster.Http);
+        var setup = Client(PlatformApiRetry.Bounded(8));
+        var kv = Client();
         var ns = NewNamespace("cas");
-        await setup.CreateNamespaceAsync(ns, shards: 6);
+        await CreateNamespaceAsync(setup, ns, shards: 6);
         string[] keys = ["counter-a", "counter-b", "counter-c"];
         foreach (var key in keys)
         {
-            var created = await setup.PutAsync(ns, key, "0", createOnly: true);
-            var check = await setup.GetAsync(ns, key);
-            Assert.True(check is { Status: 200, Value: "0", Version: 1 }, $"setting up {key}: put {created}, get {check}");
+            var created = await setup.PutKeyAsync(ns, key, "0", new KeyValueConditions { CreateOnly = true });
+            var check = await setup.GetKeyAsync(ns, key);
+            Assert.True(check is { Status: 200, Text: "0", Version: 1 }, $"setting up {key}: put {created}, get {check}");
         }
 
         var (victim, shardsOnVictim) = await PickVictimAsync(kv, ns);
@@ -184,8 +177,8 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             {
                 var key = keys[random.Next(keys.Length)];
                 var read = history.Invoke(c, key, RegisterInput.Read());
-                var r = await kv.GetAsync(ns, key);
-                if (!r.IsSuccess || r.Version is not { } version || !long.TryParse(r.Value, CultureInfo.InvariantCulture, out var value))
+                var r = await kv.GetKeyAsync(ns, key);
+                if (!r.IsSuccess || r.Version is not { } version || !long.TryParse(r.Text, CultureInfo.InvariantCulture, out var value))
                 {
                     history.Info(read, r.ToString());
                     continue;
@@ -193,7 +186,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
 
                 history.Ok(read, RegisterOutput.ReadValue(value, version));
                 var cas = history.Invoke(c, key, RegisterInput.Cas(version, value + 1));
-                var w = await kv.PutAsync(ns, key, (value + 1).ToString(CultureInfo.InvariantCulture), ifMatch: version);
+                var w = await kv.PutKeyAsync(ns, key, (value + 1).ToString(CultureInfo.InvariantCulture), KeyValueConditions.Version(version));
                 if (w.IsSuccess)
                 {
                     history.Ok(cas, RegisterOutput.Written(w.Version));
@@ -201,7 +194,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
                 }
                 else if (w.Status == 412)
                 {
-                    history.Ok(cas, RegisterOutput.CasFailed);
+                    history.Ok(cas, w.Problem?.CurrentVersion is { } current ? RegisterOutput.PreconditionFailed(current) : RegisterOutput.CasFailed);
                 }
                 else
                 {
@@ -216,7 +209,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
         try
         {
             var clock = Stopwatch.StartNew();
-            await WaitUntilAsync(() => Volatile.Read(ref completed) >= 30, "30 increments attempted before the pause");
+            await Eventually.Until(() => Volatile.Read(ref completed) >= 30, "30 increments attempted before the pause", LoadTimeout, () => $"{Volatile.Read(ref completed)} attempted");
             var pausedAt = clock.Elapsed;
             cluster.PauseSilo(victim);
             output.WriteLine($"SIGSTOP {cluster.Silos[victim]} (hosting {shardsOnVictim} of 6 shards)");
@@ -247,11 +240,11 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             var watch = Stopwatch.StartNew();
             var ops = history.ToLinearizabilityOperations(key);
             var result = LinearizabilityChecker.Check(new RegisterModel(new RegisterState(0, 1)), ops);
-            var final = await setup.GetAsync(ns, key);
+            var final = await setup.GetKeyAsync(ns, key);
             var acked = ackedIncrements.GetValueOrDefault(key);
             var unknown = unknownIncrements.GetValueOrDefault(key);
-            long.TryParse(final.Value, CultureInfo.InvariantCulture, out var finalValue);
-            output.WriteLine($"{key}: {ops.Count} operations, {acked} acknowledged increments, {unknown} with unknown outcome, final value {final.Value} (v{final.Version}); {result} in {watch.ElapsedMilliseconds} ms");
+            long.TryParse(final.Text, CultureInfo.InvariantCulture, out var finalValue);
+            output.WriteLine($"{key}: {ops.Count} operations, {acked} acknowledged increments, {unknown} with unknown outcome, final value {final.Text} (v{final.Version}); {result} in {watch.ElapsedMilliseconds} ms");
             if (!result.IsLinearizable)
             {
                 failures.Add($"{key}: {result}");
@@ -276,9 +269,9 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
     {
         await cluster.EnsureHealthyAsync();
         var retries = 0;
-        var kv = new KeyValueHttp(cluster.Http, KeyValueHttp.BoundedRetry(8, _ => Interlocked.Increment(ref retries)));
+        var kv = Client(PlatformApiRetry.Bounded(8, _ => Interlocked.Increment(ref retries)));
         var ns = NewNamespace("roll");
-        await kv.CreateNamespaceAsync(ns, shards: 6);
+        await CreateNamespaceAsync(kv, ns, shards: 6);
 
         var requests = 0;
         var failed = new ConcurrentQueue<string>();
@@ -289,7 +282,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             {
                 var key = string.Create(CultureInfo.InvariantCulture, $"r{c}-{seq:D5}");
                 Interlocked.Increment(ref requests);
-                var w = await kv.PutAsync(ns, key, key);
+                var w = await kv.PutKeyAsync(ns, key, key);
                 if (!w.IsSuccess)
                 {
                     failed.Enqueue($"PUT {key}: {w}");
@@ -297,8 +290,8 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
                 }
 
                 Interlocked.Increment(ref requests);
-                var r = await kv.GetAsync(ns, key);
-                if (!r.IsSuccess || r.Value != key)
+                var r = await kv.GetKeyAsync(ns, key);
+                if (!r.IsSuccess || r.Text != key)
                 {
                     failed.Enqueue($"GET {key}: {r}");
                 }
@@ -342,29 +335,33 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
 
     private static string NewNamespace(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>The silo that hosts the most of the namespace's shards (activating them all first), and how many.</summary>
-    private async Task<(int Index, int Shards)> PickVictimAsync(KeyValueHttp kv, string ns)
+    /// <summary>
+    /// The API as the fault tests' clients use it: a 10 s client timeout per attempt, so a request stuck on a dead
+    /// silo comes back as "no answer" (status 0, outcome unknown); optionally with bounded retries.
+    /// </summary>
+    private PlatformApiClient Client(Polly.ResiliencePipeline<HttpResponseMessage>? retry = null) =>
+        cluster.Api.With(new PlatformApiClientOptions { Retry = retry, RequestTimeout = TimeSpan.FromSeconds(10) });
+
+    /// <summary>Creates a namespace (idempotent) with the retries of <paramref name="api"/>; throws when it cannot.</summary>
+    private static async Task CreateNamespaceAsync(PlatformApiClient api, string ns, int shards) =>
+        (await api.CreateNamespaceAsync(ns, shards)).ExpectSuccess();
+
+    /// <summary>The silo hosting each shard, in shard order; null when not every shard answered.</summary>
+    private static async Task<IReadOnlyList<string>?> ShardSilosAsync(PlatformApiClient api, string ns, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<string>? silos = null;
-        await WaitUntilAsync(async () => (silos = await kv.GetShardSilosAsync(ns)) is not null, $"the shard map of {ns}");
+        var map = await api.GetShardMapAsync(ns, cancellationToken: cancellationToken);
+        return map.IsSuccess ? [.. map.Ok().Items.Select(s => s.Silo)] : null;
+    }
+
+    private static string Progress(int acknowledged, int unknown, int rejected) =>
+        $"{acknowledged} acknowledged, {unknown} unknown, {rejected} rejected";
+
+    /// <summary>The silo that hosts the most of the namespace's shards (activating them all first), and how many.</summary>
+    private async Task<(int Index, int Shards)> PickVictimAsync(PlatformApiClient kv, string ns)
+    {
+        var silos = await Eventually.Until(ct => ShardSilosAsync(kv, ns, ct), s => s is not null, $"the shard map of {ns}", new EventuallyOptions { Timeout = LoadTimeout });
         var counts = cluster.Silos.Select(s => (s.Index, Shards: silos!.Count(a => ClusterView.AddressHasPort(a, s.SiloPort)))).ToList();
         output.WriteLine($"shards of {ns}: {string.Join(", ", silos!)}");
         return counts.MaxBy(c => c.Shards);
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > LoadTimeout)
-            {
-                throw new TimeoutException($"Waited {LoadTimeout.TotalSeconds:F0} s for {what}.");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -1,3 +1,5 @@
+using Platform.Testing.Setup;
+
 namespace Platform.ClusterTests.Harness;
 
 /// <summary>
@@ -8,8 +10,6 @@ public static class PlatformBinaries
 {
     private static readonly string[] Configurations = ["Release", "Debug"];
 
-    public static string RepositoryRoot { get; } = FindRoot();
-
     public static string Silo => Find("src/Silo/Platform.Silo", "Platform.Silo.dll");
 
     public static string ClientHost => Find("src/Client/Platform.Client.Host", "Platform.Client.Host.dll");
@@ -17,7 +17,7 @@ public static class PlatformBinaries
     private static string Find(string project, string dll)
     {
         var candidates = Configurations
-            .Select(c => Path.Combine(RepositoryRoot, project, "bin", c, "net10.0", dll))
+            .Select(c => RepositoryRoot.Combine(project, "bin", c, "net10.0", dll))
             .Where(File.Exists)
             .OrderByDescending(File.GetLastWriteTimeUtc)
             .ToList();
@@ -25,18 +25,5 @@ public static class PlatformBinaries
             ? candidates[0]
             : throw new FileNotFoundException(
                 $"{dll} is not built under {project}/bin/{{Release,Debug}}/net10.0. Build first: dotnet build Platform.sln -c Release (scripts/test.sh does).");
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No Platform.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Platform.Testing.Http;
+using Platform.Testing.Waiting;
 
 namespace Platform.ClusterTests.Harness;
 
@@ -10,7 +12,7 @@ namespace Platform.ClusterTests.Harness;
 public sealed class PlatformProcess : IDisposable
 {
     private static readonly ConcurrentDictionary<PlatformProcess, byte> Live = new();
-    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly PlatformApiClient Probe = new(new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logGate = new();
@@ -146,34 +148,22 @@ public sealed class PlatformProcess : IDisposable
     /// </summary>
     public async Task WaitReadyAsync(Uri address, TimeSpan timeout)
     {
-        var watch = Stopwatch.StartNew();
-        var last = "no answer yet";
-        while (watch.Elapsed < timeout)
+        ArgumentNullException.ThrowIfNull(address);
+        var readyz = new Uri(address, "/readyz").AbsoluteUri;
+        try
         {
-            if (HasExited)
-            {
-                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before it was ready.\n{Tail()}");
-            }
-
-            try
-            {
-                using var response = await Probe.GetAsync(new Uri(address, "/readyz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(200);
+            await Eventually.Until(
+                async ct => HasExited
+                    ? throw new InvalidOperationException($"{Name} exited with code {ExitCode} before it was ready.\n{Tail()}")
+                    : await Probe.GetAsync(readyz, ct),
+                r => r.IsSuccess,
+                $"{Name} to answer {readyz}",
+                new EventuallyOptions { Timeout = timeout, Interval = TimeSpan.FromMilliseconds(200) });
         }
-
-        throw new TimeoutException($"{Name} was not ready at {address}readyz within {timeout.TotalSeconds:F0} s (last: {last}).\n{Tail()}");
+        catch (EventuallyTimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{Tail()}", ex);
+        }
     }
 
     /// <summary>The last <paramref name="lines"/> lines of the log.</summary>

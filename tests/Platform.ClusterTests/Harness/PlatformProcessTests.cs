@@ -1,3 +1,5 @@
+using Platform.Testing.Network;
+
 namespace Platform.ClusterTests.Harness;
 
 /// <summary>

@@ -1,6 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Platform.Testing.Http;
+using Platform.Testing.Network;
+using Platform.Testing.Setup;
+using Platform.Testing.Waiting;
 using Xunit.Abstractions;
 
 namespace Platform.ClusterTests.Harness;
@@ -17,7 +20,7 @@ namespace Platform.ClusterTests.Harness;
 public class ProcessCluster : IAsyncLifetime
 {
     private readonly List<SiloNode> _silos = [];
-    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly PlatformApiClient _probe;
     private readonly string _postgres;
     private readonly string _azurite;
     private int _clientStarts;
@@ -37,16 +40,20 @@ public class ProcessCluster : IAsyncLifetime
         LogDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "platform-cluster-tests", id);
 
         // Fail loudly, before anything starts, when scripts/test.sh's servers are missing.
-        _postgres = ClusterTestEnvironment.PostgresConnectionString;
-        _azurite = ClusterTestEnvironment.AzuriteConnectionString;
+        _postgres = TestServers.Postgres;
+        _azurite = TestServers.AzureTables;
 
+        // Outside the ephemeral range and reserved for this process: a silo restarted on its ports finds them free.
+        var ports = FreePorts.Next((options.SiloCount * 3) + 1);
         for (var i = 0; i < options.SiloCount; i++)
         {
-            _silos.Add(new SiloNode(i, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()));
+            _silos.Add(new SiloNode(i, ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2]));
         }
 
-        ClientHostPort = FreePorts.Next();
+        ClientHostPort = ports[^1];
         Http = new HttpClient { BaseAddress = ClientAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Api = new PlatformApiClient(Http);
+        _probe = PlatformApiClient.Connect(ClientAddress, maxConnections: 2, timeout: TimeSpan.FromSeconds(5));
     }
 
     public ProcessClusterOptions Options { get; }
@@ -69,6 +76,9 @@ public class ProcessCluster : IAsyncLifetime
 
     /// <summary>An HttpClient for the client host's API (BaseAddress set; 30 s timeout; no retries).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The Platform API over <see cref="Http"/>, sending once; <c>Api.With(...)</c> adds retries or a per-request timeout.</summary>
+    public PlatformApiClient Api { get; }
 
     public async Task InitializeAsync()
     {
@@ -164,47 +174,19 @@ public class ProcessCluster : IAsyncLifetime
         await WaitForAllActiveAsync();
     }
 
-    /// <summary><c>GET /v1/cluster</c> on the client host.</summary>
-    public async Task<ClusterView> GetClusterViewAsync(CancellationToken cancellationToken = default)
-    {
-        using var response = await _probe.GetAsync(new Uri(ClientAddress, "/v1/cluster"), cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+    /// <summary><c>GET /v1/cluster</c> on the client host; throws when it does not answer 200.</summary>
+    public async Task<ClusterView> GetClusterViewAsync(CancellationToken cancellationToken = default) =>
+        ClusterView.Parse((await _probe.GetClusterAsync(cancellationToken)).Expect(System.Net.HttpStatusCode.OK).Text);
+
+    /// <summary>Polls <c>/v1/cluster</c> until <paramref name="condition"/> holds; the timeout names what was awaited and the last view.</summary>
+    public Task<ClusterView> WaitForViewAsync(Func<ClusterView, bool> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.Until(GetClusterViewAsync, condition, what, new EventuallyOptions
         {
-            throw new HttpRequestException($"GET /v1/cluster answered {(int)response.StatusCode}: {body}");
-        }
-
-        return ClusterView.Parse(body);
-    }
-
-    /// <summary>Polls <c>/v1/cluster</c> until <paramref name="condition"/> holds; throws with the last view and the log tails on timeout.</summary>
-    public async Task<ClusterView> WaitForViewAsync(Func<ClusterView, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? Options.MembershipTimeout;
-        string last = "(no answer yet)";
-        while (deadline.Elapsed < limit)
-        {
-            try
-            {
-                var view = await GetClusterViewAsync();
-                if (condition(view))
-                {
-                    return view;
-                }
-
-                last = view.Summary();
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Waited {limit.TotalSeconds:F0} s for {what}; last /v1/cluster: {last}");
-    }
+            Timeout = timeout ?? Options.MembershipTimeout,
+            Interval = TimeSpan.FromMilliseconds(100),
+            RetryOn = ex => ex is PlatformApiException or FormatException or System.Text.Json.JsonException,
+            Describe = v => "/v1/cluster: " + (v as ClusterView)?.Summary(),
+        });
 
     /// <summary>Waits until every silo slot's current process is Active in the client host's view.</summary>
     public Task<ClusterView> WaitForAllActiveAsync() =>

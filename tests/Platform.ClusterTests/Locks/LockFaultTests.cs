@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Platform.ClusterTests.Cluster;
 using Platform.ClusterTests.Harness;
+using Platform.Testing.Http;
+using Platform.Testing.Waiting;
 using Xunit.Abstractions;
 
 namespace Platform.ClusterTests.Locks;
@@ -26,7 +26,8 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
         await cluster.EnsureHealthyAsync();
         var name = $"lock-{Guid.NewGuid().ToString("N")[..8]}";
         var status = await StatusAsync(name);
-        var victim = cluster.Silos.Single(s => ClusterView.AddressHasPort(status.GetProperty("silo").GetString()!, s.SiloPort)).Index;
+        var victim = cluster.Silos.Single(s => ClusterView.AddressHasPort(status.Silo!, s.SiloPort)).Index;
+        var api = cluster.Api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
 
         var clock = Stopwatch.StartNew();
         var grants = new ConcurrentQueue<(int Client, long Token, TimeSpan Invoked, TimeSpan Acked)>();
@@ -39,14 +40,14 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
             while (!stop.IsCancellationRequested)
             {
                 var invoked = clock.Elapsed;
-                var (code, body) = await PostAsync($"/v1/locks/{name}/acquire", new { owner, leaseMs = 3_000, waitMs = 2_000 });
-                if (code == HttpStatusCode.OK)
+                var acquired = await api.AcquireLockAsync(name, owner, leaseMs: 3_000, waitMs: 2_000);
+                if (acquired.StatusCode == HttpStatusCode.OK)
                 {
-                    var token = body!.Value.GetProperty("token").GetInt64();
+                    var token = acquired.Ok().Token;
                     grants.Enqueue((c, token, invoked, clock.Elapsed));
-                    await PostAsync($"/v1/locks/{name}/release", new { owner, token });
+                    await api.ReleaseLockAsync(name, owner, token);
                 }
-                else if (code == HttpStatusCode.Conflict)
+                else if (acquired.StatusCode == HttpStatusCode.Conflict)
                 {
                     Interlocked.Increment(ref refused);
                 }
@@ -60,21 +61,21 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
 
         try
         {
-            await WaitUntilAsync(() => grants.Count >= 40, "40 grants before the kill");
+            await Eventually.Until(() => grants.Count >= 40, "40 grants before the kill", LoadTimeout, () => $"{grants.Count} grants, {refused} refused, {indeterminate} unknown");
             var killedAt = clock.Elapsed;
             cluster.KillSilo(victim);
             output.WriteLine($"SIGKILL {cluster.Silos[victim]} (hosting lock {name}) at {killedAt.TotalSeconds:F2} s after {grants.Count} grants");
             await cluster.WaitForViewAsync(v => v.IsDeclaredDead(cluster.Silos[victim].SiloPort), $"silo {victim} declared Dead");
             var detectedAt = clock.Elapsed;
-            await WaitUntilAsync(() => grants.Count(g => g.Invoked > detectedAt) >= 40, "40 grants after the silo was declared Dead");
+            await Eventually.Until(() => grants.Count(g => g.Invoked > detectedAt) >= 40, "40 grants after the silo was declared Dead", LoadTimeout, () => $"{grants.Count(g => g.Invoked > detectedAt)} grants since");
             var firstAfter = grants.Where(g => g.Acked > killedAt).Select(g => g.Acked - killedAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();
             await stop.CancelAsync();
             await Task.WhenAll(clients);
 
             var all = grants.ToList();
             var after = await StatusAsync(name);
-            output.WriteLine($"declared Dead {(detectedAt - killedAt).TotalSeconds:F2} s after the kill; first grant {firstAfter.TotalSeconds:F2} s after it; lock now on {after.GetProperty("silo").GetString()}");
-            output.WriteLine($"{all.Count} grants ({all.Count(g => g.Acked < killedAt)} before the kill), {refused} refused after waiting, {indeterminate} with unknown outcome; last token {after.GetProperty("lastToken").GetInt64()}");
+            output.WriteLine($"declared Dead {(detectedAt - killedAt).TotalSeconds:F2} s after the kill; first grant {firstAfter.TotalSeconds:F2} s after it; lock now on {after.Silo}");
+            output.WriteLine($"{all.Count} grants ({all.Count(g => g.Acked < killedAt)} before the kill), {refused} refused after waiting, {indeterminate} with unknown outcome; last token {after.LastToken}");
 
             Assert.Equal(all.Count, all.Select(g => g.Token).Distinct().Count());
             var ordered = all.OrderBy(g => g.Acked).ToList();
@@ -86,8 +87,8 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
                 }
             }
 
-            Assert.True(after.GetProperty("lastToken").GetInt64() >= all.Max(g => g.Token));
-            Assert.DoesNotContain(cluster.Silos[victim].Endpoint, after.GetProperty("silo").GetString());
+            Assert.True(after.LastToken >= all.Max(g => g.Token));
+            Assert.DoesNotContain(cluster.Silos[victim].Endpoint, after.Silo, StringComparison.Ordinal);
         }
         finally
         {
@@ -96,56 +97,11 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
         }
     });
 
-    private async Task<JsonElement> StatusAsync(string name)
+    /// <summary>The lock's status, waiting out a cluster that cannot answer yet.</summary>
+    private async Task<LeaseInfo> StatusAsync(string name)
     {
-        JsonElement? status = null;
-        await WaitUntilAsync(async () =>
-        {
-            try
-            {
-                using var response = await cluster.Http.GetAsync($"/v1/locks/{name}");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            return status is not null;
-        }, $"the status of lock {name}");
-        return status!.Value;
-    }
-
-    /// <summary>Transport failures and timeouts come back as status 0 (unknown outcome).</summary>
-    private async Task<(HttpStatusCode Code, JsonElement? Body)> PostAsync(string url, object body)
-    {
-        try
-        {
-            using var response = await cluster.Http.PostAsJsonAsync(url, body);
-            var text = await response.Content.ReadAsStringAsync();
-            return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : null);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return (0, null);
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > LoadTimeout)
-            {
-                throw new TimeoutException($"Waited {LoadTimeout.TotalSeconds:F0} s for {what}.");
-            }
-
-            await Task.Delay(100);
-        }
+        var answer = await Eventually.Until(ct => cluster.Api.GetLockAsync(name, ct), r => r.StatusCode == HttpStatusCode.OK,
+            $"the status of lock {name}", new EventuallyOptions { Timeout = LoadTimeout, Interval = TimeSpan.FromMilliseconds(100) });
+        return answer.Ok();
     }
 }

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Platform.ClusterTests.Cluster;
 using Platform.ClusterTests.Harness;
+using Platform.Testing.Http;
+using Platform.Testing.Waiting;
 using Xunit.Abstractions;
 
 namespace Platform.ClusterTests.Transactions;
@@ -31,12 +31,8 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
     {
         await cluster.EnsureHealthyAsync();
         var ns = $"bank-{Guid.NewGuid().ToString("N")[..8]}";
-        await Retry(async () =>
-        {
-            using var r = await cluster.Http.PutAsJsonAsync($"/v1/namespaces/{ns}", new { shards = 6, transactional = true });
-            return r.IsSuccessStatusCode;
-        }, "create the bank namespace");
-        await Retry(async () => (await Txn(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "put", key = Account(i), value = "100" }) })).Status == 200, "open the accounts");
+        await Retry(async ct => (await Api.CreateNamespaceAsync(ns, shards: 6, transactional: true, cancellationToken: ct)).IsSuccess, "create the bank namespace");
+        await Retry(async ct => (await Api.TransactAsync(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "put", key = Account(i), value = "100" }) }, ct)).Status == 200, "open the accounts");
 
         var acked = new ConcurrentQueue<Transfer>();
         var failed = new ConcurrentQueue<Transfer>();
@@ -52,7 +48,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
             {
                 if (random.Next(4) == 0)
                 {
-                    var read = await Txn(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "get", key = Account(i) }) });
+                    var read = await Api.TransactAsync(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "get", key = Account(i) }) });
                     if (read.Status != 200)
                     {
                         Interlocked.Increment(ref failedReads);
@@ -60,7 +56,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
                     }
 
                     Interlocked.Increment(ref reads);
-                    var balances = Balances(read.Body!.Value);
+                    var balances = Balances(read.Ok());
                     if (balances.Sum() != Initial * Accounts || balances.Any(b => b < 0))
                     {
                         violations.Enqueue($"read at {clock.Elapsed.TotalSeconds:F1} s: total {balances.Sum()} [{string.Join(", ", balances)}]");
@@ -71,7 +67,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
 
                 var from = random.Next(Accounts);
                 var transfer = new Transfer(Interlocked.Increment(ref nextId), from, (from + 1 + random.Next(Accounts - 1)) % Accounts, random.Next(1, 21));
-                var answer = await Txn(new
+                var answer = await Api.TransactAsync(new
                 {
                     @namespace = ns,
                     compare = new object[] { new { key = Account(transfer.From), target = "value", op = ">=", value = transfer.Amount } },
@@ -82,7 +78,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
                         new { op = "put", key = Receipt(transfer.Id), value = "1" },
                     },
                 });
-                if (answer.Status == 200 && answer.Body!.Value.GetProperty("succeeded").GetBoolean())
+                if (answer.Status == 200 && answer.Ok().Succeeded)
                 {
                     acked.Enqueue(transfer);
                 }
@@ -90,7 +86,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
                 {
                     Interlocked.Increment(ref insufficient);
                 }
-                else if (answer.RetrySafe)
+                else if (RetrySafe(answer))
                 {
                     failed.Enqueue(transfer);
                 }
@@ -112,12 +108,12 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
 
         // Afterwards: final balances and the receipts of every transfer whose outcome the client did not learn or that failed.
         long[] final = [];
-        await Retry(async () =>
+        await Retry(async ct =>
         {
-            var read = await Txn(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "get", key = Account(i) }) });
+            var read = await Api.TransactAsync(new { @namespace = ns, success = Enumerable.Range(0, Accounts).Select(i => new { op = "get", key = Account(i) }) }, ct);
             if (read.Status == 200)
             {
-                final = Balances(read.Body!.Value);
+                final = Balances(read.Ok());
             }
 
             return read.Status == 200;
@@ -128,13 +124,13 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
         {
             foreach (var chunk in list.Chunk(100))
             {
-                await Retry(async () =>
+                await Retry(async ct =>
                 {
-                    var read = await Txn(new { @namespace = ns, success = chunk.Select(t => new { op = "get", key = Receipt(t.Id) }) });
+                    var read = await Api.TransactAsync(new { @namespace = ns, success = chunk.Select(t => new { op = "get", key = Receipt(t.Id) }) }, ct);
                     if (read.Status == 200)
                     {
-                        var results = read.Body!.Value.GetProperty("results").EnumerateArray().ToArray();
-                        applied.AddRange(chunk.Where((t, i) => results[i].GetProperty("found").GetBoolean()));
+                        var results = read.Ok().Results;
+                        applied.AddRange(chunk.Where((t, i) => results[i].Found));
                     }
 
                     return read.Status == 200;
@@ -166,43 +162,18 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
 
     private static string Receipt(int id) => $"receipt-{id:D6}";
 
-    private static long[] Balances(JsonElement body) =>
-        [.. body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("found").GetBoolean() ? long.Parse(r.GetProperty("value").GetString()!, CultureInfo.InvariantCulture) : long.MinValue)];
+    private static long[] Balances(TransactionAnswer answer) =>
+        [.. answer.Results.Select(r => r.Found ? long.Parse(r.Value!, CultureInfo.InvariantCulture) : long.MinValue)];
 
-    /// <summary>Posts a transaction; a transport failure or timeout comes back as status 0 (outcome unknown).</summary>
-    private async Task<TransactionAnswer> Txn(object body)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            using var response = await cluster.Http.PostAsJsonAsync("/v1/txn", body, timeout.Token);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            var json = text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : (JsonElement?)null;
-            var retrySafe = response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable
-                && json is { } problem && problem.TryGetProperty("retrySafe", out var safe) && safe.GetBoolean();
-            return new TransactionAnswer((int)response.StatusCode, json, retrySafe);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            return new TransactionAnswer(0, null, false);
-        }
-    }
+    /// <summary>The API for the bank's clients: a 20 s client timeout, after which a transfer's outcome is unknown (status 0).</summary>
+    private PlatformApiClient Api => cluster.Api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
 
-    private static async Task Retry(Func<Task<bool>> attempt, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!await attempt())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Could not {what} within 90 s.");
-            }
+    /// <summary>A refusal that certainly changed nothing: 409 or 503 with <c>retrySafe: true</c>.</summary>
+    private static bool RetrySafe(ApiResponse answer) =>
+        answer.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable && answer.Problem?.RetrySafe == true;
 
-            await Task.Delay(500);
-        }
-    }
+    private static Task<bool> Retry(Func<CancellationToken, Task<bool>> attempt, string what) =>
+        Eventually.Until(attempt, ok => ok, what, new EventuallyOptions { Timeout = TimeSpan.FromSeconds(90), Interval = TimeSpan.FromMilliseconds(500) });
 
     private sealed record Transfer(int Id, int From, int To, long Amount);
-
-    private sealed record TransactionAnswer(int Status, JsonElement? Body, bool RetrySafe);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Platform.Client;
 using Platform.Silo.Hosting;
 using Platform.KeyValue;
+using Platform.Testing.Network;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Cluster;
@@ -38,10 +39,11 @@ public sealed class AdoNetClusterTests(RealServersFixture fixture)
             {
                 var silo = Host.CreateApplicationBuilder();
                 silo.Configuration.AddInMemoryCollection(settings);
+                var ports = FreePorts.Next(2);
                 silo.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
-                    ["Platform:Silo:Port"] = RealServersFixture.FreePort().ToString(CultureInfo.InvariantCulture),
-                    ["Platform:Silo:GatewayPort"] = RealServersFixture.FreePort().ToString(CultureInfo.InvariantCulture),
+                    ["Platform:Silo:Port"] = ports[0].ToString(CultureInfo.InvariantCulture),
+                    ["Platform:Silo:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
                 });
                 silo.AddPlatformSilo();
                 var host = silo.Build();

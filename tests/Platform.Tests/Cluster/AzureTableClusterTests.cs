@@ -1,3 +1,4 @@
+using Platform.KeyValue;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Cluster;
@@ -18,8 +19,9 @@ public sealed class AzureTableClusterTests(RealServersFixture fixture)
             {
                 var value = BitConverter.GetBytes(i).Concat(new byte[i * 3000]).ToArray();
                 var key = $"key-{i}";
-                await first.Store.PutAsync("default", key, [0]);
-                var version = await first.Store.PutAsync("default", key, value);
+                var store = first.Service<IKeyValueStore>();
+                await store.PutAsync("default", key, [0]);
+                var version = await store.PutAsync("default", key, value);
                 written[key] = (value, version);
             }
         }
@@ -27,7 +29,7 @@ public sealed class AzureTableClusterTests(RealServersFixture fixture)
         await using var second = await fixture.StartAzureTableClusterAsync(serviceId);
         foreach (var (key, (value, version)) in written)
         {
-            var entry = await second.Store.GetAsync("default", key);
+            var entry = await second.Service<IKeyValueStore>().GetAsync("default", key);
             Assert.NotNull(entry);
             Assert.Equal(value, entry.Value);
             Assert.Equal(version, entry.Version);

@@ -42,7 +42,7 @@ public sealed class ClusterApiTests(ClusterFixture fixture)
     {
         var status = await fixture.ClientServices.GetRequiredService<IClusterAdmin>().GetStatusAsync();
 
-        Assert.Equal(fixture.Cluster.Options.ClusterId, status.ClusterId);
+        Assert.Equal(fixture.Cluster.ClusterId, status.ClusterId);
         Assert.Equal(2, status.Silos.Count);
         Assert.All(status.Silos, s => Assert.Equal("Active", s.Status));
         Assert.Equal(2, status.Gateways.Count);

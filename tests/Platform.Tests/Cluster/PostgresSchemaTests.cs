@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Platform.Silo.Hosting.Cluster;
+using Platform.Testing.Setup;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Cluster;
@@ -52,8 +53,7 @@ public sealed class PostgresSchemaTests(RealServersFixture fixture)
     private async Task RunDbInitAsync()
     {
         var builder = new NpgsqlConnectionStringBuilder(fixture.Postgres);
-        var root = FindRepoRoot();
-        var start = new ProcessStartInfo(Path.Combine(root, "scripts", "db-init.sh"),
+        var start = new ProcessStartInfo(RepositoryRoot.Combine("scripts", "db-init.sh"),
             [$"host={builder.Host} port={builder.Port} dbname={builder.Database} user={builder.Username}"])
         {
             RedirectStandardOutput = true,
@@ -64,18 +64,5 @@ public sealed class PostgresSchemaTests(RealServersFixture fixture)
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"db-init.sh exited {process.ExitCode}: {await stderr}");
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "db-init.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("scripts/db-init.sh not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Platform.Tests.Infrastructure;
+using Platform.Testing.Http;
+using Platform.Testing.Network;
+using Platform.Testing.Setup;
+using Platform.Testing.Waiting;
 
 namespace Platform.Tests.Hosting;
 
@@ -15,7 +17,7 @@ public sealed partial class DocumentedCommandsTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     /// <summary>The documented hosts (web projects) for the theory below.</summary>
     public static TheoryData<string> DocumentedHosts() => new(HostProjects());
@@ -58,14 +60,14 @@ public sealed partial class DocumentedCommandsTests
     [MemberData(nameof(DocumentedHosts))]
     public async Task DocumentedHost_StartedAsDocumented_AnswersHealthz(string project)
     {
-        var httpPort = RealServersFixture.FreePort();
-        var url = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}";
+        var ports = FreePorts.Next(3);
+        var url = $"http://127.0.0.1:{ports[0].ToString(CultureInfo.InvariantCulture)}";
         var start = new ProcessStartInfo("dotnet",
         [
             "run", "--project", project, "--no-build", "-c", "Release", "--",
             "--urls", url,
-            $"--Platform:Silo:Port={RealServersFixture.FreePort().ToString(CultureInfo.InvariantCulture)}",
-            $"--Platform:Silo:GatewayPort={RealServersFixture.FreePort().ToString(CultureInfo.InvariantCulture)}",
+            $"--Platform:Silo:Port={ports[1].ToString(CultureInfo.InvariantCulture)}",
+            $"--Platform:Silo:GatewayPort={ports[2].ToString(CultureInfo.InvariantCulture)}",
         ])
         {
             WorkingDirectory = Root,
@@ -86,40 +88,16 @@ public sealed partial class DocumentedCommandsTests
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            HttpStatusCode? last = null;
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    Assert.Fail($"`dotnet run --project {project}` exited with {process.ExitCode} before answering /healthz:\n{Tail(output)}");
-                }
+            var api = new PlatformApiClient(http);
 
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(url + "/healthz"));
-                    last = response.StatusCode;
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-                catch (TaskCanceledException)
-                {
-                    // Listening but slow to answer (a busy machine); ask again.
-                }
-
-                if (deadline.Elapsed >= StartTimeout)
-                {
-                    Assert.Fail($"`dotnet run --project {project}` did not answer GET {url}/healthz with 200 within {StartTimeout} (last: {last?.ToString() ?? "no answer"}):\n{Tail(output)}");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
-            }
+            // A busy machine may listen late or answer slowly: a refused connection or a client timeout is "not yet".
+            await Eventually.Until(
+                ct => process.HasExited
+                    ? throw new InvalidOperationException($"`dotnet run --project {project}` exited with {process.ExitCode} before answering /healthz:\n{Tail(output)}")
+                    : api.GetAsync(url + "/healthz", ct),
+                r => r.Status == 200,
+                $"`dotnet run --project {project}` to answer GET {url}/healthz with 200",
+                new EventuallyOptions { Timeout = StartTimeout, Interval = TimeSpan.FromMilliseconds(250), Describe = r => $"{r}\n{Tail(output)}" });
         }
         finally
         {
@@ -184,19 +162,6 @@ public sealed partial class DocumentedCommandsTests
             var text = output.ToString();
             return text.Length <= 4000 ? text : text[^4000..];
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No Platform.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"dotnet run\b[^\n`]*?--project\s+(?<project>[^\s`]+)")]

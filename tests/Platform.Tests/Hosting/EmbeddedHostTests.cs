@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Platform.Testing.Http;
+using Platform.Testing.Network;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Hosting;
@@ -15,8 +17,9 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("Platform:Silo:Port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("Platform:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var ports = FreePorts.Next(2);
+            web.UseSetting("Platform:Silo:Port", ports[0].ToString(CultureInfo.InvariantCulture));
+            web.UseSetting("Platform:Silo:GatewayPort", ports[1].ToString(CultureInfo.InvariantCulture));
             web.UseSetting("Platform:RateLimit:PermitsPerSecond", "1");
             web.UseSetting("Platform:RateLimit:Burst", "20");
         });
@@ -33,38 +36,23 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     [Fact]
     public async Task EmbeddedHost_ServesKeyValueApiAndRateLimitsWith429()
     {
-        using (var put = await _http.PutAsync("/v1/kv/default/embedded", new StringContent("yes")))
-        {
-            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        }
-
-        Assert.Equal("yes", await _http.GetStringAsync("/v1/kv/default/embedded"));
+        var api = new PlatformApiClient(_http);
+        (await api.PutKeyAsync("default", "embedded", "yes")).Expect(HttpStatusCode.Created);
+        Assert.Equal("yes", (await api.GetKeyAsync("default", "embedded")).Text);
 
         // A burst of 20 with one more token per second: some of 40 quick requests must be refused.
-        HttpResponseMessage? limited = null;
+        ApiResponse? limited = null;
         for (var i = 0; i < 40 && limited is null; i++)
         {
-            var response = await _http.GetAsync("/v1/kv/default/embedded");
+            var response = await api.GetKeyAsync("default", "embedded");
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 limited = response;
             }
-            else
-            {
-                response.Dispose();
-            }
         }
 
         Assert.NotNull(limited);
-        await ProblemAssert.IsProblem(limited, HttpStatusCode.TooManyRequests);
-        Assert.NotNull(limited.Headers.RetryAfter);
-        limited.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        ProblemAssert.IsProblem(limited, HttpStatusCode.TooManyRequests);
+        Assert.NotNull(limited.RetryAfter);
     }
 }

@@ -1,21 +1,24 @@
 using System.Net;
-using System.Text.Json;
+using Platform.Testing.Http;
 
 namespace Platform.Tests.Infrastructure;
 
 /// <summary>Asserts that an answer is RFC 9457 ProblemDetails with the given status.</summary>
 public static class ProblemAssert
 {
-    public static async Task<JsonElement> IsProblem(HttpResponseMessage response, HttpStatusCode status)
+    public static ApiProblem IsProblem(ApiResponse response, HttpStatusCode status)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        Assert.True(problem.TryGetProperty("traceId", out _), "traceId missing");
+        ArgumentNullException.ThrowIfNull(response);
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}: {response}");
+        Assert.True(response.ContentType?.StartsWith("application/problem+json", StringComparison.Ordinal) == true, $"Not a problem answer ({response.ContentType}): {response}");
+        var problem = response.Problem;
+        Assert.True(problem is { IsComplete: true }, $"Incomplete problem (type, title, status, traceId): {response.Text}");
+        Assert.Equal((int)status, problem.Status);
         return problem;
     }
+
+    public static async Task<ApiProblem> IsProblem(Task<ApiResponse> response, HttpStatusCode status) => IsProblem(await response, status);
+
+    public static async Task<ApiProblem> IsProblem<T>(Task<ApiResponse<T>> response, HttpStatusCode status)
+        where T : class => IsProblem(await response, status);
 }

@@ -1,12 +1,7 @@
-using System.Net;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using Platform.Client;
-using Platform.Silo.Hosting;
 using Platform.Silo.Hosting.Cluster;
-using Platform.KeyValue;
+using Platform.Testing.Cluster;
+using Platform.Testing.Setup;
 
 namespace Platform.Tests.Infrastructure;
 
@@ -16,9 +11,9 @@ namespace Platform.Tests.Infrastructure;
 /// </summary>
 public sealed class RealServersFixture : IAsyncLifetime
 {
-    public string Postgres { get; } = ExternalServices.Postgres;
+    public string Postgres { get; } = TestServers.Postgres;
 
-    public string AzureTables { get; } = ExternalServices.AzureTables;
+    public string AzureTables { get; } = TestServers.AzureTables;
 
     /// <summary>A prefix unique to this fixture for table names and cluster ids.</summary>
     public string RunId { get; } = "t" + Guid.NewGuid().ToString("N")[..10];
@@ -31,71 +26,17 @@ public sealed class RealServersFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Settings for a silo (or test cluster) on AzureTable storage with this fixture's tables.</summary>
-    public Dictionary<string, string?> AzureTableSettings(string serviceId) => new()
-    {
-        ["Platform:Storage:Provider"] = "AzureTable",
-        ["Platform:Storage:ConnectionString"] = AzureTables,
-        ["Platform:Storage:ShardTableName"] = RunId + "Shards",
-        ["Platform:Storage:GrainStateTableName"] = RunId + "State",
-        ["Platform:Storage:TransactionalStateTableName"] = RunId + "Txn",
-        ["Platform:Cluster:ServiceId"] = serviceId,
-    };
-
     /// <summary>
-    /// A two-silo TestCluster on TCP sockets with Platform's grains on AzureTable storage, and the typed client over
-    /// its Orleans client. Dispose the returned scope to stop it.
+    /// A two-silo cluster on AzureTable storage with this fixture's tables, without an HTTP host. A later cluster
+    /// with the same <paramref name="serviceId"/> reads what this one stored.
     /// </summary>
-    public async Task<AzureTableCluster> StartAzureTableClusterAsync(string serviceId)
+    public Task<PlatformTestCluster> StartAzureTableClusterAsync(string serviceId) => PlatformTestCluster.StartAsync(new()
     {
-        var builder = new TestClusterBuilder(2);
-        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        builder.Options.ServiceId = serviceId;
-        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(AzureTableSettings(serviceId)));
-        builder.AddSiloBuilderConfigurator<AzureTableSiloConfigurator>();
-        builder.AddClientBuilderConfigurator<TransactionsClientConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-
-        var services = new ServiceCollection()
-            .AddSingleton(cluster.Client)
-            .AddSingleton<IGrainFactory>(cluster.Client)
-            .AddPlatformClient(new ConfigurationBuilder().Build())
-            .BuildServiceProvider();
-        return new AzureTableCluster(cluster, services);
-    }
-
-    private sealed class AzureTableSiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddPlatformGrains(siloBuilder.Configuration);
-    }
-
-    /// <summary>The cluster's client takes part in Orleans transactions (transactional namespaces).</summary>
-    private sealed class TransactionsClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.UseTransactions();
-    }
-
-    /// <summary>Picks a free TCP port on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>A running AzureTable test cluster and the typed client connected to it.</summary>
-public sealed class AzureTableCluster(TestCluster cluster, ServiceProvider services) : IAsyncDisposable
-{
-    public TestCluster Cluster { get; } = cluster;
-
-    public IKeyValueStore Store { get; } = services.GetRequiredService<IKeyValueStore>();
-
-    public async ValueTask DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-    }
+        Silos = 2,
+        Storage = StorageMode.AzureTable,
+        AzureTablesConnectionString = AzureTables,
+        TablePrefix = RunId,
+        ServiceId = serviceId,
+        HttpHost = false,
+    });
 }

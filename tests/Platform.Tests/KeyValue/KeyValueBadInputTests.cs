@@ -1,7 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
+using Platform.Testing.Http;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.KeyValue;
@@ -10,14 +9,10 @@ namespace Platform.Tests.KeyValue;
 [Collection(ClusterCollection.Name)]
 public sealed class KeyValueBadInputTests(ClusterFixture fixture) : IAsyncLifetime
 {
-    private const string Url = "/v1/kv/default/bad-input-anchor";
-    private HttpClient Http => fixture.Http;
+    private const string Anchor = "bad-input-anchor";
+    private PlatformApiClient Api => fixture.Api;
 
-    public async Task InitializeAsync()
-    {
-        using var response = await Http.PutAsync(Url, new StringContent("anchor"));
-        response.EnsureSuccessStatusCode();
-    }
+    public async Task InitializeAsync() => (await Api.PutKeyAsync("default", Anchor, "anchor")).ExpectSuccess();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -45,17 +40,11 @@ public sealed class KeyValueBadInputTests(ClusterFixture fixture) : IAsyncLifeti
     [MemberData(nameof(Cases))]
     public async Task BadRequest_GetsProblemDetailsAndLeavesStoredDataUnchanged(string method, string path, string? body, HttpStatusCode status, string? field)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body);
-        }
-
-        using var response = await Http.SendAsync(request);
-        var problem = await ProblemAssert.IsProblem(response, status);
+        var response = await Api.SendAsync(new HttpMethod(method), path, body is null ? null : () => new StringContent(body));
+        var problem = ProblemAssert.IsProblem(response, status);
         if (field is not null)
         {
-            Assert.Equal(field, problem.GetProperty("field").GetString());
+            Assert.Equal(field, problem.Field);
         }
 
         await AssertAnchorUnchanged();
@@ -64,17 +53,8 @@ public sealed class KeyValueBadInputTests(ClusterFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task Put_BodyOverValueLimit_Returns413AndKeepsOldValue()
     {
-        var tooBig = new byte[64 * 1024 + 1];
-        using var response = await Http.PutAsync(Url, new ByteArrayContent(tooBig));
-        await ProblemAssert.IsProblem(response, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.IsProblem(Api.PutKeyAsync("default", Anchor, new byte[(64 * 1024) + 1]), HttpStatusCode.RequestEntityTooLarge);
         await AssertAnchorUnchanged();
-    }
-
-    [Fact]
-    public async Task Put_BodyExactlyAtValueLimit_IsAccepted()
-    {
-        using var response = await Http.PutAsync("/v1/kv/default/at-the-limit", new ByteArrayContent(new byte[64 * 1024]));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -84,11 +64,9 @@ public sealed class KeyValueBadInputTests(ClusterFixture fixture) : IAsyncLifeti
     [InlineData("\"0\"")]
     public async Task Put_MalformedIfMatch_Returns400NamingTheHeader(string ifMatch)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, Url) { Content = new StringContent("changed") };
-        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        using var response = await Http.SendAsync(request);
-        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
-        Assert.Equal("If-Match", problem.GetProperty("field").GetString());
+        var response = await Api.SendAsync(HttpMethod.Put, $"/v1/kv/default/{Anchor}", () => new StringContent("changed"),
+            request => request.Headers.TryAddWithoutValidation("If-Match", ifMatch));
+        Assert.Equal("If-Match", ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest).Field);
         await AssertAnchorUnchanged();
     }
 
@@ -103,40 +81,28 @@ public sealed class KeyValueBadInputTests(ClusterFixture fixture) : IAsyncLifeti
     [InlineData("not json", null)]
     public async Task CreateNamespace_InvalidBody_Returns400AndCreatesNothing(string json, string? field)
     {
-        using var response = await Http.PutAsync("/v1/namespaces/invalid-ns", new StringContent(json, Encoding.UTF8, "application/json"));
-        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        var response = await Api.SendAsync(HttpMethod.Put, "/v1/namespaces/invalid-ns", () => new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         if (field is not null)
         {
-            Assert.Equal(field, problem.GetProperty("field").GetString());
+            Assert.Equal(field, problem.Field);
         }
 
-        using var get = await Http.GetAsync("/v1/namespaces/invalid-ns");
-        await ProblemAssert.IsProblem(get, HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(Api.GetNamespaceAsync("invalid-ns"), HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task CreateNamespace_AgainWithOtherSettings_Returns409AndKeepsOriginal()
     {
-        using (var created = await Http.PutAsJsonAsync("/v1/namespaces/fixed-ns", new { shards = 3 }))
-        {
-            Assert.True(created.IsSuccessStatusCode);
-        }
-
-        using (var same = await Http.PutAsJsonAsync("/v1/namespaces/fixed-ns", new { shards = 3 }))
-        {
-            Assert.Equal(HttpStatusCode.OK, same.StatusCode);
-        }
-
-        using var other = await Http.PutAsJsonAsync("/v1/namespaces/fixed-ns", new { shards = 5 });
-        await ProblemAssert.IsProblem(other, HttpStatusCode.Conflict);
-        var settings = await Http.GetFromJsonAsync<JsonElement>("/v1/namespaces/fixed-ns");
-        Assert.Equal(3, settings.GetProperty("shards").GetInt32());
+        (await Api.CreateNamespaceAsync("fixed-ns", shards: 3)).ExpectSuccess();
+        (await Api.CreateNamespaceAsync("fixed-ns", shards: 3)).Expect(HttpStatusCode.OK);
+        await ProblemAssert.IsProblem(Api.CreateNamespaceAsync("fixed-ns", shards: 5), HttpStatusCode.Conflict);
+        Assert.Equal(3, (await Api.GetNamespaceAsync("fixed-ns")).Ok().Shards);
     }
 
     private async Task AssertAnchorUnchanged()
     {
-        using var get = await Http.GetAsync(Url);
-        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        Assert.Equal("anchor", await get.Content.ReadAsStringAsync());
+        var get = await Api.GetKeyAsync("default", Anchor);
+        Assert.Equal((HttpStatusCode.OK, "anchor"), (get.StatusCode, get.Text));
     }
 }

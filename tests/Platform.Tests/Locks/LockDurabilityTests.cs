@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
-using Orleans.TestingHost;
 using Platform.Locks;
-using Platform.Tests.Infrastructure;
+using Platform.Testing.Cluster;
+using Platform.Testing.Waiting;
 
 namespace Platform.Tests.Locks;
 
@@ -13,8 +12,8 @@ namespace Platform.Tests.Locks;
 /// </summary>
 public sealed class LockDurabilityTests : IAsyncLifetime
 {
-    private readonly string _store = Guid.NewGuid().ToString("N");
-    private TestCluster? _cluster;
+    private readonly MemoryStores _stores = new();
+    private PlatformTestCluster? _cluster;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -24,8 +23,6 @@ public sealed class LockDurabilityTests : IAsyncLifetime
         {
             await _cluster.DisposeAsync();
         }
-
-        SharedGrainStorage.Forget(_store);
     }
 
     /// <summary>
@@ -42,17 +39,18 @@ public sealed class LockDurabilityTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var contenders = Enumerable.Range(0, 10).Select(i => Task.Run(() => Contend(_cluster, name, i, grants, stop.Token))).ToList();
 
-        await WaitUntil(() => grants.Count >= 50, "50 grants before the stop");
-        var hosting = _cluster.SecondarySilos[0];
-        await _cluster.StopSiloAsync(hosting);
+        await Eventually.Until(() => grants.Count >= 50, "50 grants before the stop", TimeSpan.FromSeconds(60), () => $"{grants.Count} grants");
+        var hosting = _cluster.Secondaries[0];
+        var hostingAddress = hosting.SiloAddress.ToParsableString();
+        await _cluster.StopSiloAsync(hosting.Index);
         var countAtStop = grants.Count;
-        await WaitUntil(() => grants.Count >= countAtStop + 50, "50 grants after the hosting silo stopped");
+        await Eventually.Until(() => grants.Count >= countAtStop + 50, "50 grants after the hosting silo stopped", TimeSpan.FromSeconds(60), () => $"{grants.Count - countAtStop} grants since");
         await stop.CancelAsync();
         await Task.WhenAll(contenders);
 
         var beforeRestart = grants.Max(g => g.Token);
         var view = await _cluster.Client.Grain(LeaseKind.Lock, name).Get();
-        Assert.NotEqual(hosting.SiloAddress.ToParsableString(), view.Silo);
+        Assert.NotEqual(hostingAddress, view.Silo);
         await _cluster.DisposeAsync();
 
         _cluster = await StartCluster();
@@ -70,7 +68,7 @@ public sealed class LockDurabilityTests : IAsyncLifetime
         }
     }
 
-    private static async Task Contend(TestCluster cluster, string name, int index, ConcurrentQueue<(int, long)> grants, CancellationToken stop)
+    private static async Task Contend(PlatformTestCluster cluster, string name, int index, ConcurrentQueue<(int, long)> grants, CancellationToken stop)
     {
         var owner = $"contender-{index}";
         while (!stop.IsCancellationRequested)
@@ -95,20 +93,14 @@ public sealed class LockDurabilityTests : IAsyncLifetime
         }
     }
 
-    private async Task<TestCluster> StartCluster()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection([new(LeaseTestSiloConfigurator.StoreSetting, _store)]));
-        builder.AddSiloBuilderConfigurator<LeaseTestSiloConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
+    /// <summary>Two silos without an HTTP host, on this test's lease store (shared with any earlier cluster of the test).</summary>
+    private Task<PlatformTestCluster> StartCluster() =>
+        PlatformTestCluster.StartAsync(new() { Silos = 2, MemoryStores = _stores, HttpHost = false });
 
     /// <summary>A lock name whose grain activated on a secondary silo (the one that will be stopped).</summary>
-    private static async Task<string> NameHostedOnSecondary(TestCluster cluster)
+    private static async Task<string> NameHostedOnSecondary(PlatformTestCluster cluster)
     {
-        var secondary = cluster.SecondarySilos[0].SiloAddress.ToParsableString();
+        var secondary = cluster.Secondaries[0].SiloAddress.ToParsableString();
         for (var i = 0; i < 200; i++)
         {
             var name = $"durable.{i}";
@@ -119,15 +111,5 @@ public sealed class LockDurabilityTests : IAsyncLifetime
         }
 
         throw new InvalidOperationException("No lock grain activated on the secondary silo in 200 tries.");
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20);
-        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class LockStateSizeTests(RealServersFixture fixture, ITestOutputHe
         var limits = new LockOptions();
         Assert.Empty(limits.Validate());
         await using var cluster = await fixture.StartAzureTableClusterAsync(fixture.RunId + "-holders");
-        var services = cluster.Cluster.GetSiloServiceProvider();
+        var services = cluster.Primary.Services;
         var storage = services.GetRequiredKeyedService<IGrainStorage>(LockGrain.StorageName);
         var name = $"full.{Guid.NewGuid():N}";
         var widest = new string('\u20AC', limits.MaxOwnerLength);
@@ -46,7 +46,7 @@ public sealed class LockStateSizeTests(RealServersFixture fixture, ITestOutputHe
         Assert.True(serialized <= LockOptions.MaxStateBytes + 1024, $"{serialized} bytes serialized, over the documented bound {LockOptions.MaxStateBytes}");
 
         await storage.WriteStateAsync("lease", GrainId.Create("lease", LeaseKeys.For(LeaseKind.Lock, name)), new GrainState<LockState>(full));
-        var grain = cluster.Cluster.Client.Grain(LeaseKind.Lock, name);
+        var grain = cluster.Client.Grain(LeaseKind.Lock, name);
         Assert.Equal(limits.MaxHolders, (await grain.Get()).Holders.Count);
 
         var refused = await grain.Acquire(new LeaseRequest { Owner = widest, Mode = LeaseMode.Shared });

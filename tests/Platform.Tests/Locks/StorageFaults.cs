@@ -190,4 +190,10 @@ public sealed class FaultyShardStorage(IShardStorage inner, StorageFaults faults
 
     public Task DropAsync(ShardId shard, CancellationToken cancellationToken = default) =>
         faults.Apply($"drop/{shard}", () => inner.DropAsync(shard, cancellationToken));
+
+    public Task<StoredShardLease?> ReadLeaseAsync(ShardId shard, CancellationToken cancellationToken = default) =>
+        inner.ReadLeaseAsync(shard, cancellationToken);
+
+    public Task<string> WriteLeaseAsync(ShardId shard, ShardLease lease, string? expectedETag, CancellationToken cancellationToken = default) =>
+        inner.WriteLeaseAsync(shard, lease, expectedETag, cancellationToken);
 }

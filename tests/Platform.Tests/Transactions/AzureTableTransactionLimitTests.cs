@@ -1,4 +1,5 @@
 using Platform.Errors;
+using Platform.KeyValue;
 using Platform.Sharding;
 using Platform.Tests.Infrastructure;
 
@@ -17,18 +18,19 @@ public sealed class AzureTableTransactionLimitTests(RealServersFixture fixture)
     {
         await using var cluster = await fixture.StartAzureTableClusterAsync(fixture.RunId + "-limit");
         const string ns = "limit";
-        await cluster.Cluster.Client.GetGrain<INamespaceGrain>(ns).Create(new NamespaceSpec { Shards = 1, Transactional = true });
+        await cluster.Client.GetGrain<INamespaceGrain>(ns).Create(new NamespaceSpec { Shards = 1, Transactional = true });
+        var store = cluster.Service<IKeyValueStore>();
         var big = new byte[900 * 1024];
         Array.Fill(big, (byte)'b');
-        Assert.Equal(1, await cluster.Store.PutAsync(ns, "big", big));
-        Assert.Equal(2, await cluster.Store.PutAsync(ns, "big", big));
+        Assert.Equal(1, await store.PutAsync(ns, "big", big));
+        Assert.Equal(2, await store.PutAsync(ns, "big", big));
 
-        var refused = await Assert.ThrowsAsync<PlatformTransactionFailedException>(() => cluster.Store.PutAsync(ns, "more", new byte[100 * 1024]));
+        var refused = await Assert.ThrowsAsync<PlatformTransactionFailedException>(() => store.PutAsync(ns, "more", new byte[100 * 1024]));
         Assert.Equal("opFailed", refused.Reason);
         Assert.Contains("retrying does not help", refused.Message, StringComparison.Ordinal);
 
-        Assert.Null(await cluster.Store.GetAsync(ns, "more"));
-        Assert.Equal(2, (await cluster.Store.GetAsync(ns, "big"))!.Version);
-        Assert.Equal(1, await cluster.Store.PutAsync(ns, "small", [1, 2, 3]));
+        Assert.Null(await store.GetAsync(ns, "more"));
+        Assert.Equal(2, (await store.GetAsync(ns, "big"))!.Version);
+        Assert.Equal(1, await store.PutAsync(ns, "small", [1, 2, 3]));
     }
 }

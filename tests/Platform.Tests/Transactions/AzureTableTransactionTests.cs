@@ -1,3 +1,4 @@
+using Platform.KeyValue;
 using Platform.Sharding;
 using Platform.Tests.Infrastructure;
 using Platform.Transactions;
@@ -22,15 +23,15 @@ public sealed class AzureTableTransactionTests(RealServersFixture fixture, ITest
         Dictionary<int, long> final;
         await using (var cluster = await fixture.StartAzureTableClusterAsync(serviceId))
         {
-            await cluster.Cluster.Client.GetGrain<INamespaceGrain>(ns).Create(new NamespaceSpec { Shards = 6, Transactional = true });
-            var history = await BankWorkload.Run(cluster.Store, ns, accounts: 10, initial: 100, clients: 8, duration: TimeSpan.FromSeconds(8));
+            await cluster.Client.GetGrain<INamespaceGrain>(ns).Create(new NamespaceSpec { Shards = 6, Transactional = true });
+            var history = await BankWorkload.Run(cluster.Service<IKeyValueStore>(), ns, accounts: 10, initial: 100, clients: 8, duration: TimeSpan.FromSeconds(8));
             output.WriteLine(history.Summary);
             history.AssertConsistent();
             final = history.Final;
         }
 
         await using var fresh = await fixture.StartAzureTableClusterAsync(serviceId);
-        var read = await fresh.Store.Transaction(ns).Then([.. Enumerable.Range(0, 10).Select(i => TransactionOp.Get(BankWorkload.Account(i)))]).CommitAsync();
+        var read = await fresh.Service<IKeyValueStore>().Transaction(ns).Then([.. Enumerable.Range(0, 10).Select(i => TransactionOp.Get(BankWorkload.Account(i)))]).CommitAsync();
         var balances = read.Results.Select((r, i) => (i, long.Parse(System.Text.Encoding.UTF8.GetString(r.Value!), System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(final.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)), balances);
     }
@@ -46,11 +47,11 @@ public sealed class AzureTableTransactionTests(RealServersFixture fixture, ITest
     {
         await using var cluster = await fixture.StartAzureTableClusterAsync(fixture.RunId + "-kill");
         const string ns = "bank";
-        await cluster.Cluster.Client.GetGrain<INamespaceGrain>(ns).Create(new NamespaceSpec { Shards = 6, Transactional = true });
-        var run = BankWorkload.Run(cluster.Store, ns, accounts: 10, initial: 100, clients: 8, duration: TimeSpan.FromSeconds(12));
+        await cluster.Client.GetGrain<INamespaceGrain>(ns).Create(new NamespaceSpec { Shards = 6, Transactional = true });
+        var run = BankWorkload.Run(cluster.Service<IKeyValueStore>(), ns, accounts: 10, initial: 100, clients: 8, duration: TimeSpan.FromSeconds(12));
 
         await Task.Delay(TimeSpan.FromSeconds(4));
-        await cluster.Cluster.KillSiloAsync(cluster.Cluster.SecondarySilos[0]);
+        await cluster.KillSiloAsync(cluster.Secondaries[0].Index);
 
         var history = await run;
         output.WriteLine(history.Summary);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.Testing.Waiting;
 using Platform.Transactions;
 
 namespace Platform.Tests.Transactions;
@@ -53,22 +54,11 @@ internal sealed class BankWorkload
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => bank.Client(kv, ns, new Random(c * 7919 + 17), stop.Token))));
 
         // Final balances, read as one transaction (retried: a read aborts only on contention, which is over now).
-        for (var attempt = 0; ; attempt++)
+        var balances = await Eventually.Until(_ => bank.ReadAll(kv, ns), _ => true, "the final balances",
+            new EventuallyOptions { Timeout = TimeSpan.FromSeconds(30), Interval = TimeSpan.FromMilliseconds(500), RetryOn = static _ => true });
+        foreach (var (account, balance) in balances)
         {
-            try
-            {
-                var balances = await bank.ReadAll(kv, ns);
-                foreach (var (account, balance) in balances)
-                {
-                    bank._final[account] = balance;
-                }
-
-                break;
-            }
-            catch (Exception) when (attempt < 20)
-            {
-                await Task.Delay(500);
-            }
+            bank._final[account] = balance;
         }
 
         return bank;

@@ -1,3 +1,4 @@
+using Platform.Testing.Setup;
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
@@ -30,7 +31,7 @@ public sealed class TableTransactionalStateLoadTests(ClusterFixture fixture)
     [Fact]
     public async Task Load_WhenAWriterCommitsBetweenPages_ReadsAgainAndReturnsOneSnapshot()
     {
-        var tables = new TableServiceClient(ExternalServices.AzureTables);
+        var tables = new TableServiceClient(TestServers.AzureTables);
         var table = tables.GetTableClient(_table);
         await table.CreateIfNotExistsAsync();
         const string partition = "racing";

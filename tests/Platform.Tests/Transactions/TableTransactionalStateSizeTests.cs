@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Transactions.Abstractions;
 using Platform.KeyValue;
+using Platform.Testing.Setup;
 using Platform.Tests.Infrastructure;
 using Platform.Transactions;
 using Platform.Transactions.Storage;
@@ -76,7 +77,7 @@ public sealed class TableTransactionalStateSizeTests(ClusterFixture fixture)
     private async Task<TableTransactionalStateStorageFactory> Factory()
     {
         var factory = new TableTransactionalStateStorageFactory(
-            new TableServiceClient(ExternalServices.AzureTables), Serializer, Options.Create(new ClusterOptions { ServiceId = "txn-size" }), _table);
+            new TableServiceClient(TestServers.AzureTables), Serializer, Options.Create(new ClusterOptions { ServiceId = "txn-size" }), _table);
         await factory.EnsureTableAsync();
         return factory;
     }
@@ -102,7 +103,7 @@ public sealed class TableTransactionalStateSizeTests(ClusterFixture fixture)
 
     private async Task<List<string>> RowKeys(string partition)
     {
-        var table = new TableServiceClient(ExternalServices.AzureTables).GetTableClient(_table);
+        var table = new TableServiceClient(TestServers.AzureTables).GetTableClient(_table);
         var keys = new List<string>();
         await foreach (var e in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"]))
         {

@@ -8,6 +8,7 @@ using Orleans.Storage;
 using Orleans.Transactions;
 using Orleans.Transactions.Abstractions;
 using Platform.KeyValue;
+using Platform.Testing.Setup;
 using Platform.Tests.Infrastructure;
 using Platform.Transactions;
 using Platform.Transactions.Storage;
@@ -24,7 +25,7 @@ public sealed class TableTransactionalStateStorageTests(ClusterFixture fixture)
 {
     private readonly string _table = "TransactionTest" + Guid.NewGuid().ToString("N")[..12];
 
-    private static string ConnectionString => ExternalServices.AzureTables;
+    private static string ConnectionString => TestServers.AzureTables;
 
     private Serializer Serializer => fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
 

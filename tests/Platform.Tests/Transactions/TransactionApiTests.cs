@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
+using Platform.Testing.Http;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Transactions;
@@ -9,21 +9,21 @@ namespace Platform.Tests.Transactions;
 [Collection(ClusterCollection.Name)]
 public sealed class TransactionApiTests(ClusterFixture fixture)
 {
-    private HttpClient Http => fixture.Http;
+    private PlatformApiClient Api => fixture.Api;
 
     /// <summary>Atomicity: the last operation fails (add to a non-integer), so the earlier puts and adds on other shards never show.</summary>
     [Fact]
     public async Task Txn_WhenLastOpFails_LeavesEveryKeyUnchanged()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
+        var ns = await CreateNamespace();
         for (var i = 0; i < 6; i++)
         {
-            await TransactionHttp.Put(Http, ns, $"k{i}", "10");
+            await Put(ns, $"k{i}", "10");
         }
 
-        await TransactionHttp.Put(Http, ns, "text", "not a number");
+        await Put(ns, "text", "not a number");
 
-        var response = await TransactionHttp.Post(Http, new
+        var problem = ProblemAssert.IsProblem(await Api.TransactAsync(new
         {
             @namespace = ns,
             success = new object[]
@@ -35,47 +35,44 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
                 new { op = "add", key = "k3", value = -7 },
                 new { op = "add", key = "text", value = "1" },
             },
-        });
+        }), HttpStatusCode.Conflict);
 
-        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.Conflict);
-        Assert.Equal("opFailed", problem.GetProperty("reason").GetString());
-        Assert.True(problem.GetProperty("retrySafe").GetBoolean());
-        Assert.Contains("text", problem.GetProperty("detail").GetString());
+        Assert.Equal("opFailed", problem.Reason);
+        Assert.True(problem.RetrySafe);
+        Assert.Contains("text", problem.Detail, StringComparison.Ordinal);
         for (var i = 0; i < 6; i++)
         {
-            Assert.Equal(("10", 1L), await TransactionHttp.Get(Http, ns, $"k{i}"));
+            Assert.Equal(("10", 1L), await Get(ns, $"k{i}"));
         }
 
-        Assert.Equal(("not a number", 1L), await TransactionHttp.Get(Http, ns, "text"));
-        Assert.Null(await TransactionHttp.Get(Http, ns, "new-key"));
+        Assert.Equal(("not a number", 1L), await Get(ns, "text"));
+        Assert.Null(await Get(ns, "new-key"));
     }
 
     /// <summary>An add that would overflow a signed 64-bit integer aborts the whole transaction too.</summary>
     [Fact]
     public async Task Txn_WhenAddOverflows_AbortsAndLeavesKeysUnchanged()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
-        await TransactionHttp.Put(Http, ns, "big", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await TransactionHttp.Put(Http, ns, "other", "1");
+        var ns = await CreateNamespace();
+        await Put(ns, "big", long.MaxValue.ToString(CultureInfo.InvariantCulture));
+        await Put(ns, "other", "1");
 
-        var response = await TransactionHttp.Post(Http, new
+        await ProblemAssert.IsProblem(Api.TransactAsync(new
         {
             @namespace = ns,
             success = new object[] { new { op = "add", key = "other", value = "1" }, new { op = "add", key = "big", value = "1" } },
-        });
-
-        await ProblemAssert.IsProblem(response, HttpStatusCode.Conflict);
-        Assert.Equal(("1", 1L), await TransactionHttp.Get(Http, ns, "other"));
+        }), HttpStatusCode.Conflict);
+        Assert.Equal(("1", 1L), await Get(ns, "other"));
     }
 
     /// <summary>A comparison that does not hold runs exactly the failure branch: its ops apply, the success ops do not.</summary>
     [Fact]
     public async Task Txn_WhenCompareFails_RunsExactlyTheFailureBranch()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
-        await TransactionHttp.Put(Http, ns, "a", "5");
+        var ns = await CreateNamespace();
+        await Put(ns, "a", "5");
 
-        var result = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new
+        var result = (await Api.TransactAsync(new
         {
             @namespace = ns,
             compare = new object[]
@@ -85,29 +82,27 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
             },
             success = new object[] { new { op = "put", key = "on-success", value = "s" }, new { op = "add", key = "a", value = "100" } },
             failure = new object[] { new { op = "put", key = "on-failure", value = "f" }, new { op = "get", key = "a" } },
-        }));
+        })).Ok(HttpStatusCode.OK);
 
-        Assert.False(result["succeeded"]!.GetValue<bool>());
-        var results = result["results"]!.AsArray();
-        Assert.Equal(2, results.Count);
-        Assert.Equal("put", results[0]!["op"]!.GetValue<string>());
-        Assert.Equal(1, results[0]!["version"]!.GetValue<long>());
-        Assert.Equal("5", results[1]!["value"]!.GetValue<string>());
-        Assert.Null(await TransactionHttp.Get(Http, ns, "on-success"));
-        Assert.Equal(("f", 1L), await TransactionHttp.Get(Http, ns, "on-failure"));
-        Assert.Equal(("5", 1L), await TransactionHttp.Get(Http, ns, "a"));
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.Results.Count);
+        Assert.Equal(("put", 1L), (result.Results[0].Op, result.Results[0].Version));
+        Assert.Equal("5", result.Results[1].Value);
+        Assert.Null(await Get(ns, "on-success"));
+        Assert.Equal(("f", 1L), await Get(ns, "on-failure"));
+        Assert.Equal(("5", 1L), await Get(ns, "a"));
     }
 
     /// <summary>Every comparison target and the result of every op kind, on keys spread over shards.</summary>
     [Fact]
     public async Task Txn_WhenComparesHold_AppliesSuccessAndAnswersEachOpsResult()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
-        await TransactionHttp.Put(Http, ns, "ten", "10");
-        await TransactionHttp.Put(Http, ns, "word", "b");
-        await TransactionHttp.Put(Http, ns, "gone", "x");
+        var ns = await CreateNamespace();
+        await Put(ns, "ten", "10");
+        await Put(ns, "word", "b");
+        await Put(ns, "gone", "x");
 
-        var result = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new
+        var result = (await Api.TransactAsync(new
         {
             @namespace = ns,
             compare = new object[]
@@ -129,86 +124,69 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
                 new { op = "add", key = "counter", value = "1" },
                 new { op = "get", key = "never" },
             },
-        }));
+        })).Ok(HttpStatusCode.OK);
 
-        Assert.True(result["succeeded"]!.GetValue<bool>());
-        var r = result["results"]!.AsArray();
+        Assert.True(result.Succeeded);
+        var r = result.Results;
         Assert.Equal(7, r.Count);
-        Assert.Equal(("add", 2L, "7"), (Op(r[0]), Version(r[0]), r[0]!["value"]!.GetValue<string>()));
-        Assert.Equal(("get", 2L, "7"), (Op(r[1]), Version(r[1]), r[1]!["value"]!.GetValue<string>()));
-        Assert.Equal(("put", 2L), (Op(r[2]), Version(r[2])));
-        Assert.Equal(("delete", true, 1L), (Op(r[3]), r[3]!["found"]!.GetValue<bool>(), Version(r[3])));
-        Assert.False(r[4]!["found"]!.GetValue<bool>());
-        Assert.Equal(("add", 1L, "1"), (Op(r[5]), Version(r[5]), r[5]!["value"]!.GetValue<string>()));
-        Assert.False(r[6]!["found"]!.GetValue<bool>());
+        Assert.Equal(("add", 2L, "7"), (r[0].Op, r[0].Version, r[0].Value));
+        Assert.Equal(("get", 2L, "7"), (r[1].Op, r[1].Version, r[1].Value));
+        Assert.Equal(("put", 2L), (r[2].Op, r[2].Version));
+        Assert.Equal(("delete", true, 1L), (r[3].Op, r[3].Found, r[3].Version));
+        Assert.False(r[4].Found);
+        Assert.Equal(("add", 1L, "1"), (r[5].Op, r[5].Version, r[5].Value));
+        Assert.False(r[6].Found);
 
-        Assert.Equal(("7", 2L), await TransactionHttp.Get(Http, ns, "ten"));
-        Assert.Null(await TransactionHttp.Get(Http, ns, "gone"));
-        var word = await Http.GetAsync($"/v1/kv/{ns}/word");
-        Assert.Equal([0xff, 0x00], await word.Content.ReadAsByteArrayAsync());
-        Assert.Equal("\"2\"", word.Headers.ETag!.Tag);
-
-        static string Op(JsonNode? n) => n!["op"]!.GetValue<string>();
-        static long Version(JsonNode? n) => n!["version"]!.GetValue<long>();
+        Assert.Equal(("7", 2L), await Get(ns, "ten"));
+        Assert.Null(await Get(ns, "gone"));
+        var word = await Api.GetKeyAsync(ns, "word");
+        Assert.Equal([0xff, 0x00], word.Body);
+        Assert.Equal("\"2\"", word.ETag);
     }
 
     /// <summary>Single-key GET/PUT/DELETE on a transactional namespace keep versions, ETags, If-Match and If-None-Match; listing works.</summary>
     [Fact]
     public async Task SingleKeyOps_OnTransactionalNamespace_KeepVersionAndConditionSemantics()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http);
-        var created = await Http.PutAsync($"/v1/kv/{ns}/k", new StringContent("v1"));
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal("\"1\"", created.Headers.ETag!.Tag);
+        var ns = await CreateNamespace();
+        var created = await Api.PutKeyAsync(ns, "k", "v1");
+        Assert.Equal((HttpStatusCode.Created, "\"1\""), (created.StatusCode, created.ETag));
 
-        var update = new HttpRequestMessage(HttpMethod.Put, $"/v1/kv/{ns}/k") { Content = new StringContent("v2") };
-        update.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
-        var updated = await Http.SendAsync(update);
-        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        Assert.Equal("\"2\"", updated.Headers.ETag!.Tag);
+        var updated = await Api.PutKeyAsync(ns, "k", "v2", KeyValueConditions.Version(1));
+        Assert.Equal((HttpStatusCode.OK, "\"2\""), (updated.StatusCode, updated.ETag));
 
-        var stale = new HttpRequestMessage(HttpMethod.Put, $"/v1/kv/{ns}/k") { Content = new StringContent("v3") };
-        stale.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
-        var staleProblem = await ProblemAssert.IsProblem(await Http.SendAsync(stale), HttpStatusCode.PreconditionFailed);
-        Assert.Equal(2, staleProblem.GetProperty("currentVersion").GetInt64());
+        var stale = ProblemAssert.IsProblem(await Api.PutKeyAsync(ns, "k", "v3", KeyValueConditions.Version(1)), HttpStatusCode.PreconditionFailed);
+        Assert.Equal(2, stale.CurrentVersion);
+        await ProblemAssert.IsProblem(Api.PutKeyAsync(ns, "k", "v3", new KeyValueConditions { CreateOnly = true }), HttpStatusCode.PreconditionFailed);
 
-        var createOnly = new HttpRequestMessage(HttpMethod.Put, $"/v1/kv/{ns}/k") { Content = new StringContent("v3") };
-        createOnly.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
-        await ProblemAssert.IsProblem(await Http.SendAsync(createOnly), HttpStatusCode.PreconditionFailed);
+        Assert.Equal(("v2", 2L), await Get(ns, "k"));
+        await Put(ns, "k2", "other");
 
-        Assert.Equal(("v2", 2L), await TransactionHttp.Get(Http, ns, "k"));
-        await TransactionHttp.Put(Http, ns, "k2", "other");
+        var list = (await Api.ListKeysAsync(ns, limit: 1)).Ok();
+        Assert.Equal("k", Assert.Single(list.Items).Key);
+        var next = (await Api.ListKeysAsync(ns, limit: 1, continuationToken: list.ContinuationToken)).Ok();
+        Assert.Equal("k2", Assert.Single(next.Items).Key);
 
-        var list = await TransactionHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}?limit=1"));
-        Assert.Equal("k", list["items"]![0]!["key"]!.GetValue<string>());
-        var next = await TransactionHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}?limit=1&continuationToken={list["continuationToken"]!.GetValue<string>()}"));
-        Assert.Equal("k2", next["items"]![0]!["key"]!.GetValue<string>());
+        await ProblemAssert.IsProblem(Api.DeleteKeyAsync(ns, "k", KeyValueConditions.Version(7)), HttpStatusCode.PreconditionFailed);
+        (await Api.DeleteKeyAsync(ns, "k")).Expect(HttpStatusCode.NoContent);
+        Assert.Null(await Get(ns, "k"));
+        await ProblemAssert.IsProblem(Api.DeleteKeyAsync(ns, "k"), HttpStatusCode.NotFound);
 
-        var badDelete = new HttpRequestMessage(HttpMethod.Delete, $"/v1/kv/{ns}/k");
-        badDelete.Headers.IfMatch.Add(new EntityTagHeaderValue("\"7\""));
-        await ProblemAssert.IsProblem(await Http.SendAsync(badDelete), HttpStatusCode.PreconditionFailed);
-        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/v1/kv/{ns}/k")).StatusCode);
-        Assert.Null(await TransactionHttp.Get(Http, ns, "k"));
-        await ProblemAssert.IsProblem(await Http.DeleteAsync($"/v1/kv/{ns}/k"), HttpStatusCode.NotFound);
-
-        var info = await TransactionHttp.Ok(await Http.GetAsync($"/v1/namespaces/{ns}"));
-        Assert.True(info["transactional"]!.GetValue<bool>());
-        var shards = await TransactionHttp.Ok(await Http.GetAsync($"/v1/namespaces/{ns}/shards"));
-        Assert.Equal(1, shards["items"]!.AsArray().Sum(s => s!["keys"]!.GetValue<long>()));
+        Assert.True((await Api.GetNamespaceAsync(ns)).Ok().Transactional);
+        Assert.Equal(1, (await Api.GetShardMapAsync(ns)).Ok().Items.Sum(s => s.Keys));
     }
 
     /// <summary>A deleted and re-created transactional namespace starts empty; transactions reach the new generation.</summary>
     [Fact]
     public async Task Txn_AfterNamespaceRecreated_SeesOnlyTheNewGeneration()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 2);
-        await TransactionHttp.Put(Http, ns, "a", "1");
-        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/v1/namespaces/{ns}")).StatusCode);
-        var again = await Http.PutAsync($"/v1/namespaces/{ns}", new StringContent("{\"shards\":2,\"transactional\":true}", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var ns = await CreateNamespace(shards: 2);
+        await Put(ns, "a", "1");
+        (await Api.DeleteNamespaceAsync(ns)).Expect(HttpStatusCode.NoContent);
+        (await Api.CreateNamespaceAsync(ns, shards: 2, transactional: true)).Expect(HttpStatusCode.Created);
 
-        var result = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }));
-        Assert.False(result["results"]![0]!["found"]!.GetValue<bool>());
+        var result = (await Api.TransactAsync(new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } })).Ok();
+        Assert.False(Assert.Single(result.Results).Found);
     }
 
     public static TheoryData<string, string> BadRequests() => new()
@@ -233,50 +211,71 @@ public sealed class TransactionApiTests(ClusterFixture fixture)
     [MemberData(nameof(BadRequests))]
     public async Task Txn_WithBadInput_Answers400NamingTheField(string body, string field)
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1);
-        var problem = await ProblemAssert.IsProblem(await TransactionHttp.Post(Http, body.Replace("NS", ns, StringComparison.Ordinal)), HttpStatusCode.BadRequest);
-        Assert.Equal(field, problem.GetProperty("field").GetString());
-        var list = await TransactionHttp.Ok(await Http.GetAsync($"/v1/kv/{ns}"));
-        Assert.Empty(list["items"]!.AsArray());
+        var ns = await CreateNamespace(shards: 1);
+        var problem = ProblemAssert.IsProblem(await Api.TransactAsync(body.Replace("NS", ns, StringComparison.Ordinal)), HttpStatusCode.BadRequest);
+        Assert.Equal(field, problem.Field);
+        Assert.Empty((await Api.ListKeysAsync(ns)).Ok().Items);
     }
 
     /// <summary>More ops than Platform:Transactions:MaxOps (128) answers 400 naming the list.</summary>
     [Fact]
     public async Task Txn_WithMoreThanMaxOps_Answers400NamingTheList()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1);
+        var ns = await CreateNamespace(shards: 1);
         var ops = Enumerable.Range(0, 129).Select(i => new { op = "put", key = $"k{i}", value = "v" }).ToArray();
-        var problem = await ProblemAssert.IsProblem(await TransactionHttp.Post(Http, new { @namespace = ns, success = ops }), HttpStatusCode.BadRequest);
-        Assert.Equal("success", problem.GetProperty("field").GetString());
+        var problem = ProblemAssert.IsProblem(await Api.TransactAsync(new { @namespace = ns, success = ops }), HttpStatusCode.BadRequest);
+        Assert.Equal("success", problem.Field);
 
-        var exactly = await TransactionHttp.Ok(await TransactionHttp.Post(Http, new { @namespace = ns, success = ops[..128] }));
-        Assert.Equal(128, exactly["results"]!.AsArray().Count);
+        Assert.Equal(128, (await Api.TransactAsync(new { @namespace = ns, success = ops[..128] })).Ok().Results.Count);
     }
 
     /// <summary>Transactions on a non-transactional namespace answer 400 naming the namespace; a missing one 404.</summary>
     [Fact]
     public async Task Txn_OnNonTransactionalNamespace_Answers400()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1, transactional: false);
-        var problem = await ProblemAssert.IsProblem(
-            await TransactionHttp.Post(Http, new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.BadRequest);
-        Assert.Equal("namespace", problem.GetProperty("field").GetString());
+        var ns = await CreateNamespace(shards: 1, transactional: false);
+        var problem = ProblemAssert.IsProblem(
+            await Api.TransactAsync(new { @namespace = ns, success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.BadRequest);
+        Assert.Equal("namespace", problem.Field);
 
         await ProblemAssert.IsProblem(
-            await TransactionHttp.Post(Http, new { @namespace = "no-such-namespace", success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.NotFound);
+            Api.TransactAsync(new { @namespace = "no-such-namespace", success = new object[] { new { op = "get", key = "a" } } }), HttpStatusCode.NotFound);
     }
 
     /// <summary>A put over the value limit answers 413 and applies nothing.</summary>
     [Fact]
     public async Task Txn_WithValueOverLimit_Answers413()
     {
-        var ns = await TransactionHttp.CreateTransactionalNamespace(Http, shards: 1);
+        var ns = await CreateNamespace(shards: 1);
         var big = new string('x', 65537);
-        await ProblemAssert.IsProblem(await TransactionHttp.Post(Http, new
+        await ProblemAssert.IsProblem(Api.TransactAsync(new
         {
             @namespace = ns,
             success = new object[] { new { op = "put", key = "small", value = "s" }, new { op = "put", key = "big", value = big } },
         }), HttpStatusCode.RequestEntityTooLarge);
-        Assert.Null(await TransactionHttp.Get(Http, ns, "small"));
+        Assert.Null(await Get(ns, "small"));
+    }
+
+    /// <summary>A fresh transactional (or plain) namespace with a few shards.</summary>
+    private async Task<string> CreateNamespace(int shards = 4, bool transactional = true)
+    {
+        var ns = $"txn-{Guid.NewGuid():N}"[..16];
+        (await Api.CreateNamespaceAsync(ns, shards, transactional)).Expect(HttpStatusCode.Created);
+        return ns;
+    }
+
+    private async Task Put(string ns, string key, string value) => (await Api.PutKeyAsync(ns, key, value)).ExpectSuccess();
+
+    /// <summary>The key's text value and version, or null when it does not exist.</summary>
+    private async Task<(string Value, long Version)?> Get(string ns, string key)
+    {
+        var response = await Api.GetKeyAsync(ns, key);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.Expect(HttpStatusCode.OK);
+        return (response.Text, response.Version!.Value);
     }
 }

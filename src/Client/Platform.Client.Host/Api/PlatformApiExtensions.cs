@@ -38,7 +38,7 @@ public static class PlatformApiExtensions
             }
 
             o.OnRejected = (ctx, _) => Problems.WriteAsync(ctx.HttpContext, StatusCodes.Status429TooManyRequests,
-                $"Over {rateLimit.PermitsPerSecond} requests per second from this client.", retryAfterSeconds: 1);
+                $"Over {rateLimit.PermitsPerSecond} requests per second from this client.");
         });
         return builder;
     }
@@ -52,4 +52,11 @@ public static class PlatformApiExtensions
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;
     }
+
+    /// <summary>
+    /// The <c>/v1</c> route group every building block maps its API into (<c>Map&lt;Block&gt;Api</c>), declaring the
+    /// problem answers every route can give.
+    /// </summary>
+    public static RouteGroupBuilder MapPlatformApi(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/v1").ProducesCommonProblems();
 }

@@ -1,92 +1,55 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Platform.Client.Cluster;
 using Platform.Errors;
 
 namespace Platform.Client.Host.Api;
 
 /// <summary>
-/// Turns every escaped exception into ProblemDetails: Platform's own refusals and bad input into their 4xx,
-/// an unreachable cluster into 503 with Retry-After, and anything else into a logged 500 (a bug).
+/// Turns every escaped exception into ProblemDetails. A Platform refusal answers by its kind through
+/// <see cref="ProblemTable"/>, with the refusal's own <see cref="PlatformException.Details"/> and
+/// <see cref="PlatformException.RetryAfter"/>; malformed requests answer 400 (or the status ASP.NET gave them); a
+/// transient cluster error (<see cref="ClusterErrors.IsTransient"/>) answers 503 with Retry-After; anything else is a
+/// logged 500 (a bug). No block's exception type appears here.
 /// </summary>
 internal sealed partial class PlatformExceptionHandler(ILogger<PlatformExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var extensions = new Dictionary<string, object?>();
-        int? retryAfter = null;
-        int status;
-        string detail = exception.Message;
         switch (exception)
         {
-            case PlatformValidationException validation:
-                status = 400;
-                if (validation.Field is not null)
-                {
-                    extensions["field"] = validation.Field;
-                }
-
-                break;
-            case PlatformNotFoundException:
-                status = 404;
-                break;
-            case PlatformConflictException:
-                status = 409;
-                break;
-            case PlatformPreconditionFailedException precondition:
-                status = 412;
-                extensions["currentVersion"] = precondition.CurrentVersion;
-                break;
-            case PlatformPayloadTooLargeException:
-                status = 413;
-                break;
-            case PlatformTransactionFailedException transaction:
-                status = transaction.Unavailable ? 503 : 409;
-                retryAfter = transaction.Unavailable ? transaction.RetryAfterSeconds : null;
-                extensions["reason"] = transaction.Reason;
-                extensions["retrySafe"] = transaction.RetrySafe;
-                break;
-            case PlatformUnavailableException unavailable:
-                status = 503;
-                retryAfter = unavailable.RetryAfterSeconds;
+            case PlatformException refusal:
+                await Problems.WriteAsync(context, ProblemTable.For(refusal.Kind).Status, refusal.Message, refusal.Details, refusal.RetryAfter);
                 break;
             case BadHttpRequestException badRequest:
-                status = badRequest.StatusCode;
-                detail = badRequest.InnerException is JsonException inner ? $"{badRequest.Message} {inner.Message}" : badRequest.Message;
-                AddJsonField(extensions, badRequest.InnerException as JsonException);
+                var inner = badRequest.InnerException as JsonException;
+                await Problems.WriteAsync(context, badRequest.StatusCode,
+                    inner is null ? badRequest.Message : $"{badRequest.Message} {inner.Message}", JsonField(inner));
                 break;
             case JsonException json:
-                status = 400;
-                detail = json.Message;
-                AddJsonField(extensions, json);
-                break;
-            case TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
-                or Orleans.Runtime.ClientNotAvailableException or Orleans.Runtime.Messaging.ConnectionFailedException:
-                status = 503;
-                retryAfter = 1;
-                detail = $"The cluster could not serve the request now: {exception.Message}";
+                await Problems.WriteAsync(context, ProblemTable.For(PlatformErrorKind.Validation).Status, json.Message, JsonField(json));
                 break;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 // The caller went away; nobody reads this answer.
-                return true;
+                break;
+            case var transient when ClusterErrors.IsTransient(transient):
+                await Problems.WriteAsync(context, ProblemTable.For(PlatformErrorKind.Unavailable).Status,
+                    $"The cluster could not serve the request now: {exception.Message}");
+                break;
             default:
                 LogUnhandled(exception, context.Request.Method, context.Request.Path);
-                status = 500;
-                detail = "An unexpected error occurred; it has been logged.";
+                await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "An unexpected error occurred; it has been logged.");
                 break;
         }
 
-        await Problems.WriteAsync(context, status, detail, extensions, retryAfter);
         return true;
     }
 
     /// <summary>Names the offending field of a JSON body ("$.partitioning" becomes "partitioning").</summary>
-    private static void AddJsonField(Dictionary<string, object?> extensions, JsonException? json)
-    {
-        if (json?.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
-        {
-            extensions["field"] = path[2..];
-        }
-    }
+    private static Dictionary<string, object?>? JsonField(JsonException? json) =>
+        json?.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
+            ? new Dictionary<string, object?> { ["field"] = path[2..] }
+            : null;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

@@ -6,12 +6,13 @@ namespace Platform.Client.Host.Cluster;
 /// <summary>Routes under <c>/v1/cluster</c>: the membership table as this client host sees it.</summary>
 public static class ClusterApi
 {
-    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
+    /// <remarks>It takes no input, so its only problem answers are the common ones (429, 503).</remarks>
+    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder v1)
     {
-        var group = app.MapGroup("/v1/cluster").WithTags("Cluster");
+        var group = v1.MapGroup("/cluster").WithTags("Cluster");
         group.MapGet("/", GetCluster).WithName("GetCluster")
             .WithSummary("Each silo's address, status, start time, last I-am-alive and activation count; this client's gateways.");
-        return app;
+        return v1;
     }
 
     private static async Task<Ok<ClusterStatus>> GetCluster(IClusterAdmin admin, CancellationToken ct) =>

@@ -1,4 +1,4 @@
-using Orleans.Runtime.Messaging;
+using Platform.Client.Cluster;
 using Polly;
 using Polly.Retry;
 
@@ -22,7 +22,7 @@ public sealed class GatewayRetryMiddleware(RequestDelegate next)
             BackoffType = DelayBackoffType.Constant,
             UseJitter = true,
             ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is { } ex && IsConnectionLoss(ex)
+                args.Outcome.Exception is { } ex && ClusterErrors.IsConnectionLoss(ex)
                 && args.Context.Properties.TryGetValue(HttpContextKey, out var http) && !http.Response.HasStarted),
         })
         .Build();
@@ -46,7 +46,4 @@ public sealed class GatewayRetryMiddleware(RequestDelegate next)
             ResilienceContextPool.Shared.Return(resilience);
         }
     }
-
-    private static bool IsConnectionLoss(Exception ex) =>
-        ex is SiloUnavailableException or ConnectionFailedException or OrleansMessageRejectionException or ClientNotAvailableException;
 }

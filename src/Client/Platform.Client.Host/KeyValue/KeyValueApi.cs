@@ -11,14 +11,19 @@ public static class KeyValueApi
 {
     private const string Prefix = "/v1/kv/";
 
-    public static IEndpointRouteBuilder MapKeyValueApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapKeyValueApi(this IEndpointRouteBuilder v1)
     {
-        var group = app.MapGroup("/v1/kv").WithTags("KeyValue");
-        group.MapGet("/{ns}", List).WithName("ListKeys").WithSummary("Keys with versions and values, in key order, paged.");
-        group.MapGet("/{ns}/{**key}", Get).WithName("GetKey").WithSummary("A key's value as the body, its version as the ETag.");
-        group.MapPut("/{ns}/{**key}", Put).WithName("PutKey").WithSummary("Write a key (body = value, Content-Type kept); honours If-Match and If-None-Match: *.");
-        group.MapDelete("/{ns}/{**key}", Delete).WithName("DeleteKey").WithSummary("Delete a key; honours If-Match.");
-        return app;
+        var group = v1.MapGroup("/kv").WithTags("KeyValue");
+        group.MapGet("/{ns}", List).WithName("ListKeys").WithSummary("Keys with versions and values, in key order, paged.")
+            .ProducesProblems(400, 404);
+        group.MapGet("/{ns}/{**key}", Get).WithName("GetKey").WithSummary("A key's value as the body, its version as the ETag.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status304NotModified)
+            .ProducesProblems(400, 404);
+        group.MapPut("/{ns}/{**key}", Put).WithName("PutKey").WithSummary("Write a key (body = value, Content-Type kept); honours If-Match and If-None-Match: *.")
+            .ProducesProblems(400, 404, 409, 412, 413);
+        group.MapDelete("/{ns}/{**key}", Delete).WithName("DeleteKey").WithSummary("Delete a key; honours If-Match.")
+            .ProducesProblems(400, 404, 409, 412);
+        return v1;
     }
 
     private static async Task<Ok<KeyValueListResponse>> List(IKeyValueStore store, string ns, string? prefix, int? limit, string? continuationToken, CancellationToken ct)
@@ -27,7 +32,7 @@ public static class KeyValueApi
         return TypedResults.Ok(new KeyValueListResponse([.. page.Items.Select(KeyValueItemResponse.From)], page.ContinuationToken));
     }
 
-    private static async Task<IResult> Get(HttpContext context, IKeyValueStore store, string ns, string key, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> Get(HttpContext context, IKeyValueStore store, string ns, string key, CancellationToken ct)
     {
         key = KeyOf(context, key);
         var entry = await store.GetAsync(ns, key, ct)
@@ -43,12 +48,12 @@ public static class KeyValueApi
         return TypedResults.Bytes(entry.Value, entry.ContentType ?? "application/octet-stream");
     }
 
-    private static async Task<IResult> Put(HttpContext context, IKeyValueStore store, IOptions<KeyValueOptions> options, string ns, string key, CancellationToken ct)
+    private static async Task<Results<Created<KeyValueWriteResponse>, Ok<KeyValueWriteResponse>>> Put(HttpContext context, IKeyValueStore store, IOptions<KeyValueOptions> options, string ns, string key, CancellationToken ct)
     {
         key = KeyOf(context, key);
         var condition = HttpConditions.Parse(context.Request);
         var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct);
-        var version = await store.PutAsync(ns, key, value, new KeyValuePutOptions
+        var (version, created) = await store.PutWithResultAsync(ns, key, value, new KeyValuePutOptions
         {
             ContentType = context.Request.ContentType,
             Condition = condition,
@@ -56,7 +61,7 @@ public static class KeyValueApi
         }, ct);
         context.Response.Headers.ETag = HttpConditions.ETag(version);
         var body = new KeyValueWriteResponse(ns, key, version);
-        return version == 1
+        return created
             ? TypedResults.Created($"{Prefix}{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(key)}", body)
             : TypedResults.Ok(body);
     }

@@ -1,59 +1,58 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Client.Host.Api;
 using Platform.Locks;
-using static Platform.Client.Host.Locks.LeaseResults;
+using static Platform.Client.Host.Api.RequestFields;
 
 namespace Platform.Client.Host.Locks;
 
-/// <summary>Routes under <c>/v1/elections</c>: leader election over leases; the term is the leader's fencing token.</summary>
-public static class ElectionsApi
+/// <summary>Routes under <c>/v1/elections</c>: leader election over leases; the term is the leader's fencing token (part of <see cref="LocksApi"/>).</summary>
+internal static class ElectionsApi
 {
-    public static IEndpointRouteBuilder MapElectionsApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapElectionsApi(this IEndpointRouteBuilder v1)
     {
-        var group = app.MapGroup("/v1/elections").WithTags("Elections");
+        var group = v1.MapGroup("/elections").WithTags("Elections");
         group.MapPost("/{name}/campaign", Campaign).WithName("Campaign")
-            .WithSummary("Become leader with a lease (waiting up to waitMs); the answer carries the term; 409 names the leader.");
-        group.MapPost("/{name}/proclaim", Proclaim).WithName("Proclaim").WithSummary("The leader keeps its lease; 409 when leadership is lost.");
-        group.MapPost("/{name}/resign", Resign).WithName("Resign").WithSummary("The leader steps down; 409 for a wrong candidate or term.");
-        group.MapGet("/{name}", Get).WithName("GetLeader").WithSummary("Leader, term and expiry.");
+            .WithSummary("Become leader with a lease (waiting up to waitMs); the answer carries the term; 409 names the leader.")
+            .ProducesProblems(400, 409, 415);
+        group.MapPost("/{name}/proclaim", Proclaim).WithName("Proclaim").WithSummary("The leader keeps its lease; 409 when leadership is lost.")
+            .ProducesProblems(400, 409, 415);
+        group.MapPost("/{name}/resign", Resign).WithName("Resign").WithSummary("The leader steps down; 409 for a wrong candidate or term.")
+            .ProducesProblems(400, 409, 415);
+        group.MapGet("/{name}", Get).WithName("GetLeader").WithSummary("Leader, term and expiry.")
+            .ProducesProblems(400);
         group.MapGet("/{name}/watch", Watch).WithName("WatchLeader")
-            .WithSummary("Server-Sent Events: the current leader, then one 'leader' event per change of leader.");
-        return app;
+            .WithSummary("Server-Sent Events: the current leader, then one 'leader' event per change of leader.")
+            .ProducesProblems(400);
+        return v1;
     }
 
-    private static async Task<IResult> Campaign(HttpContext context, IGrainFactory grains, string name, CampaignRequest body, CancellationToken ct)
+    private static async Task<Ok<LeaderResponse>> Campaign(IElection elections, string name, CampaignRequest body, CancellationToken ct)
     {
-        var grain = Grain(grains, LeaseKind.Election, name);
-        var request = new LeaseRequest { Owner = body.Candidate, LeaseMs = body.LeaseMs, WaitMs = WaitMs(body.WaitMs), Mode = LeaseMode.Exclusive };
-        var result = await grain.Acquire(request, ct);
-        return await Answer(context, result, lease => Leader(name, lease));
+        var request = new LeaseRequest { Owner = body.Candidate, LeaseMs = body.LeaseMs, WaitMs = body.WaitMs ?? 0, Mode = LeaseMode.Exclusive };
+        return TypedResults.Ok(Leader(name, await elections.CampaignLeaseAsync(name, request, ct)));
     }
 
-    private static async Task<IResult> Proclaim(HttpContext context, IGrainFactory grains, string name, ProclaimRequest body)
+    private static async Task<Ok<LeaderResponse>> Proclaim(IElection elections, string name, ProclaimRequest body, CancellationToken ct) =>
+        TypedResults.Ok(Leader(name, await elections.ProclaimAsync(name, body.Candidate ?? "", Required(body.Term, "term"), body.LeaseMs, ct)));
+
+    private static async Task<NoContent> Resign(IElection elections, string name, ResignRequest body, CancellationToken ct)
     {
-        var result = await Grain(grains, LeaseKind.Election, name).Renew(RequiredText(body.Candidate, "candidate"), Required(body.Term, "term"), body.LeaseMs);
-        return await Answer(context, result, lease => Leader(name, lease));
+        await elections.ResignAsync(name, body.Candidate ?? "", Required(body.Term, "term"), ct);
+        return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Resign(HttpContext context, IGrainFactory grains, string name, ResignRequest body)
-    {
-        var result = await Grain(grains, LeaseKind.Election, name).Release(RequiredText(body.Candidate, "candidate"), Required(body.Term, "term"));
-        return await Answer(context, result, _ => null);
-    }
+    private static async Task<Ok<LeaderResponse>> Get(IElection elections, string name, CancellationToken ct) =>
+        TypedResults.Ok(LeaderResponse.From(await elections.GetLeaderAsync(name, ct)));
 
-    private static async Task<IResult> Get(IGrainFactory grains, string name) =>
-        TypedResults.Ok(LeaderResponse.From(ElectionLeader.From(await Grain(grains, LeaseKind.Election, name).Get())));
+    // WatchAsync checks the name now, so a bad one is a 400 before the event stream starts.
+    private static ServerSentEventsResult<LeaderResponse> Watch(IElection elections, string name, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(Events(elections.WatchAsync(name, ct), ct));
 
-    private static ServerSentEventsResult<LeaderResponse> Watch(IElection elections, IGrainFactory grains, string name, CancellationToken ct)
+    private static async IAsyncEnumerable<SseItem<LeaderResponse>> Events(IAsyncEnumerable<ElectionLeader> leaders, [EnumeratorCancellation] CancellationToken ct)
     {
-        Grain(grains, LeaseKind.Election, name); // validates the name before the stream starts
-        return TypedResults.ServerSentEvents(Events(elections, name, ct));
-    }
-
-    private static async IAsyncEnumerable<SseItem<LeaderResponse>> Events(IElection elections, string name, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var leader in elections.WatchAsync(name, ct))
+        await foreach (var leader in leaders.WithCancellation(ct))
         {
             yield return new SseItem<LeaderResponse>(LeaderResponse.From(leader), "leader");
         }

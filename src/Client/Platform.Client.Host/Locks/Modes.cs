@@ -3,10 +3,9 @@ using Platform.Locks;
 
 namespace Platform.Client.Host.Locks;
 
+/// <summary>The <c>mode</c> words of a lock acquire's JSON body.</summary>
 internal static class Modes
 {
-    public static string Name(LeaseMode mode) => mode == LeaseMode.Shared ? "shared" : "exclusive";
-
     public static LeaseMode Parse(string? mode) => mode switch
     {
         null or "exclusive" => LeaseMode.Exclusive,

@@ -1,50 +1,31 @@
-using Platform.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Client.Host.Api;
 using Platform.Locks;
-using static Platform.Client.Host.Locks.LeaseResults;
+using static Platform.Client.Host.Api.RequestFields;
 
 namespace Platform.Client.Host.Locks;
 
-/// <summary>Routes under <c>/v1/semaphores</c>: counting semaphores with leases and fencing tokens.</summary>
-public static class SemaphoresApi
+/// <summary>Routes under <c>/v1/semaphores</c>: counting semaphores with leases and fencing tokens (part of <see cref="LocksApi"/>).</summary>
+internal static class SemaphoresApi
 {
-    public static IEndpointRouteBuilder MapSemaphoresApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSemaphoresApi(this IEndpointRouteBuilder v1)
     {
-        var group = app.MapGroup("/v1/semaphores").WithTags("Semaphores");
-        group.MapPut("/{name}", SetPermits).WithName("PutSemaphore").WithSummary("Create a semaphore or change its permits.");
+        var group = v1.MapGroup("/semaphores").WithTags("Semaphores");
+        group.MapPut("/{name}", SetPermits).WithName("PutSemaphore").WithSummary("Create a semaphore or change its permits.")
+            .ProducesProblems(400, 415);
         group.MapPost("/{name}/acquire", Acquire).WithName("AcquireSemaphore")
-            .WithSummary("Take count permits with a lease; waits up to waitMs in FIFO order; 409 names the holders.");
-        group.MapPost("/{name}/renew", Renew).WithName("RenewSemaphore").WithSummary("Extend a held lease; 409 when it is already lost.");
-        group.MapPost("/{name}/release", Release).WithName("ReleaseSemaphore").WithSummary("Release; 409 for a wrong owner or token.");
-        group.MapGet("/{name}", Get).WithName("GetSemaphore").WithSummary("Permits, holders, tokens, expiries and queue length.");
-        return app;
+            .WithSummary("Take count permits with a lease; waits up to waitMs in FIFO order; 409 names the holders.")
+            .ProducesProblems(400, 404, 409, 415);
+        group.MapLeaseRoutes<ISemaphores>(LeaseKind.Semaphore, "Semaphore", "Permits, holders, tokens, expiries and queue length.");
+        return v1;
     }
 
-    private static async Task<IResult> SetPermits(IGrainFactory grains, string name, SemaphorePermitsRequest body)
+    private static async Task<Ok<LeaseStatusResponse>> SetPermits(ISemaphores semaphores, string name, SemaphorePermitsRequest body, CancellationToken ct) =>
+        TypedResults.Ok(LeaseStatusResponse.From(await semaphores.SetPermitsAsync(name, Required(body.Permits, "permits"), ct)));
+
+    private static async Task<Ok<LeaseResponse>> Acquire(ISemaphores semaphores, string name, SemaphoreAcquireRequest body, CancellationToken ct)
     {
-        var permits = body.Permits ?? throw new PlatformValidationException("permits", "is required");
-        return TypedResults.Ok(LeaseStatusResponse.From(await Grain(grains, LeaseKind.Semaphore, name).SetPermits(permits)));
+        var request = new LeaseRequest { Owner = body.Owner, Count = body.Count ?? 1, LeaseMs = body.LeaseMs, WaitMs = body.WaitMs ?? 0 };
+        return TypedResults.Ok(LeaseResponse.From(await semaphores.AcquireLeaseAsync(name, request, ct), LeaseKind.Semaphore));
     }
-
-    private static async Task<IResult> Acquire(HttpContext context, IGrainFactory grains, string name, SemaphoreAcquireRequest body, CancellationToken ct)
-    {
-        var grain = Grain(grains, LeaseKind.Semaphore, name);
-        var request = new LeaseRequest { Owner = body.Owner, Count = body.Count ?? 1, LeaseMs = body.LeaseMs, WaitMs = WaitMs(body.WaitMs), Mode = LeaseMode.Shared };
-        var result = await grain.Acquire(request, ct);
-        return await Answer(context, result, lease => LeaseResponse.From(lease, LeaseKind.Semaphore));
-    }
-
-    private static async Task<IResult> Renew(HttpContext context, IGrainFactory grains, string name, LeaseRenewRequest body)
-    {
-        var result = await Grain(grains, LeaseKind.Semaphore, name).Renew(RequiredText(body.Owner, "owner"), Required(body.Token, "token"), body.LeaseMs);
-        return await Answer(context, result, lease => LeaseResponse.From(lease, LeaseKind.Semaphore));
-    }
-
-    private static async Task<IResult> Release(HttpContext context, IGrainFactory grains, string name, LeaseReleaseRequest body)
-    {
-        var result = await Grain(grains, LeaseKind.Semaphore, name).Release(RequiredText(body.Owner, "owner"), Required(body.Token, "token"));
-        return await Answer(context, result, _ => null);
-    }
-
-    private static async Task<IResult> Get(IGrainFactory grains, string name) =>
-        TypedResults.Ok(LeaseStatusResponse.From(await Grain(grains, LeaseKind.Semaphore, name).Get()));
 }

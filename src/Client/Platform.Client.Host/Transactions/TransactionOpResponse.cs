@@ -1,4 +1,4 @@
-using System.Text;
+using Platform.Client.Host.Api;
 using Platform.Transactions;
 
 namespace Platform.Client.Host.Transactions;
@@ -9,26 +9,12 @@ namespace Platform.Client.Host.Transactions;
 /// </summary>
 public sealed record TransactionOpResponse(string Op, string Key, bool Found, long Version, string? ValueBase64, string? Value, string? ContentType)
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-
     public static TransactionOpResponse From(TransactionOpResult result) => new(
         TransactionApiNames.OpName(result.Kind),
         result.Key,
         result.Found,
         result.Version,
-        result.Value is null ? null : Convert.ToBase64String(result.Value),
-        result.Value is null ? null : TryUtf8(result.Value),
+        result.Value is null ? null : JsonValues.Base64(result.Value),
+        result.Value is null ? null : JsonValues.Text(result.Value),
         result.ContentType);
-
-    private static string? TryUtf8(byte[] bytes)
-    {
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
 }

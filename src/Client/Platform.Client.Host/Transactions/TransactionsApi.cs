@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
+using Platform.Client.Host.Api;
 using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Transactions;
@@ -12,45 +12,31 @@ namespace Platform.Client.Host.Transactions;
 /// <summary><c>POST /v1/txn</c>: etcd-style multi-key transactions on a transactional namespace.</summary>
 public static class TransactionsApi
 {
-    public static IEndpointRouteBuilder MapTransactionsApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapTransactionsApi(this IEndpointRouteBuilder v1)
     {
-        app.MapPost("/v1/txn", Commit).WithTags("Transactions").WithName("Transaction")
-            .WithSummary("Compare, then run the success or the failure operations; all in one serializable, atomic transaction.");
-        return app;
+        v1.MapPost("/txn", Commit).WithTags("Transactions").WithName("Transaction")
+            .WithSummary("Compare, then run the success or the failure operations; all in one serializable, atomic transaction.")
+            .ProducesProblems(400, 404, 409, 413, 415);
+        return v1;
     }
 
-    private static async Task<Ok<TransactionResponse>> Commit(IKeyValueStore store, IOptions<TransactionOptions> options, [FromBody] TransactionRequestBody? body, CancellationToken ct)
+    /// <summary>
+    /// Turns the JSON words and values into the typed client's comparisons and operations; the client checks them
+    /// (list lengths, keys, required values, limits) and runs the transaction.
+    /// </summary>
+    private static async Task<Ok<TransactionResponse>> Commit(IKeyValueStore store, [FromBody] TransactionRequestBody? body, CancellationToken ct)
     {
         if (body is null)
         {
             throw new PlatformValidationException("body", "is required: { \"namespace\", \"compare\", \"success\", \"failure\" }");
         }
 
-        if (string.IsNullOrEmpty(body.Namespace))
-        {
-            throw new PlatformValidationException("namespace", "is required");
-        }
-
-        // Counts first, so an oversized request is refused before any of it is decoded.
-        var maxOps = options.Value.MaxOps;
-        CheckCount("compare", body.Compare, maxOps);
-        CheckCount("success", body.Success, maxOps);
-        CheckCount("failure", body.Failure, maxOps);
-
-        var txn = store.Transaction(body.Namespace)
+        var txn = store.Transaction(body.Namespace ?? "")
             .If([.. (body.Compare ?? []).Select((c, i) => ToCompare(c, $"compare[{i}]"))])
             .Then([.. (body.Success ?? []).Select((o, i) => ToOp(o, $"success[{i}]"))])
             .Else([.. (body.Failure ?? []).Select((o, i) => ToOp(o, $"failure[{i}]"))]);
         var result = await txn.CommitAsync(ct);
         return TypedResults.Ok(new TransactionResponse(result.Succeeded, [.. result.Results.Select(TransactionOpResponse.From)]));
-    }
-
-    private static void CheckCount<T>(string field, IReadOnlyList<T>? list, int max)
-    {
-        if (list is { Count: var count } && count > max)
-        {
-            throw new PlatformValidationException(field, $"holds {count} entries; at most {max} are allowed (Platform:Transactions:MaxOps)");
-        }
     }
 
     private static TransactionCompare ToCompare(TransactionCompareBody? body, string field)
@@ -64,9 +50,8 @@ public static class TransactionsApi
             ?? throw new PlatformValidationException($"{field}.target", $"must be one of: version, value, exists (got {Quote(body.Target)})");
         var op = TransactionApiNames.CompareOp(body.Op)
             ?? throw new PlatformValidationException($"{field}.op", $"must be one of: ==, !=, <, <=, >, >= (got {Quote(body.Op)})");
-        var value = Bytes(body.Value, body.ValueBase64, field)
-            ?? throw new PlatformValidationException($"{field}.value", "is required");
-        return new TransactionCompare { Key = RequiredKey(body.Key, field), Target = target, Op = op, Value = value };
+        // A missing key or value is the typed client's to refuse, as for any caller.
+        return new TransactionCompare { Key = body.Key!, Target = target, Op = op, Value = Bytes(body.Value, body.ValueBase64, field)! };
     }
 
     private static TransactionOp ToOp(TransactionOpBody? body, string field)
@@ -78,13 +63,11 @@ public static class TransactionsApi
 
         var kind = TransactionApiNames.Op(body.Op)
             ?? throw new PlatformValidationException($"{field}.op", $"must be one of: get, put, delete, add (got {Quote(body.Op)})");
-        var key = RequiredKey(body.Key, field);
+        var key = body.Key!;
         switch (kind)
         {
             case TransactionOpKind.Put:
-                var value = Bytes(body.Value, body.ValueBase64, field)
-                    ?? throw new PlatformValidationException($"{field}.value", "is required for put (or valueBase64)");
-                return new TransactionOp { Kind = kind, Key = key, Value = value, ContentType = body.ContentType };
+                return new TransactionOp { Kind = kind, Key = key, Value = Bytes(body.Value, body.ValueBase64, field), ContentType = body.ContentType };
             case TransactionOpKind.Add:
                 var amount = Bytes(body.Value, null, field);
                 if (amount is null || !TransactionIntegers.TryParse(amount, out var number))
@@ -97,9 +80,6 @@ public static class TransactionsApi
                 return new TransactionOp { Kind = kind, Key = key };
         }
     }
-
-    private static string RequiredKey(string? key, string field) =>
-        string.IsNullOrEmpty(key) ? throw new PlatformValidationException($"{field}.key", "is required") : key;
 
     /// <summary>A JSON string as UTF-8, a number or boolean as its text, or valueBase64's bytes; null when neither is given.</summary>
     private static byte[]? Bytes(JsonElement? value, string? valueBase64, string field)

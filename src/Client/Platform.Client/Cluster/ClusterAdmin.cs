@@ -27,7 +27,7 @@ internal sealed class ClusterAdmin(IClusterClient client, IServiceProvider servi
                     activations[active[i]] = statistics[i].ActivationCount;
                 }
             }
-            catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+            catch (Exception ex) when (ClusterErrors.IsTransient(ex))
             {
                 // A silo that is going away: report its row without a count rather than fail the whole answer.
             }

@@ -2,7 +2,6 @@ using Platform.Sharding;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Platform.Client.Cluster;
@@ -16,27 +15,16 @@ namespace Platform.Client;
 public static class PlatformClientExtensions
 {
     /// <summary>
-    /// Registers the typed client (<see cref="IKeyValueStore"/>, <see cref="INamespaceAdmin"/>, <see cref="ILocks"/>, <see cref="ISemaphores"/>, <see cref="IElection"/>) over the
-    /// <c>IClusterClient</c> in the container: one from <see cref="AddPlatformClusterClient"/> or a co-hosted silo.
+    /// Registers the typed client of every building block over the <c>IClusterClient</c> in the container (one from
+    /// <see cref="AddPlatformClusterClient"/> or a co-hosted silo). Each block registers itself; this only calls them.
     /// </summary>
     public static IServiceCollection AddPlatformClient(this IServiceCollection services, IConfiguration configuration)
     {
-        configuration.ReadValidated<KeyValueOptions>(KeyValueOptions.SectionName);
-        services.AddOptions<KeyValueOptions>().Bind(configuration.GetSection(KeyValueOptions.SectionName));
-        configuration.ReadValidated<TransactionOptions>(TransactionOptions.SectionName);
-        services.AddOptions<TransactionOptions>().Bind(configuration.GetSection(TransactionOptions.SectionName));
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<NamespaceRouter>();
-        services.TryAddSingleton<IKeyValueStore, KeyValueStore>();
-        services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();
-        services.TryAddSingleton<IClusterAdmin, ClusterAdmin>();
-
-        configuration.ReadValidated<LockOptions>(LockOptions.SectionName);
-        services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName));
-        services.TryAddSingleton<LockClient>();
-        services.TryAddSingleton<ILocks, DistributedLocks>();
-        services.TryAddSingleton<ISemaphores, DistributedSemaphores>();
-        services.TryAddSingleton<IElection, LeaderElection>();
+        services.AddShardingClient(configuration);
+        services.AddKeyValueClient(configuration);
+        services.AddTransactionsClient(configuration);
+        services.AddLocksClient(configuration);
+        services.AddClusterClient(configuration);
         return services;
     }
 

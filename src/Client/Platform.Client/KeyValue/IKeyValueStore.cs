@@ -11,8 +11,11 @@ public interface IKeyValueStore
     /// <summary>The entry, or null if the key does not exist.</summary>
     Task<KeyValueEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a value; returns the new version (1 when created).</summary>
+    /// <summary>Writes a value; returns the new version (1 on a key's first create; a re-created key continues above its deleted version).</summary>
     Task<long> PutAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="PutAsync"/>, and says whether the write created the key (it was absent or deleted).</summary>
+    Task<KeyValuePutResult> PutWithResultAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a key; throws <c>PlatformNotFoundException</c> if it does not exist.</summary>
     Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default);

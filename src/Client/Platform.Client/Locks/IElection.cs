@@ -2,7 +2,7 @@ namespace Platform.Locks;
 
 /// <summary>
 /// Leader election over leases: at most one leader per election name while its lease is valid; each leader gets a
-/// term (a fencing token) higher than every earlier one.
+/// term (a fencing token) higher than every earlier one. Refusals throw <see cref="LeaseConflictException"/>.
 /// </summary>
 public interface IElection
 {
@@ -11,6 +11,21 @@ public interface IElection
 
     Task<ElectionLeader> GetLeaderAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>The current leader, then one item per change of leader (including "no leader"), until cancelled.</summary>
+    /// <summary>
+    /// The current leader, then one item per change of leader (including "no leader"), until cancelled. The name is
+    /// checked when this is called, before anything is enumerated.
+    /// </summary>
     IAsyncEnumerable<ElectionLeader> WatchAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One campaign without a handle (the HTTP API's model): <see cref="LeaseRequest.Owner"/> is the candidate; the
+    /// leader proclaims before its lease runs out and resigns. The lease's token is the term.
+    /// </summary>
+    Task<LeaseHolder> CampaignLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The leader keeps its lease (<paramref name="leaseMs"/> null: the default lease).</summary>
+    Task<LeaseHolder> ProclaimAsync(string name, string candidate, long term, int? leaseMs = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The leader steps down.</summary>
+    Task ResignAsync(string name, string candidate, long term, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Platform.Errors;
+using Platform.Client.Cluster;
 
 namespace Platform.Locks;
 
@@ -11,14 +11,26 @@ namespace Platform.Locks;
 internal sealed class LeaderElection(LockClient client) : IElection
 {
     public async Task<ILeaseHandle> CampaignAsync(string name, string candidate, LeaseOptions? options = null, CancellationToken cancellationToken = default) =>
-        await client.AcquireAsync(LeaseKind.Election, name, 1, (options ?? new LeaseOptions()) with { Owner = candidate, Mode = LeaseMode.Exclusive }, cancellationToken);
+        await client.AcquireHandleAsync(LeaseKind.Election, name, 1, (options ?? new LeaseOptions()) with { Owner = candidate, Mode = LeaseMode.Exclusive }, cancellationToken);
 
     public async Task<ElectionLeader> GetLeaderAsync(string name, CancellationToken cancellationToken = default) =>
-        ElectionLeader.From(await client.Grain(LeaseKind.Election, name).Get().WaitAsync(cancellationToken));
+        ElectionLeader.From(await client.GetAsync(LeaseKind.Election, name, cancellationToken));
 
-    public async IAsyncEnumerable<ElectionLeader> WatchAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public Task<LeaseHolder> CampaignLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default) =>
+        client.AcquireAsync(LeaseKind.Election, name, request, cancellationToken);
+
+    public Task<LeaseHolder> ProclaimAsync(string name, string candidate, long term, int? leaseMs = null, CancellationToken cancellationToken = default) =>
+        client.RenewAsync(LeaseKind.Election, name, candidate, term, leaseMs, cancellationToken);
+
+    public Task ResignAsync(string name, string candidate, long term, CancellationToken cancellationToken = default) =>
+        client.ReleaseAsync(LeaseKind.Election, name, candidate, term, cancellationToken);
+
+    // Not an iterator itself, so a bad name throws here, before a caller (an SSE answer) has started.
+    public IAsyncEnumerable<ElectionLeader> WatchAsync(string name, CancellationToken cancellationToken = default) =>
+        Watch(client.Grain(LeaseKind.Election, name), cancellationToken);
+
+    private async IAsyncEnumerable<ElectionLeader> Watch(ILockGrain grain, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var grain = client.Grain(LeaseKind.Election, name);
         var view = await grain.Get().WaitAsync(cancellationToken);
         var current = ElectionLeader.From(view);
         yield return current;
@@ -34,7 +46,7 @@ internal sealed class LeaderElection(LockClient client) : IElection
             {
                 yield break;
             }
-            catch (Exception ex) when (ex is PlatformUnavailableException or OrleansException or TimeoutException)
+            catch (Exception ex) when (ClusterErrors.IsTransient(ex) || ex is OrleansException)
             {
                 // The grain moved or the cluster is briefly unreachable: ask again shortly.
             }

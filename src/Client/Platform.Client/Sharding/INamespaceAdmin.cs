@@ -3,8 +3,8 @@ namespace Platform.Sharding;
 /// <summary>Creates, inspects and deletes namespaces; shows where their shards and keys live.</summary>
 public interface INamespaceAdmin
 {
-    /// <summary>Namespace names in order after <paramref name="after"/>.</summary>
-    Task<IReadOnlyList<string>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default);
+    /// <summary>One page of namespace names in order.</summary>
+    Task<NamespacePage> ListAsync(NamespaceListOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>The settings; throws <c>PlatformNotFoundException</c> if the namespace does not exist.</summary>
     Task<NamespaceSettings> GetAsync(string ns, CancellationToken cancellationToken = default);

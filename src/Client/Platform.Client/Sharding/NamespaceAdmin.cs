@@ -1,32 +1,31 @@
-using Platform.KeyValue;
 using Microsoft.Extensions.Options;
 using Platform.Errors;
+using Platform.KeyValue;
 using Platform.Validation;
 
 namespace Platform.Sharding;
 
 internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter router, IOptions<KeyValueOptions> options) : INamespaceAdmin
 {
-    public async Task<IReadOnlyList<string>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public async Task<NamespacePage> ListAsync(NamespaceListOptions? list = null, CancellationToken cancellationToken = default)
     {
-        if (limit < 1 || limit > options.Value.MaxListLimit)
-        {
-            throw new PlatformValidationException("limit", $"must be between 1 and {options.Value.MaxListLimit} (got {limit})");
-        }
-
-        return await grains.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).List(after, limit).WaitAsync(cancellationToken);
+        list ??= new NamespaceListOptions();
+        var limit = Checks.PageSize(list.Limit, options.Value.DefaultListLimit, options.Value.MaxListLimit);
+        var after = ContinuationToken.Decode(list.ContinuationToken);
+        var names = await grains.GetGrain<INamespaceCatalogGrain>(INamespaceCatalogGrain.Key).List(after, limit).WaitAsync(cancellationToken);
+        return new NamespacePage(names, names.Count == limit ? ContinuationToken.Encode(names[^1]) : null);
     }
 
     public async Task<NamespaceSettings> GetAsync(string ns, CancellationToken cancellationToken = default)
     {
-        CheckName(ns);
+        Checks.Name(ns, "namespace");
         return await grains.GetGrain<INamespaceGrain>(ns).Get().WaitAsync(cancellationToken)
-            ?? throw new PlatformNotFoundException($"Namespace '{ns}' does not exist.");
+            ?? throw NamespaceRouter.NotFound(ns);
     }
 
     public async Task<NamespaceCreateResult> CreateAsync(string ns, NamespaceSpec spec, CancellationToken cancellationToken = default)
     {
-        CheckName(ns);
+        Checks.Name(ns, "namespace");
         var limits = options.Value;
         if (spec.Shards < 1 || spec.Shards > limits.MaxShards)
         {
@@ -51,7 +50,7 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
 
     public async Task DeleteAsync(string ns, CancellationToken cancellationToken = default)
     {
-        CheckName(ns);
+        Checks.Name(ns, "namespace");
         if (ns == NamespaceSettings.DefaultNamespace)
         {
             throw new PlatformConflictException("The default namespace always exists and cannot be deleted.");
@@ -61,15 +60,15 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
         router.Invalidate(ns);
         if (!deleted)
         {
-            throw new PlatformNotFoundException($"Namespace '{ns}' does not exist.");
+            throw NamespaceRouter.NotFound(ns);
         }
     }
 
     public async Task<IReadOnlyList<ShardInfo>> GetShardMapAsync(string ns, bool includeRanges = false, CancellationToken cancellationToken = default)
     {
         var routed = await router.ResolveAsync(ns, cancellationToken);
-        var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards)
-            .Select(i => Stats(routed, i))).WaitAsync(cancellationToken);
+        var shards = routed.Access(IKeyValueShards.For);
+        var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards).Select(shards.StatsAsync)).WaitAsync(cancellationToken);
         return [.. stats.Select((s, i) => new ShardInfo
         {
             Shard = i,
@@ -84,27 +83,11 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
 
     public async Task<ShardLocation> LocateAsync(string ns, string key, CancellationToken cancellationToken = default)
     {
-        if (NameRules.CheckKey(key, options.Value.MaxKeyBytes) is { } error)
-        {
-            throw new PlatformValidationException("key", error);
-        }
-
+        Checks.Key(key, options.Value.MaxKeyBytes);
         var routed = await router.ResolveAsync(ns, cancellationToken);
         var token = HashRing.KeyToken(key);
         var shard = routed.Ring.ShardForToken(token);
-        var stats = await Stats(routed, shard).WaitAsync(cancellationToken);
+        var stats = await routed.Access(IKeyValueShards.For).StatsAsync(shard).WaitAsync(cancellationToken);
         return new ShardLocation(ns, key, token, shard, routed.ShardKey(shard), stats.Silo);
-    }
-
-    private Task<KeyValueShardStats> Stats(RoutedNamespace routed, int shard) => routed.Settings.Transactional
-        ? routed.TransactionShard(grains, shard).Stats()
-        : routed.KeyValueShard(grains, shard).Stats();
-
-    private static void CheckName(string ns)
-    {
-        if (NameRules.CheckName(ns) is { } error)
-        {
-            throw new PlatformValidationException("namespace", error);
-        }
     }
 }

@@ -1,5 +1,3 @@
-using Platform.KeyValue;
-
 namespace Platform.Transactions;
 
 /// <summary>
@@ -8,15 +6,15 @@ namespace Platform.Transactions;
 /// </summary>
 public sealed class TransactionBuilder
 {
-    private readonly KeyValueStore _store;
+    private readonly TransactionClient _client;
     private readonly string _namespace;
     private readonly List<TransactionCompare> _compare = [];
     private readonly List<TransactionOp> _success = [];
     private readonly List<TransactionOp> _failure = [];
 
-    internal TransactionBuilder(KeyValueStore store, string ns)
+    internal TransactionBuilder(TransactionClient client, string ns)
     {
-        _store = store;
+        _client = client;
         _namespace = ns;
     }
 
@@ -46,5 +44,5 @@ public sealed class TransactionBuilder
     /// <c>RetrySafe</c>), <c>PlatformValidationException</c> / <c>PlatformPayloadTooLargeException</c> on bad input.
     /// </summary>
     public Task<TransactionResult> CommitAsync(CancellationToken cancellationToken = default) =>
-        _store.CommitAsync(_namespace, [.. _compare], [.. _success], [.. _failure], cancellationToken);
+        _client.CommitAsync(_namespace, [.. _compare], [.. _success], [.. _failure], cancellationToken);
 }

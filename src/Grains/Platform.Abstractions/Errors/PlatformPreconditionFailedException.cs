@@ -24,4 +24,6 @@ public sealed class PlatformPreconditionFailedException : PlatformException
         : base(message) => CurrentVersion = currentVersion;
 
     [Id(0)] public long CurrentVersion { get; init; }
+
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["currentVersion"] = CurrentVersion };
 }

@@ -43,4 +43,8 @@ public sealed class PlatformTransactionFailedException : PlatformException
     [Id(2)] public bool Unavailable { get; init; }
 
     [Id(3)] public int RetryAfterSeconds { get; init; } = 1;
+
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["reason"] = Reason, ["retrySafe"] = RetrySafe };
+
+    public override TimeSpan? RetryAfter => Unavailable ? TimeSpan.FromSeconds(RetryAfterSeconds) : null;
 }

@@ -24,4 +24,6 @@ public sealed class PlatformUnavailableException : PlatformException
     }
 
     [Id(0)] public int RetryAfterSeconds { get; init; } = 1;
+
+    public override TimeSpan? RetryAfter => TimeSpan.FromSeconds(RetryAfterSeconds);
 }

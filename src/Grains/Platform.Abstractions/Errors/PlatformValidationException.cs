@@ -25,4 +25,7 @@ public sealed class PlatformValidationException : PlatformException
         : base($"{field} {reason}") => Field = field;
 
     [Id(0)] public string? Field { get; init; }
+
+    public override IReadOnlyDictionary<string, object?> Details =>
+        Field is null ? base.Details : new Dictionary<string, object?> { ["field"] = Field };
 }

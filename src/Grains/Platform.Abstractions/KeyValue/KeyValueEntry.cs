@@ -1,6 +1,9 @@
 namespace Platform.KeyValue;
 
-/// <summary>One stored key: its bytes, content type and version (1 on create, +1 per write).</summary>
+/// <summary>
+/// One stored key: its bytes, content type and version (1 on the first create, +1 per write; a key re-created after a
+/// delete continues above the deleted version, so a version never names two contents of one key).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Platform.KvEntry")]
 public sealed record KeyValueEntry
 {
@@ -16,7 +19,14 @@ public sealed record KeyValueEntry
 
     /// <summary>
     /// Per lock name, the highest fencing token a write of this key presented (null: never written fenced). Never
-    /// changed in place; a fenced write with a lower token for that lock is refused.
+    /// changed in place; a fenced write with a lower token for that lock is refused. At most
+    /// <see cref="KeyValueOptions.MaxFencesPerKey"/> entries; carried over by unfenced writes and deletes.
     /// </summary>
     [Id(5)] public Dictionary<string, long>? Fences { get; init; }
+
+    /// <summary>
+    /// A tombstone: the key was deleted at <see cref="Version"/> (no value). Kept in shard storage so that a re-created
+    /// key continues above that version and a fenced delete's fence record survives. Shards never answer tombstones.
+    /// </summary>
+    [Id(6)] public bool Deleted { get; init; }
 }

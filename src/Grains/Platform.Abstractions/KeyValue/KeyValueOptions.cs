@@ -27,6 +27,21 @@ public sealed class KeyValueOptions : IPlatformOptions
     /// <summary>Value bytes in one list page before it is cut short (at least one item is always returned). Default 8 MiB.</summary>
     public int MaxPageBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Most locks one key's fence record remembers (one entry per lock that fenced a write of the key). A full record
+    /// drops entries whose lock has granted a later token; a fenced write naming yet another lock is refused while
+    /// every entry's lock is still current. Default 16; 1–64. Enforced by shards only.
+    /// </summary>
+    public int MaxFencesPerKey { get; set; } = 16;
+
+    /// <summary>
+    /// A shard activation's lease in shard storage: it serves reads and writes only within this time after it last
+    /// wrote its lease (renewed by a call that finds less than half of it left), and an activation that finds another's
+    /// lease waits this long (x1.1) before taking the shard over. The longest extra wait after a silo crash. Default
+    /// 2 s; 100 ms to 60 s. Used by silos only.
+    /// </summary>
+    public TimeSpan ShardLeaseTime { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a client trusts its cached namespace settings before asking again. Default 30 s.</summary>
     public TimeSpan RoutingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -66,6 +81,16 @@ public sealed class KeyValueOptions : IPlatformOptions
         if (MaxPageBytes < 1)
         {
             yield return $"{SectionName}:MaxPageBytes must be positive (got {MaxPageBytes}).";
+        }
+
+        if (MaxFencesPerKey is < 1 or > 64)
+        {
+            yield return $"{SectionName}:MaxFencesPerKey must be between 1 and 64 (got {MaxFencesPerKey}).";
+        }
+
+        if (ShardLeaseTime < TimeSpan.FromMilliseconds(100) || ShardLeaseTime > TimeSpan.FromSeconds(60))
+        {
+            yield return $"{SectionName}:ShardLeaseTime must be between 00:00:00.1 and 00:01:00 (got {ShardLeaseTime}).";
         }
 
         if (RoutingCacheTtl < TimeSpan.Zero)

@@ -11,5 +11,8 @@ public sealed record KeyValueWriteResult
 
     [Id(2)] public string? Detail { get; init; }
 
-    public static KeyValueWriteResult Ok(long version) => new() { Status = KeyValueWriteStatus.Ok, Version = version };
+    /// <summary>Ok for a put: the key did not exist before (never written, or deleted).</summary>
+    [Id(3)] public bool Created { get; init; }
+
+    public static KeyValueWriteResult Ok(long version, bool created = false) => new() { Status = KeyValueWriteStatus.Ok, Version = version, Created = created };
 }

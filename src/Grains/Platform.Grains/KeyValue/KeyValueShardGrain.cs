@@ -8,7 +8,20 @@ namespace Platform.KeyValue;
 
 /// <summary>
 /// One shard: keys in memory for reads and listing, each write made durable (ETag-checked, per key) before it is answered.
+/// A delete stores a tombstone (the deleted version and fence record), kept in memory too but never answered, listed or
+/// counted, so that a re-created key's version continues above it.
 /// </summary>
+/// <remarks>
+/// Memory is the truth only while no other activation of this shard writes (Orleans can briefly run two, and a silo
+/// declared dead may still run). So an activation serves reads and writes only while it holds the shard's activation
+/// lease in shard storage (<see cref="ShardLease"/>): valid for 0.9 x <see cref="KeyValueOptions.ShardLeaseTime"/> on
+/// this silo's monotonic clock, counted from before its last lease write. Another activation that finds the lease
+/// waits the holder's full lease time x 1.1 on its own clock, counted from after it read the lease, then takes it
+/// over with an ETag-checked write (failing if the holder renewed meanwhile) and reloads every key. Safe as long as
+/// silo clocks run at rates within about 20% of each other; wall clocks need not agree, and a paused process is fine
+/// (the monotonic clock keeps counting). A holder that finds its lease taken (its renewal loses the ETag race) waits
+/// and takes it back, reloading. The lease is released on deactivation, so a graceful move does not wait.
+/// </remarks>
 // The grain type shipped under the old class name; stored grain ids keep it.
 [GrainType("kvshard")]
 public sealed partial class KeyValueShardGrain(
@@ -22,9 +35,33 @@ public sealed partial class KeyValueShardGrain(
 
     // Sorted ordinal for listing; inserts are a memmove, cheap at the sizes one shard holds.
     private readonly List<string> _sortedKeys = [];
+    // The activation lease: a random holder id per activation; the ETag of our lease row as we last wrote it (null:
+    // we do not hold the lease); the monotonic timestamp taken before that write.
+    private readonly string _holder = Guid.NewGuid().ToString("N");
+    private string? _leaseETag;
+    private long _leaseFrom;
     private ShardId _id;
     private bool _gone;
     private long _bytes;
+
+    /// <summary>What part of its lease an activation may use, and how much longer another waits: the clock-rate margin.</summary>
+    private const double LeaseUsable = 0.9;
+    private const double LeaseWait = 1.1;
+    private const int TakeOverAttempts = 3;
+
+    /// <summary>
+    /// The lease runs on the real monotonic clock, not the grains' <see cref="TimeProvider"/>: it is about how long
+    /// another activation can really still be serving, and a test's fake clock must not freeze a take-over.
+    /// </summary>
+    private static readonly TimeProvider LeaseClock = TimeProvider.System;
+
+    private TimeSpan LeaseTime => options.Value.ShardLeaseTime;
+
+    /// <summary>How long this activation may still serve from memory.</summary>
+    private TimeSpan LeaseLeft => _leaseETag is null ? TimeSpan.Zero : (LeaseTime * LeaseUsable) - LeaseClock.GetElapsedTime(_leaseFrom);
+
+    /// <summary>True while more than half the lease is left: serve at once, no storage call.</summary>
+    private bool LeaseFresh => LeaseLeft > LeaseTime / 2;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -36,32 +73,66 @@ public sealed partial class KeyValueShardGrain(
             return;
         }
 
-        foreach (var stored in await storage.LoadAsync(_id, cancellationToken))
-        {
-            Apply(stored);
-        }
+        // Takes the lease (waiting out another activation's) and loads every key.
+        await TakeOverAsync(cancellationToken);
+        LogActivated(_id, _sortedKeys.Count);
+    }
 
-        LogActivated(_id, _entries.Count);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Release the lease so that the next activation (elsewhere, after a graceful move) need not wait it out.
+        if (_leaseETag is { } etag && !_gone)
+        {
+            _leaseETag = null;
+            try
+            {
+                await storage.WriteLeaseAsync(_id, new ShardLease(_holder, TimeSpan.Zero), etag, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // Taken over or not reachable: the next activation waits the lease out instead.
+                LogReleaseFailed(_id, ex.Message);
+            }
+        }
     }
 
     public Task<KeyValueEntry?> Get(string key) =>
-        Task.FromResult(!_gone && _entries.TryGetValue(key, out var stored) ? stored.Entry : null);
+        _gone ? Task.FromResult<KeyValueEntry?>(null)
+        : LeaseFresh ? Task.FromResult(Lookup(key))
+        : GetLeased(key);
 
-    public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys)
+    public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
+        _gone ? Task.FromResult<IReadOnlyList<KeyValueEntry>>([])
+        : LeaseFresh ? Task.FromResult<IReadOnlyList<KeyValueEntry>>(LookupMany(keys))
+        : GetManyLeased(keys);
+
+    private async Task<KeyValueEntry?> GetLeased(string key)
+    {
+        await EnsureLeaseAsync();
+        return Lookup(key);
+    }
+
+    private async Task<IReadOnlyList<KeyValueEntry>> GetManyLeased(IReadOnlyList<string> keys)
+    {
+        await EnsureLeaseAsync();
+        return LookupMany(keys);
+    }
+
+    private KeyValueEntry? Lookup(string key) =>
+        _entries.TryGetValue(key, out var stored) ? KeyValueWriteRules.Live(stored.Entry) : null;
+
+    private List<KeyValueEntry> LookupMany(IReadOnlyList<string> keys)
     {
         var found = new List<KeyValueEntry>(keys.Count);
-        if (!_gone)
+        foreach (var key in keys)
         {
-            foreach (var key in keys)
+            if (_entries.TryGetValue(key, out var stored) && !stored.Entry.Deleted)
             {
-                if (_entries.TryGetValue(key, out var stored))
-                {
-                    found.Add(stored.Entry);
-                }
+                found.Add(stored.Entry);
             }
         }
 
-        return Task.FromResult<IReadOnlyList<KeyValueEntry>>(found);
+        return found;
     }
 
     public async Task<KeyValueWriteResult> Write(KeyValueWriteRequest request)
@@ -72,37 +143,46 @@ public sealed partial class KeyValueShardGrain(
         }
 
         KeyValueWriteRules.Validate(request, options.Value);
-        if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
+        for (var attempt = 0; ; attempt++)
         {
-            return refused;
-        }
+            await EnsureLeaseAsync();
 
-        try
-        {
-            return await WriteChecked(request);
-        }
-        catch (ShardStorageConflictException)
-        {
-            // Another activation of this shard wrote the key: our copy is stale. Re-read it and decide again.
-            LogConflict(_id.ToGrainKey(), request.Key);
-            await Refresh(request.Key);
+            // Each attempt decides afresh, the lock's verdict included: a retry runs after the first check, and a newer
+            // holder may have been granted (and may have written through another activation) meanwhile.
+            if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
+            {
+                return refused;
+            }
+
             try
             {
                 return await WriteChecked(request);
             }
             catch (ShardStorageConflictException ex)
             {
-                throw new PlatformUnavailableException($"Shard {_id} is contended by another activation; retry.", ex);
+                if (attempt > 0)
+                {
+                    throw new PlatformUnavailableException($"Shard {_id} is contended by another activation; retry.", ex);
+                }
+
+                // Another activation of this shard wrote the key: our copy is stale. Re-read it and decide again.
+                LogConflict(_id.ToGrainKey(), request.Key);
+                await Refresh(request.Key);
             }
         }
     }
 
-    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
+    public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
     {
         var page = new List<KeyValueKeyInfo>(Math.Min(limit, 256));
         if (_gone || limit <= 0)
         {
-            return Task.FromResult<IReadOnlyList<KeyValueKeyInfo>>(page);
+            return page;
+        }
+
+        if (!LeaseFresh)
+        {
+            await EnsureLeaseAsync();
         }
 
         var start = after is not null && string.CompareOrdinal(after, prefix) >= 0
@@ -120,15 +200,23 @@ public sealed partial class KeyValueShardGrain(
             page.Add(new KeyValueKeyInfo(key, entry.Version, entry.Value.Length));
         }
 
-        return Task.FromResult<IReadOnlyList<KeyValueKeyInfo>>(page);
+        return page;
     }
 
-    public Task<KeyValueShardStats> Stats() =>
-        Task.FromResult(new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = _entries.Count, Bytes = _bytes });
+    public async Task<KeyValueShardStats> Stats()
+    {
+        if (!_gone && !LeaseFresh)
+        {
+            await EnsureLeaseAsync();
+        }
+
+        return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = _sortedKeys.Count, Bytes = _bytes };
+    }
 
     public async Task Drop()
     {
         _gone = true;
+        _leaseETag = null;
         _entries.Clear();
         _sortedKeys.Clear();
         _bytes = 0;
@@ -139,35 +227,116 @@ public sealed partial class KeyValueShardGrain(
     private async Task<KeyValueWriteResult> WriteChecked(KeyValueWriteRequest request)
     {
         var current = _entries.GetValueOrDefault(request.Key);
-        if (KeyValueWriteRules.CheckCondition(current?.Entry, request) is { } refused)
+        var lockTokens = KeyValueWriteRules.NeedsLockTokens(current?.Entry, request, options.Value)
+            ? await KeyValueWriteRules.LockTokensAsync(GrainFactory, current!.Entry, request.Fence!)
+            : null;
+        var result = KeyValueWriteRules.Decide(current?.Entry, request, lockTokens, options.Value, time.GetUtcNow(), out var next);
+        if (next is null)
         {
-            return refused;
+            return result;
         }
 
-        if (KeyValueWriteRules.CheckKeyFence(current?.Entry, request, out var fences) is { } stale)
+        // A delete writes its tombstone over the entry, ETag-checked like any write.
+        var etag = await storage.WriteAsync(_id, next, current?.ETag);
+        Apply(new StoredEntry(next, etag));
+
+        // Acknowledge only a write that landed while this activation held the lease: an activation that took the shard
+        // over after the lease ran out may have loaded the keys before it landed.
+        if (LeaseLeft <= TimeSpan.Zero && !await TryRenewLeaseAsync())
         {
-            return stale;
+            throw new PlatformUnavailableException($"Shard {_id} lost its activation lease while writing key '{request.Key}'; the write may or may not have applied: read it back.");
         }
 
-        if (request.Value is null)
+        return result;
+    }
+
+    /// <summary>
+    /// Serving needs the lease: renewed (one ETag-checked write) when half of it is gone; when another activation
+    /// took it, waited out and taken back, reloading every key.
+    /// </summary>
+    private async Task EnsureLeaseAsync()
+    {
+        if (LeaseFresh || await TryRenewLeaseAsync())
         {
-            await storage.DeleteAsync(_id, request.Key, current!.ETag);
-            Remove(request.Key);
-            return KeyValueWriteResult.Ok(current.Entry.Version);
+            return;
         }
 
-        var entry = new KeyValueEntry
+        LogLeaseLost(_id);
+        await TakeOverAsync(CancellationToken.None);
+    }
+
+    /// <summary>Renews our own lease; true only if nobody took it since we last wrote it, so memory is still the truth.</summary>
+    private async Task<bool> TryRenewLeaseAsync()
+    {
+        if (_leaseETag is not { } etag)
         {
-            Key = request.Key,
-            Value = request.Value,
-            ContentType = request.ContentType,
-            Version = (current?.Entry.Version ?? 0) + 1,
-            ModifiedAt = time.GetUtcNow(),
-            Fences = fences,
-        };
-        var etag = await storage.WriteAsync(_id, entry, current?.ETag);
-        Apply(new StoredEntry(entry, etag));
-        return KeyValueWriteResult.Ok(entry.Version);
+            return false;
+        }
+
+        if (await TryWriteLeaseAsync(etag, CancellationToken.None))
+        {
+            return true;
+        }
+
+        _leaseETag = null;
+        return false;
+    }
+
+    private async Task<bool> TryWriteLeaseAsync(string? expectedETag, CancellationToken cancellationToken)
+    {
+        var started = LeaseClock.GetTimestamp();
+        try
+        {
+            _leaseETag = await storage.WriteLeaseAsync(_id, new ShardLease(_holder, LeaseTime), expectedETag, cancellationToken);
+            _leaseFrom = started;
+            return true;
+        }
+        catch (ShardStorageConflictException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Takes the lease: when another activation holds it, waits its whole lease time (x1.1) from after reading it, then
+    /// writes ours conditional on the ETag read (so a holder that renewed meanwhile keeps it and we wait again); then
+    /// loads every key, since the other may have written any of them.
+    /// </summary>
+    private async Task TakeOverAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < TakeOverAttempts; attempt++)
+        {
+            var current = await storage.ReadLeaseAsync(_id, cancellationToken);
+            var readAt = LeaseClock.GetTimestamp();
+            if (current is { Lease: { Duration: var held, Holder: var holder } } && held > TimeSpan.Zero && holder != _holder)
+            {
+                var wait = (held * LeaseWait) - LeaseClock.GetElapsedTime(readAt);
+                LogWaitingForLease(_id, (long)wait.TotalMilliseconds);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, LeaseClock, cancellationToken);
+                }
+            }
+
+            if (await TryWriteLeaseAsync(current?.ETag, cancellationToken))
+            {
+                await ReloadAsync(cancellationToken);
+                return;
+            }
+        }
+
+        throw new PlatformUnavailableException($"Shard {_id} is being served by another activation; retry.");
+    }
+
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        _entries.Clear();
+        _sortedKeys.Clear();
+        _bytes = 0;
+        foreach (var stored in await storage.LoadAsync(_id, cancellationToken))
+        {
+            Apply(stored);
+        }
     }
 
     private async Task Refresh(string key)
@@ -183,25 +352,37 @@ public sealed partial class KeyValueShardGrain(
         }
     }
 
+    /// <summary>Takes a stored entry or tombstone into memory; only live keys are listed and counted.</summary>
     private void Apply(StoredEntry stored)
     {
         var key = stored.Entry.Key;
-        if (_entries.TryGetValue(key, out var previous))
+        var wasLive = _entries.TryGetValue(key, out var previous) && !previous.Entry.Deleted;
+        var isLive = !stored.Entry.Deleted;
+        if (wasLive)
         {
-            _bytes -= previous.Entry.Value.Length;
+            _bytes -= previous!.Entry.Value.Length;
         }
-        else
+
+        if (isLive && !wasLive)
         {
             _sortedKeys.Insert(LowerBound(key), key);
         }
+        else if (!isLive && wasLive)
+        {
+            _sortedKeys.RemoveAt(LowerBound(key));
+        }
 
         _entries[key] = stored;
-        _bytes += stored.Entry.Value.Length;
+        if (isLive)
+        {
+            _bytes += stored.Entry.Value.Length;
+        }
     }
 
+    /// <summary>Forgets a key that storage no longer holds at all (not even a tombstone).</summary>
     private void Remove(string key)
     {
-        if (_entries.Remove(key, out var previous))
+        if (_entries.Remove(key, out var previous) && !previous.Entry.Deleted)
         {
             _bytes -= previous.Entry.Value.Length;
             _sortedKeys.RemoveAt(LowerBound(key));
@@ -227,4 +408,13 @@ public sealed partial class KeyValueShardGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: storage conflict on key {Key}; another activation wrote it")]
     private partial void LogConflict(string shard, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: another activation took the activation lease; taking it back and reloading")]
+    private partial void LogLeaseLost(ShardId shard);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: another activation holds the activation lease; waiting {WaitMs} ms before taking it over")]
+    private partial void LogWaitingForLease(ShardId shard, long waitMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shard {Shard}: could not release the activation lease: {Reason}")]
+    private partial void LogReleaseFailed(ShardId shard, string reason);
 }

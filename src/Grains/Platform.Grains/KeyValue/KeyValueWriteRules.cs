@@ -6,7 +6,8 @@ namespace Platform.KeyValue;
 
 /// <summary>
 /// The decisions every shard kind makes on a single-key write, in one place: input limits, the lock's verdict on a
-/// fencing token, If-Match / If-None-Match, and the key's own record of the highest token seen per lock.
+/// fencing token, If-Match / If-None-Match, the key's own (bounded) record of the highest token seen per lock, and
+/// versions that never repeat: a delete leaves a tombstone with the deleted version and the fence record.
 /// </summary>
 internal static class KeyValueWriteRules
 {
@@ -50,7 +51,72 @@ internal static class KeyValueWriteRules
         };
     }
 
-    /// <summary>If-None-Match: *, If-Match: "n" and a delete of an absent key; null when the write may go on.</summary>
+    /// <summary>The entry callers may see: null for an absent key and for a tombstone.</summary>
+    public static KeyValueEntry? Live(KeyValueEntry? stored) => stored is { Deleted: false } ? stored : null;
+
+    /// <summary>The version of a key's next write: above every version it ever had, its tombstone's included.</summary>
+    public static long NextVersion(KeyValueEntry? stored) => (stored?.Version ?? 0) + 1;
+
+    /// <summary>What a delete leaves: the deleted version and the fence record, no value.</summary>
+    public static KeyValueEntry Tombstone(KeyValueEntry live, Dictionary<string, long>? fences, DateTimeOffset now) => new()
+    {
+        Key = live.Key,
+        Value = [],
+        Version = live.Version,
+        ModifiedAt = now,
+        Fences = fences,
+        Deleted = true,
+    };
+
+    /// <summary>
+    /// Everything a shard decides about one single-key write once the lock (if any) has accepted its token, the same
+    /// for every shard kind: the condition, the key's fence record, and the entry to store. Returns the answer;
+    /// <paramref name="next"/> is the new entry or the tombstone to store, null when the write is refused.
+    /// <paramref name="stored"/> is the key as stored (live, a tombstone, or null); <paramref name="lockTokens"/> the
+    /// last granted tokens of the locks in a full fence record (<see cref="NeedsLockTokens"/>).
+    /// </summary>
+    public static KeyValueWriteResult Decide(
+        KeyValueEntry? stored,
+        KeyValueWriteRequest request,
+        IReadOnlyDictionary<string, long>? lockTokens,
+        KeyValueOptions limits,
+        DateTimeOffset now,
+        out KeyValueEntry? next)
+    {
+        next = null;
+        var live = Live(stored);
+        if (CheckCondition(live, request) is { } refused)
+        {
+            return refused;
+        }
+
+        if (CheckKeyFence(stored, request, lockTokens, limits.MaxFencesPerKey, out var fences) is { } stale)
+        {
+            return stale;
+        }
+
+        if (request.Value is null)
+        {
+            next = Tombstone(live!, fences, now);
+            return KeyValueWriteResult.Ok(live!.Version);
+        }
+
+        next = new KeyValueEntry
+        {
+            Key = request.Key,
+            Value = request.Value,
+            ContentType = request.ContentType,
+            Version = NextVersion(stored),
+            ModifiedAt = now,
+            Fences = fences,
+        };
+        return KeyValueWriteResult.Ok(next.Version, created: live is null);
+    }
+
+    /// <summary>
+    /// If-None-Match: *, If-Match: "n" and a delete of an absent key against the live entry <paramref name="current"/>
+    /// (null when absent or deleted); null when the write may go on.
+    /// </summary>
     public static KeyValueWriteResult? CheckCondition(KeyValueEntry? current, KeyValueWriteRequest request)
     {
         var currentVersion = current?.Version ?? 0;
@@ -73,29 +139,89 @@ internal static class KeyValueWriteRules
     }
 
     /// <summary>
-    /// The key's own fence record: a refusal when the key was written with a higher token of the same lock (so a
-    /// stale holder that passed the lock's check first still cannot overwrite a newer fenced write); otherwise the
-    /// record the new entry carries.
+    /// True when deciding <paramref name="request"/> needs the current tokens of the locks in the key's fence record:
+    /// the record is full and the write names a lock it does not hold yet.
     /// </summary>
-    public static KeyValueWriteResult? CheckKeyFence(KeyValueEntry? current, KeyValueWriteRequest request, out Dictionary<string, long>? fences)
+    public static bool NeedsLockTokens(KeyValueEntry? stored, KeyValueWriteRequest request, KeyValueOptions limits) =>
+        request.Fence is { } fence
+        && stored?.Fences is { } fences
+        && fences.Count >= limits.MaxFencesPerKey
+        && !fences.ContainsKey(fence.LockName);
+
+    /// <summary>
+    /// The last granted token of every lock in the key's fence record but the write's own, each re-read from the
+    /// lock's storage (in parallel; at most <see cref="KeyValueOptions.MaxFencesPerKey"/> calls, only for a full record).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, long>> LockTokensAsync(IGrainFactory grains, KeyValueEntry stored, KeyValueFence fence)
     {
-        fences = current?.Fences;
+        var recorded = (stored.Fences ?? []).Where(p => p.Key != fence.LockName).ToList();
+        var checks = await Task.WhenAll(recorded.Select(p => grains.Grain(LeaseKind.Lock, p.Key).CheckFence(p.Value)));
+        var tokens = new Dictionary<string, long>(recorded.Count, StringComparer.Ordinal);
+        for (var i = 0; i < recorded.Count; i++)
+        {
+            tokens[recorded[i].Key] = checks[i].LastToken;
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The key's own fence record (kept by its tombstone too): a refusal when the key was written or deleted with a
+    /// higher token of the same lock (so a stale holder that passed the lock's check first still cannot overwrite or
+    /// re-create a newer fenced write), or when the record is full of locks still at the token the key saw; otherwise
+    /// the record the new entry carries. A full record drops the entries whose lock has granted a later token
+    /// (<paramref name="lockTokens"/>): the lock itself refuses every token up to the one the key saw.
+    /// </summary>
+    public static KeyValueWriteResult? CheckKeyFence(
+        KeyValueEntry? stored,
+        KeyValueWriteRequest request,
+        IReadOnlyDictionary<string, long>? lockTokens,
+        int maxFences,
+        out Dictionary<string, long>? fences)
+    {
+        fences = stored?.Fences;
         if (request.Fence is not { } fence)
         {
             return null;
         }
 
+        var version = Live(stored)?.Version ?? 0;
         if (fences is not null && fences.TryGetValue(fence.LockName, out var seen) && seen > fence.Token)
         {
             return new KeyValueWriteResult
             {
                 Status = KeyValueWriteStatus.FenceRejected,
-                Version = current?.Version ?? 0,
+                Version = version,
                 Detail = $"Key '{request.Key}' was written with token {seen} of lock '{fence.LockName}', above {fence.Token}.",
             };
         }
 
-        fences = new Dictionary<string, long>(fences ?? [], StringComparer.Ordinal) { [fence.LockName] = fence.Token };
+        var next = new Dictionary<string, long>(fences ?? [], StringComparer.Ordinal) { [fence.LockName] = fence.Token };
+        if (next.Count > maxFences && fences is not null && !fences.ContainsKey(fence.LockName))
+        {
+            foreach (var (name, token) in fences)
+            {
+                if (lockTokens is not null && lockTokens.TryGetValue(name, out var last) && last > token)
+                {
+                    next.Remove(name);
+                }
+            }
+
+            if (next.Count > maxFences)
+            {
+                fences = stored?.Fences;
+                return new KeyValueWriteResult
+                {
+                    Status = KeyValueWriteStatus.FenceRejected,
+                    Version = version,
+                    Detail = $"Key '{request.Key}' is fenced by {fences!.Count} locks that have granted no later token since " +
+                        $"(Platform:KeyValue:MaxFencesPerKey is {maxFences}); a write fenced by another lock '{fence.LockName}' is " +
+                        "refused until one of them grants a later token.",
+                };
+            }
+        }
+
+        fences = next;
         return null;
     }
 }

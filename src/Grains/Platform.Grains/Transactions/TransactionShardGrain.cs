@@ -46,7 +46,7 @@ public sealed partial class TransactionShardGrain(
     }
 
     public async Task<KeyValueEntry?> Get(string key) =>
-        _gone ? null : await state.PerformRead(s => s.Entries.GetValueOrDefault(key));
+        _gone ? null : await state.PerformRead(s => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(key)));
 
     public async Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
         _gone ? [] : await state.PerformRead(s => Existing(s, keys));
@@ -59,44 +59,31 @@ public sealed partial class TransactionShardGrain(
         }
 
         KeyValueWriteRules.Validate(request, options.Value);
+
+        // One write lock from the start (a read lock upgraded later would deadlock against a concurrent writer), taken
+        // before the lock's check: no other write of this shard can land between the check and this write. A refusal
+        // changes nothing (the transaction then commits an unchanged state).
+        var stored = await state.PerformUpdate(s => s.Entries.GetValueOrDefault(request.Key));
         if (request.Fence is { } fence && await KeyValueWriteRules.CheckLockAsync(GrainFactory, fence) is { } refused)
         {
             return refused;
         }
 
-        // One write lock from the start: a read lock upgraded later would deadlock against a concurrent writer.
-        // A refused precondition changes nothing (the transaction then commits an unchanged state).
+        var lockTokens = KeyValueWriteRules.NeedsLockTokens(stored, request, options.Value)
+            ? await KeyValueWriteRules.LockTokensAsync(GrainFactory, stored!, request.Fence!)
+            : null;
+        var now = time.GetUtcNow();
         return await state.PerformUpdate(s =>
         {
             var current = s.Entries.GetValueOrDefault(request.Key);
-            if (KeyValueWriteRules.CheckCondition(current, request) is { } refusal)
+            var result = KeyValueWriteRules.Decide(current, request, lockTokens, options.Value, now, out var next);
+            if (next is not null)
             {
-                return refusal;
+                s.Entries[request.Key] = next;
+                CheckSize(s, [(request.Key, current)]);
             }
 
-            if (KeyValueWriteRules.CheckKeyFence(current, request, out var fences) is { } stale)
-            {
-                return stale;
-            }
-
-            if (request.Value is null)
-            {
-                s.Entries.Remove(request.Key);
-                return KeyValueWriteResult.Ok(current!.Version);
-            }
-
-            var entry = new KeyValueEntry
-            {
-                Key = request.Key,
-                Value = request.Value,
-                ContentType = request.ContentType,
-                Version = (current?.Version ?? 0) + 1,
-                ModifiedAt = time.GetUtcNow(),
-                Fences = fences,
-            };
-            s.Entries[request.Key] = entry;
-            CheckSize(s, [(request.Key, current)]);
-            return KeyValueWriteResult.Ok(entry.Version);
+            return result;
         });
     }
 
@@ -108,7 +95,7 @@ public sealed partial class TransactionShardGrain(
         }
 
         return await state.PerformRead(s => (IReadOnlyList<KeyValueKeyInfo>)[.. s.Entries.Values
-            .Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(e.Key, after) > 0))
+            .Where(e => !e.Deleted && e.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(e.Key, after) > 0))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Take(limit)
             .Select(e => new KeyValueKeyInfo(e.Key, e.Version, e.Value.Length))]);
@@ -116,7 +103,7 @@ public sealed partial class TransactionShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
-        var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Count, s.Entries.Values.Sum(e => (long)e.Value.Length)));
+        var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
         return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
     }
 
@@ -146,7 +133,7 @@ public sealed partial class TransactionShardGrain(
 
         if (ops.All(op => op.Kind == TransactionOpKind.Get))
         {
-            return await state.PerformRead(s => (IReadOnlyList<TransactionOpResult>)[.. ops.Select(op => Found(op, s.Entries.GetValueOrDefault(op.Key)))]);
+            return await state.PerformRead(s => (IReadOnlyList<TransactionOpResult>)[.. ops.Select(op => Found(op, KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(op.Key))))]);
         }
 
         return await state.PerformUpdate(s => ApplyAll(s, ops));
@@ -158,13 +145,15 @@ public sealed partial class TransactionShardGrain(
     /// </summary>
     private List<TransactionOpResult> ApplyAll(TransactionShardState s, IReadOnlyList<TransactionOp> ops)
     {
-        var overlay = new Dictionary<string, KeyValueEntry?>(StringComparer.Ordinal);
+        var overlay = new Dictionary<string, KeyValueEntry>(StringComparer.Ordinal);
         var results = new List<TransactionOpResult>(ops.Count);
         var now = time.GetUtcNow();
         var limits = options.Value;
         foreach (var op in ops)
         {
-            var current = overlay.TryGetValue(op.Key, out var changed) ? changed : s.Entries.GetValueOrDefault(op.Key);
+            // stored: the key as stored (a tombstone included, for its version and fences); current: what callers see.
+            var stored = overlay.TryGetValue(op.Key, out var changed) ? changed : s.Entries.GetValueOrDefault(op.Key);
+            var current = KeyValueWriteRules.Live(stored);
             switch (op.Kind)
             {
                 case TransactionOpKind.Get:
@@ -178,12 +167,16 @@ public sealed partial class TransactionShardGrain(
                     }
 
                     // Unfenced writes keep the key's fence record: a stale holder stays refused afterwards.
-                    var put = new KeyValueEntry { Key = op.Key, Value = value, ContentType = op.ContentType, Version = (current?.Version ?? 0) + 1, ModifiedAt = now, Fences = current?.Fences };
+                    var put = new KeyValueEntry { Key = op.Key, Value = value, ContentType = op.ContentType, Version = KeyValueWriteRules.NextVersion(stored), ModifiedAt = now, Fences = stored?.Fences };
                     overlay[op.Key] = put;
                     results.Add(new TransactionOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = put.Version });
                     break;
                 case TransactionOpKind.Delete:
-                    overlay[op.Key] = null;
+                    if (current is not null)
+                    {
+                        overlay[op.Key] = KeyValueWriteRules.Tombstone(current, current.Fences, now);
+                    }
+
                     results.Add(new TransactionOpResult { Kind = op.Kind, Key = op.Key, Found = current is not null, Version = current?.Version ?? 0 });
                     break;
                 case TransactionOpKind.Add:
@@ -208,9 +201,9 @@ public sealed partial class TransactionShardGrain(
                         Key = op.Key,
                         Value = TransactionIntegers.Format(after),
                         ContentType = current?.ContentType ?? "text/plain; charset=utf-8",
-                        Version = (current?.Version ?? 0) + 1,
+                        Version = KeyValueWriteRules.NextVersion(stored),
                         ModifiedAt = now,
-                        Fences = current?.Fences,
+                        Fences = stored?.Fences,
                     };
                     overlay[op.Key] = sum;
                     results.Add(new TransactionOpResult { Kind = op.Kind, Key = op.Key, Found = true, Version = sum.Version, Value = sum.Value, ContentType = sum.ContentType });
@@ -223,14 +216,7 @@ public sealed partial class TransactionShardGrain(
         var previous = overlay.Keys.Select(key => (key, s.Entries.GetValueOrDefault(key))).ToList();
         foreach (var (key, entry) in overlay)
         {
-            if (entry is null)
-            {
-                s.Entries.Remove(key);
-            }
-            else
-            {
-                s.Entries[key] = entry;
-            }
+            s.Entries[key] = entry;
         }
 
         CheckSize(s, previous);
@@ -282,7 +268,7 @@ public sealed partial class TransactionShardGrain(
     };
 
     private static IReadOnlyList<KeyValueEntry> Existing(TransactionShardState s, IReadOnlyList<string> keys) =>
-        [.. keys.Select(k => s.Entries.GetValueOrDefault(k)).OfType<KeyValueEntry>()];
+        [.. keys.Select(k => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(k))).OfType<KeyValueEntry>()];
 
     private TransactionOpFailedException Gone() => new($"Namespace '{_id.Namespace}' was deleted or is not transactional; refresh and retry.") { NamespaceGone = true };
 

@@ -6,5 +6,6 @@ namespace Platform.Transactions;
 [GenerateSerializer, Alias("Platform.TxnShardState")]
 public sealed class TransactionShardState
 {
+    /// <summary>Live entries and tombstones (<see cref="KeyValueEntry.Deleted"/>: a deleted key's last version and fences).</summary>
     [Id(0)] public Dictionary<string, KeyValueEntry> Entries { get; set; } = [];
 }

@@ -44,6 +44,14 @@ public sealed class AzureTableShardStorage : IShardStorage
     /// <summary>The key's fence record (<see cref="KeyValueEntry.Fences"/>) as a JSON object {lock: token}; absent when never fenced.</summary>
     private const string FencesProperty = "Fences";
 
+    /// <summary>True on a tombstone's head row (<see cref="KeyValueEntry.Deleted"/>, no value, no chunks); absent on live rows, so rows written before tombstones read as live.</summary>
+    private const string DeletedProperty = "Deleted";
+
+    /// <summary>The row key of a shard's lease, in its own partition (<see cref="LeasePartitionKey"/>).</summary>
+    private const string LeaseRowKey = "lease";
+    private const string HolderProperty = "Holder";
+    private const string DurationProperty = "DurationMs";
+
     private readonly TableClient _table;
     private readonly Lazy<Task> _created;
 
@@ -56,6 +64,12 @@ public sealed class AzureTableShardStorage : IShardStorage
     /// <summary>The partition key of a shard: its id with '|' separators ('/' is not allowed in keys; names never contain '|').</summary>
     public static string PartitionKey(ShardId shard) =>
         string.Create(CultureInfo.InvariantCulture, $"{shard.Namespace}|{shard.Generation}|{shard.Index}");
+
+    /// <summary>
+    /// The partition of a shard's activation lease: the shard's own partition key plus <c>|lease</c>. Apart from the
+    /// key rows, so loading a shard never sees it (silos that predate leases included).
+    /// </summary>
+    public static string LeasePartitionKey(ShardId shard) => PartitionKey(shard) + "|lease";
 
     /// <summary>
     /// The head row key of a key: each UTF-8 byte b becomes the character U+0100+b. Order-preserving (ordinal byte
@@ -188,6 +202,11 @@ public sealed class AzureTableShardStorage : IShardStorage
             head[FencesProperty] = System.Text.Json.JsonSerializer.Serialize(fences);
         }
 
+        if (entry.Deleted)
+        {
+            head[DeletedProperty] = true;
+        }
+
         AddSegments(head, segments, 0);
         var actions = new List<TableTransactionAction>();
         int oldChunks;
@@ -253,6 +272,42 @@ public sealed class AzureTableShardStorage : IShardStorage
         if (batch.Count > 0)
         {
             await DeleteBatchAsync(batch, cancellationToken);
+        }
+
+        await _table.DeleteEntityAsync(LeasePartitionKey(shard), LeaseRowKey, ETag.All, cancellationToken);
+    }
+
+    public async Task<StoredShardLease?> ReadLeaseAsync(ShardId shard, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(LeasePartitionKey(shard), LeaseRowKey, cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value is null)
+        {
+            return null;
+        }
+
+        var lease = new ShardLease(row.Value.GetString(HolderProperty) ?? "", TimeSpan.FromMilliseconds(row.Value.GetInt64(DurationProperty) ?? 0));
+        return new StoredShardLease(lease, row.Value.ETag.ToString());
+    }
+
+    public async Task<string> WriteLeaseAsync(ShardId shard, ShardLease lease, string? expectedETag, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var row = new TableEntity(LeasePartitionKey(shard), LeaseRowKey)
+        {
+            [HolderProperty] = lease.Holder,
+            [DurationProperty] = (long)lease.Duration.TotalMilliseconds,
+        };
+        try
+        {
+            var response = expectedETag is null
+                ? await _table.AddEntityAsync(row, cancellationToken)
+                : await _table.UpdateEntityAsync(row, new ETag(expectedETag), TableUpdateMode.Replace, cancellationToken);
+            return response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("Azure Table returned no ETag.");
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict or (int)HttpStatusCode.NotFound)
+        {
+            throw new ShardStorageConflictException($"The lease of shard {shard} changed in storage (expected ETag '{expectedETag}', status {ex.Status}).", ex);
         }
     }
 
@@ -320,6 +375,7 @@ public sealed class AzureTableShardStorage : IShardStorage
             Fences = head.GetString(FencesProperty) is { Length: > 0 } fences
                 ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(fences)
                 : null,
+            Deleted = head.GetBoolean(DeletedProperty) ?? false,
         };
         return new StoredEntry(entry, FormatETag(chunks.Count, head.ETag));
     }

@@ -11,6 +11,7 @@ namespace Platform.KeyValue.Storage;
 public sealed class MemoryShardStorage : IShardStorage
 {
     private readonly ConcurrentDictionary<ShardId, Dictionary<string, StoredEntry>> _shards = new();
+    private readonly Dictionary<ShardId, StoredShardLease> _leases = [];
     private long _etags;
 
     public Task<IReadOnlyList<StoredEntry>> LoadAsync(ShardId shard, CancellationToken cancellationToken = default)
@@ -57,7 +58,36 @@ public sealed class MemoryShardStorage : IShardStorage
     public Task DropAsync(ShardId shard, CancellationToken cancellationToken = default)
     {
         _shards.TryRemove(shard, out _);
+        lock (_leases)
+        {
+            _leases.Remove(shard);
+        }
+
         return Task.CompletedTask;
+    }
+
+    public Task<StoredShardLease?> ReadLeaseAsync(ShardId shard, CancellationToken cancellationToken = default)
+    {
+        lock (_leases)
+        {
+            return Task.FromResult(_leases.GetValueOrDefault(shard));
+        }
+    }
+
+    public Task<string> WriteLeaseAsync(ShardId shard, ShardLease lease, string? expectedETag, CancellationToken cancellationToken = default)
+    {
+        lock (_leases)
+        {
+            var current = _leases.GetValueOrDefault(shard)?.ETag;
+            if (current != expectedETag)
+            {
+                throw new ShardStorageConflictException($"The lease of shard {shard} has ETag '{current}', expected '{expectedETag}'.");
+            }
+
+            var etag = Interlocked.Increment(ref _etags).ToString(CultureInfo.InvariantCulture);
+            _leases[shard] = new StoredShardLease(lease, etag);
+            return Task.FromResult(etag);
+        }
     }
 
     private static void CheckETag(Dictionary<string, StoredEntry> rows, string key, string? expectedETag)

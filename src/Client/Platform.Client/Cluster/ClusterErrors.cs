@@ -1,0 +1,26 @@
+using Orleans.Runtime.Messaging;
+using Platform.Errors;
+
+namespace Platform.Client.Cluster;
+
+/// <summary>
+/// The one classification of transient cluster errors: what the HTTP host answers with 503 and Retry-After, what
+/// its gateway retry runs again, and what the cluster view tolerates from a silo that is going away.
+/// </summary>
+public static class ClusterErrors
+{
+    /// <summary>
+    /// The connection to the cluster broke under the call: the gateway or silo died or is leaving, or this client
+    /// is not connected. The call may or may not have run; a safe (read-only) call can be sent again at once, and
+    /// Orleans routes it through another gateway.
+    /// </summary>
+    public static bool IsConnectionLoss(Exception exception) =>
+        exception is SiloUnavailableException or ConnectionFailedException or OrleansMessageRejectionException or ClientNotAvailableException;
+
+    /// <summary>
+    /// The cluster could not serve the call now, and a later retry may succeed: a connection loss, no answer in
+    /// time, or a Platform refusal of kind <see cref="PlatformErrorKind.Unavailable"/>.
+    /// </summary>
+    public static bool IsTransient(Exception exception) =>
+        IsConnectionLoss(exception) || exception is TimeoutException || exception is PlatformException { Kind: PlatformErrorKind.Unavailable };
+}

@@ -1,0 +1,42 @@
+using Platform.KeyValue;
+using Platform.Sharding;
+
+namespace Platform.Transactions;
+
+/// <summary>
+/// The shards of a transactional namespace for single-key and listing calls: each call runs as its own transaction
+/// on an <see cref="ITransactionShardGrain"/>, and a failure is mapped as a transaction's
+/// (<see cref="TransactionFailures"/>). A listing page is consistent per shard, not across shards.
+/// </summary>
+internal sealed class TransactionShards(RoutedNamespace routed) : IKeyValueShards
+{
+    private readonly ITransactionShardGrain?[] _grains = new ITransactionShardGrain?[routed.Settings.Shards];
+
+    public Task<KeyValueEntry?> GetAsync(int shard, string key) => Transactional(() => Grain(shard).Get(key));
+
+    public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys) => Transactional(() => Grain(shard).GetMany(keys));
+
+    public async Task<KeyValueWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) =>
+        IKeyValueShards.NotGone(await Transactional(() => Grain(shard).Write(request)));
+
+    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit) =>
+        Transactional(() => Grain(shard).ListKeys(prefix, after, limit));
+
+    public Task<KeyValueShardStats> StatsAsync(int shard) => Grain(shard).Stats();
+
+    private ITransactionShardGrain Grain(int shard) =>
+        _grains[shard] ??= routed.Grains.GetGrain<ITransactionShardGrain>(routed.ShardKey(shard));
+
+    /// <summary>A call to a transactional shard outside any transaction, its failure mapped like a transaction's.</summary>
+    private static async Task<T> Transactional<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (TransactionFailures.Classify(ex) is { } failed)
+        {
+            throw failed.Reason == TransactionFailures.NamespaceGone ? new NamespaceGoneException(failed.Message, ex) : failed;
+        }
+    }
+}
