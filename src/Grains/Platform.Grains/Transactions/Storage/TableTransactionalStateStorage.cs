@@ -27,7 +27,7 @@ namespace Platform.Transactions.Storage;
 /// shard grain checks the same limit inside the transaction (<see cref="ITransactionalStateSizeLimit"/>), so the
 /// caller hears why.
 /// </summary>
-public sealed class TableTransactionalStateStorage<TState> : ITransactionalStateStorage<TState>
+public sealed class TableTransactionalStateStorage<TState> : ITransactionalStateStorage<TState>, ITransactionalStateFence
     where TState : class, new()
 {
     /// <summary>The key row: commit pointer and metadata.</summary>
@@ -87,6 +87,17 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
                 throw new InconsistentStateException($"Transactional state partition '{_partition}' kept changing while it was loaded ({MaxSnapshotAttempts} attempts).", key?.ETag.ToString() ?? "none", after?.ToString() ?? "none");
             }
         }
+    }
+
+    /// <summary>
+    /// Rewrites the key row's <c>Fence</c> property (an unconditional merge, creating the row if need be): its ETag
+    /// changes, and every batch carries the key row ETag-checked, so no store an earlier activation started can land.
+    /// </summary>
+    public async Task FenceAsync(CancellationToken cancellationToken = default)
+    {
+        var key = new TableEntity(_partition, KeyRow) { ["Fence"] = Guid.NewGuid().ToString("N") };
+        await _table.UpsertEntityAsync(key, TableUpdateMode.Merge, cancellationToken);
+        _mustReload = true;
     }
 
     public async Task<string> Store(string? expectedETag, TransactionalStateMetaData metadata, List<PendingTransactionState<TState>>? statesToPrepare, long? commitUpTo, long? abortAfter)

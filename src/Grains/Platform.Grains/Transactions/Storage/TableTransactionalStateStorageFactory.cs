@@ -68,9 +68,15 @@ public sealed class TableTransactionalStateStorageFactory : ITransactionalStateS
     }
 
     /// <summary>Waits for the table to exist before the first load.</summary>
-    private sealed class CreatedTableStorage<TState>(Lazy<Task> created, ITransactionalStateStorage<TState> inner) : ITransactionalStateStorage<TState>
+    private sealed class CreatedTableStorage<TState>(Lazy<Task> created, TableTransactionalStateStorage<TState> inner) : ITransactionalStateStorage<TState>, ITransactionalStateFence
         where TState : class, new()
     {
+        public async Task FenceAsync(CancellationToken cancellationToken = default)
+        {
+            await created.Value;
+            await inner.FenceAsync(cancellationToken);
+        }
+
         public async Task<TransactionalStorageLoadResponse<TState>> Load()
         {
             await created.Value;
