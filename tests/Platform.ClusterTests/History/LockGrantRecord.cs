@@ -3,7 +3,7 @@ namespace Platform.ClusterTests.History;
 /// <summary>
 /// One acknowledged exclusive grant as a client saw it: when it sent the acquire (<see cref="Requested"/>), when the
 /// grant came back (<see cref="Acknowledged"/>), the lease it asked for, and when it sent the release (null: never
-/// sent). Times are offsets on one monotonic clock of the test process.
+/// sent, or refused with 409 because the lease was already gone, so only its expiry bounds it). Times are offsets on one monotonic clock of the test process.
 /// </summary>
 public sealed record LockGrantRecord(int Client, long Token, TimeSpan Requested, TimeSpan Acknowledged, TimeSpan Lease, TimeSpan? ReleaseSent = null)
 {

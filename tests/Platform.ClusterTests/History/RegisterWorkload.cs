@@ -38,8 +38,8 @@ public sealed class RegisterWorkload
     public int Completed => Volatile.Read(ref _completed);
 
     /// <summary>
-    /// One client's loop until <paramref name="stop"/>: half reads, a fifth blind writes, the rest compare-and-sets
-    /// (all reads when <paramref name="readOnly"/>). Operations are never cancelled midway: each one completes or
+    /// One client's loop until <paramref name="stop"/>: half reads, a fifth blind writes, the rest compare-and-sets on
+    /// the last version seen, read first when there is none (all reads when <paramref name="readOnly"/>). Operations are never cancelled midway: each one completes or
     /// times out and is recorded.
     /// </summary>
     public async Task RunClientAsync(int clientId, PlatformApiClient api, bool readOnly, CancellationToken stop)
@@ -52,7 +52,7 @@ public sealed class RegisterWorkload
         {
             var key = Keys[random.Next(Keys.Count)];
             var roll = readOnly ? 0 : random.Next(10);
-            if (roll < 5 || (roll >= 7 && !seen.ContainsKey(key)))
+            if (roll < 5 || (roll >= 7 && seen.GetValueOrDefault(key) < 1))
             {
                 var output = await ReadAsync(clientId, api, key);
                 if (output?.Version is { } version)

@@ -15,6 +15,8 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
 {
     private const int LeaseMs = 3_000;
 
+    private const int LongLeaseMs = 30_000;
+
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>
@@ -38,7 +40,7 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
         var name = $"lock-{Guid.NewGuid().ToString("N")[..8]}";
         var status = await StatusAsync(name);
         var victim = cluster.Silos.Single(s => ClusterView.AddressHasPort(status.Silo!, s.SiloPort)).Index;
-        var api = cluster.Api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        var api = cluster.Api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
         var lease = TimeSpan.FromMilliseconds(LeaseMs);
 
         var clock = Stopwatch.StartNew();
@@ -53,6 +55,7 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
             workload.Start(async stop =>
             {
                 var owner = $"client-{client}";
+                var random = new Random(client + 1);
                 while (!stop.IsCancellationRequested)
                 {
                     var invoked = clock.Elapsed;
@@ -61,10 +64,15 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
                     attempts.Enqueue((invoked, ApiOutcome.IsUnknown(acquired) ? null : answered));
                     if (acquired.Status == 200)
                     {
+                        // Hold it a little, so a kill finds a holder whose release is not sent yet.
                         var token = acquired.Ok().Token;
+                        await Task.Delay(random.Next(20, 150), CancellationToken.None);
                         var releaseSent = clock.Elapsed;
                         var released = await api.ReleaseLockAsync(name, owner, token, CancellationToken.None);
-                        grants.Enqueue(new LockGrantRecord(client, token, invoked, answered, lease, releaseSent));
+
+                        // A 409 means the lease was no longer held when the release arrived: it ended by expiry (or
+                        // by a wrong grant), so only the expiry bounds it. An unknown release may have applied at once.
+                        grants.Enqueue(new LockGrantRecord(client, token, invoked, answered, lease, released.Status == 409 ? null : releaseSent));
                         if (released.Status is not (204 or 409) && !ApiOutcome.IsUnknown(released))
                         {
                             throw ApiOutcome.Unexpected(released, $"release token {token}", "a release answers 204, 409 (lease already gone) or (unknown) 502/503/504/no answer");
@@ -88,11 +96,23 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
         }
 
         await Eventually.Until(() => workload.Check(() => grants.Count >= 40), "40 grants before the kill", LoadTimeout, () => $"{grants.Count} grants, {refused} refused, {indeterminate} unknown");
+
+        // One more client takes the lock right before the kill and holds it across the kill and the hand-over to a
+        // new activation, releasing it only after the others have tried to acquire it there: they must wait.
+        var holdRequested = clock.Elapsed;
+        var hold = await api.AcquireLockAsync(name, "long-holder", leaseMs: LongLeaseMs, waitMs: 20_000, cancellationToken: CancellationToken.None);
+        Assert.True(hold.Status == 200, $"the long holder's acquire: {hold}");
+        var holdAcknowledged = clock.Elapsed;
         var killedAt = clock.Elapsed;
         cluster.KillSilo(victim);
-        output.WriteLine($"SIGKILL {cluster.Silos[victim]} (hosting lock {name}) at {killedAt.TotalSeconds:F2} s after {grants.Count} grants");
+        output.WriteLine($"SIGKILL {cluster.Silos[victim]} (hosting lock {name}) at {killedAt.TotalSeconds:F2} s after {grants.Count} grants, while the long holder holds token {hold.Ok().Token}");
         await cluster.WaitForViewAsync(v => workload.Check(() => v.IsDeclaredDead(cluster.Silos[victim].SiloPort)), $"silo {victim} declared Dead");
         var detectedAt = clock.Elapsed;
+        await Eventually.Until(() => workload.Check(() => attempts.Count(a => a.Invoked > detectedAt && a.Answered is not null) >= 6), "6 acquires answered after the declaration, while the long holder holds the lock", LoadTimeout);
+        var holdReleaseSent = clock.Elapsed;
+        var holdReleased = await api.ReleaseLockAsync(name, "long-holder", hold.Ok().Token, CancellationToken.None);
+        grants.Enqueue(new LockGrantRecord(-1, hold.Ok().Token, holdRequested, holdAcknowledged, TimeSpan.FromMilliseconds(LongLeaseMs), holdReleased.Status == 409 ? null : holdReleaseSent));
+        output.WriteLine($"the long holder released at {holdReleaseSent.TotalSeconds:F2} s: {holdReleased}");
         await Eventually.Until(() => workload.Check(() => grants.Count(g => g.Requested > detectedAt) >= 40), "40 grants after the silo was declared Dead", LoadTimeout, () => $"{grants.Count(g => g.Requested > detectedAt)} grants since");
         var firstAfter = grants.Where(g => g.Acknowledged > killedAt).Select(g => g.Acknowledged - killedAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();
         await workload.StopAsync();
@@ -117,6 +137,7 @@ public sealed class LockFaultTests(ThreeSiloCluster cluster, ITestOutputHelper o
         }
 
         Assert.Empty(violations);
+        Assert.True(holdReleased.Status == 204, $"the long holder's lease did not survive the kill: its release answered {holdReleased}");
         Assert.True(across > 0, "no acquire was in flight across the kill");
         Assert.True(after.LastToken >= all.Max(g => g.Token));
         Assert.DoesNotContain(cluster.Silos[victim].Endpoint, after.Silo, StringComparison.Ordinal);
