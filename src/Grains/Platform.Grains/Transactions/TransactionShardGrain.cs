@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -5,6 +6,7 @@ using Orleans.Transactions.Abstractions;
 using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Sharding;
+using Platform.Transactions.Storage;
 
 namespace Platform.Transactions;
 
@@ -30,10 +32,14 @@ public sealed partial class TransactionShardGrain(
 {
     private ShardId _id;
     private bool _gone;
+    private ITransactionalStateSizeLimit? _sizeLimit;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = ShardId.Parse(this.GetPrimaryKeyString());
+
+        // A storage that bounds one state (Azure Table: 960 KiB) is checked inside each writing transaction.
+        _sizeLimit = ServiceProvider.GetKeyedService<ITransactionalStateStorageFactory>(TransactionStorage.Name) as ITransactionalStateSizeLimit;
         var settings = await GrainFactory.GetGrain<INamespaceGrain>(_id.Namespace).Get();
         _gone = settings is null || settings.Generation != _id.Generation || !settings.Transactional;
         LogActivated(_id, _gone);
@@ -69,10 +75,12 @@ public sealed partial class TransactionShardGrain(
         var now = time.GetUtcNow();
         return await state.PerformUpdate(s =>
         {
-            var result = KeyValueWriteRules.Decide(s.Entries.GetValueOrDefault(request.Key), request, lockTokens, options.Value, now, out var next);
+            var current = s.Entries.GetValueOrDefault(request.Key);
+            var result = KeyValueWriteRules.Decide(current, request, lockTokens, options.Value, now, out var next);
             if (next is not null)
             {
                 s.Entries[request.Key] = next;
+                CheckSize(s, [(request.Key, current)]);
             }
 
             return result;
@@ -205,12 +213,48 @@ public sealed partial class TransactionShardGrain(
             }
         }
 
+        var previous = overlay.Keys.Select(key => (key, s.Entries.GetValueOrDefault(key))).ToList();
         foreach (var (key, entry) in overlay)
         {
             s.Entries[key] = entry;
         }
 
+        CheckSize(s, previous);
         return results;
+    }
+
+    /// <summary>
+    /// Refuses a state over what the storage holds, inside the transaction (so it aborts with this reason, and nothing
+    /// reaches the storage), putting back <paramref name="previous"/> first so the state is untouched.
+    /// </summary>
+    private void CheckSize(TransactionShardState s, IReadOnlyList<(string Key, KeyValueEntry? Entry)> previous)
+    {
+        if (_sizeLimit is not { } limit)
+        {
+            return;
+        }
+
+        var bytes = limit.SerializedBytes(s);
+        if (bytes <= limit.MaxStateBytes)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in previous)
+        {
+            if (entry is null)
+            {
+                s.Entries.Remove(key);
+            }
+            else
+            {
+                s.Entries[key] = entry;
+            }
+        }
+
+        throw new PlatformPayloadTooLargeException(
+            $"shard {_id.Index} of namespace '{_id.Namespace}' would hold {bytes} bytes serialized, over the {limit.MaxStateBytes} bytes ({limit.MaxStateBytes / 1024} KiB) " +
+            "one transactional shard's state may take; nothing was applied and retrying does not help: delete keys, or use a namespace with more shards");
     }
 
     private static TransactionOpResult Found(TransactionOp op, KeyValueEntry? entry) => new()

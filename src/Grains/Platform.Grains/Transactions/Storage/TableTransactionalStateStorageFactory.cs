@@ -11,7 +11,7 @@ namespace Platform.Transactions.Storage;
 /// Creates <see cref="TableTransactionalStateStorage{TState}"/> for each transactional grain state: one partition per
 /// service, grain and state name in one table (created on first use).
 /// </summary>
-public sealed class TableTransactionalStateStorageFactory : ITransactionalStateStorageFactory
+public sealed class TableTransactionalStateStorageFactory : ITransactionalStateStorageFactory, ITransactionalStateSizeLimit
 {
     /// <summary>The table holding every grain's transactional state.</summary>
     public const string DefaultTableName = "PlatformTxnState";
@@ -38,6 +38,11 @@ public sealed class TableTransactionalStateStorageFactory : ITransactionalStateS
         where TState : class, new() => new(_table, partition, _serializer);
 
     public Task EnsureTableAsync() => _created.Value;
+
+    /// <summary>What one record holds: <see cref="TableStateLayout.MaxStateBytes"/> (960 KiB).</summary>
+    public int MaxStateBytes => TableStateLayout.MaxStateBytes;
+
+    public long SerializedBytes<TState>(TState state) => TableStateLayout.SerializedBytes(_serializer, state);
 
     /// <summary>
     /// <c>{serviceId}_{grainId}_{stateName}</c> with the characters table keys forbid (<c>/ \ # ?</c>, controls) and
