@@ -73,8 +73,17 @@ public sealed partial class KeyValueShardGrain(
             return;
         }
 
-        // Takes the lease (waiting out another activation's) and loads every key.
-        await TakeOverAsync(cancellationToken);
+        // Takes the lease (waiting out another activation's) and loads every key. A failed activation does not pass
+        // the silo's error boundary (it runs around calls on an active grain), so storage failures are translated here.
+        try
+        {
+            await TakeOverAsync(cancellationToken);
+        }
+        catch (Exception ex) when (StorageErrors.Translate(ex) is { } refusal)
+        {
+            throw refusal;
+        }
+
         LogActivated(_id, _sortedKeys.Count);
     }
 
@@ -97,12 +106,12 @@ public sealed partial class KeyValueShardGrain(
     }
 
     public Task<KeyValueEntry?> Get(string key) =>
-        _gone ? Task.FromResult<KeyValueEntry?>(null)
+        _gone ? Task.FromException<KeyValueEntry?>(Gone())
         : LeaseFresh ? Task.FromResult(Lookup(key))
         : GetLeased(key);
 
     public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
-        _gone ? Task.FromResult<IReadOnlyList<KeyValueEntry>>([])
+        _gone ? Task.FromException<IReadOnlyList<KeyValueEntry>>(Gone())
         : LeaseFresh ? Task.FromResult<IReadOnlyList<KeyValueEntry>>(LookupMany(keys))
         : GetManyLeased(keys);
 
@@ -139,7 +148,7 @@ public sealed partial class KeyValueShardGrain(
     {
         if (_gone)
         {
-            return new KeyValueWriteResult { Status = KeyValueWriteStatus.NamespaceGone, Detail = $"Namespace '{_id.Namespace}' was deleted." };
+            return new KeyValueWriteResult { Status = KeyValueWriteStatus.NamespaceGone, Detail = GoneDetail };
         }
 
         KeyValueWriteRules.Validate(request, options.Value);
@@ -174,8 +183,13 @@ public sealed partial class KeyValueShardGrain(
 
     public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
     {
+        if (_gone)
+        {
+            throw Gone();
+        }
+
         var page = new List<KeyValueKeyInfo>(Math.Min(limit, 256));
-        if (_gone || limit <= 0)
+        if (limit <= 0)
         {
             return page;
         }
@@ -205,7 +219,12 @@ public sealed partial class KeyValueShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
-        if (!_gone && !LeaseFresh)
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        if (!LeaseFresh)
         {
             await EnsureLeaseAsync();
         }
@@ -223,6 +242,11 @@ public sealed partial class KeyValueShardGrain(
         await storage.DropAsync(_id);
         DeactivateOnIdle();
     }
+
+    private string GoneDetail => $"Namespace '{_id.Namespace}' generation {_id.Generation} was deleted.";
+
+    /// <summary>What every read of a dropped generation throws: the caller's routing is stale (it refreshes and retries).</summary>
+    private NamespaceGoneException Gone() => new(GoneDetail);
 
     private async Task<KeyValueWriteResult> WriteChecked(KeyValueWriteRequest request)
     {

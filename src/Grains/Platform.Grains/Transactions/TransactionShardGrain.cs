@@ -40,10 +40,10 @@ public sealed partial class TransactionShardGrain(
     }
 
     public async Task<KeyValueEntry?> Get(string key) =>
-        _gone ? null : await state.PerformRead(s => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(key)));
+        _gone ? throw Gone() : await state.PerformRead(s => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(key)));
 
     public async Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
-        _gone ? [] : await state.PerformRead(s => Existing(s, keys));
+        _gone ? throw Gone() : await state.PerformRead(s => Existing(s, keys));
 
     public async Task<KeyValueWriteResult> Write(KeyValueWriteRequest request)
     {
@@ -81,7 +81,12 @@ public sealed partial class TransactionShardGrain(
 
     public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
     {
-        if (_gone || limit <= 0)
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        if (limit <= 0)
         {
             return [];
         }
@@ -95,7 +100,12 @@ public sealed partial class TransactionShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
-        var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        var (keys, bytes) = await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
         return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
     }
 
