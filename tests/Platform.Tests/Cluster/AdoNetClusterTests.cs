@@ -29,6 +29,13 @@ public sealed class AdoNetClusterTests(RealServersFixture fixture)
             ["Platform:Cluster:InitializeSchema"] = "true",
             ["Platform:Cluster:ClusterId"] = clusterId,
             ["Platform:Cluster:ServiceId"] = clusterId,
+
+            // A multi-silo cluster refuses memory storage (a silo's memory is the only copy of what it holds).
+            ["Platform:Storage:Provider"] = "AzureTable",
+            ["Platform:Storage:ConnectionString"] = fixture.AzureTables,
+            ["Platform:Storage:ShardTableName"] = fixture.RunId + "AdoShards",
+            ["Platform:Storage:GrainStateTableName"] = fixture.RunId + "AdoState",
+            ["Platform:Storage:TransactionalStateTableName"] = fixture.RunId + "AdoTxn",
         };
 
         var silos = new List<IHost>();

@@ -4,26 +4,79 @@ using Microsoft.Extensions.Hosting;
 using Platform.Configuration;
 using Platform.Locks;
 using Platform.ServiceDefaults;
+using Platform.Silo.Hosting;
+using Platform.Silo.Hosting.Storage;
+using Platform.Testing.Setup;
 
 namespace Platform.Tests.Hosting;
 
 /// <summary>A bad configuration value stops the real host process with one line that names the key.</summary>
 public sealed class StartupValidationTests
 {
+    private static readonly string[] Configurations = ["Release", "Debug"];
+
     [Theory]
     [InlineData("--Platform:Silo:Port=0", "Platform:Silo:Port")]
     [InlineData("--Platform:Silo:Port=abc", "Platform:Silo:Port")]
     [InlineData("--Platform:Cluster:Provider=Nope", "Platform:Cluster:Provider")]
     [InlineData("--Platform:Storage:Provider=Disk", "Platform:Storage:Provider")]
     [InlineData("--Platform:KeyValue:MaxKeyBytes=4096", "Platform:KeyValue:MaxKeyBytes")]
+    [InlineData("--Platform:KeyValue:RingCacheSize=0", "Platform:KeyValue:RingCacheSize")]
     [InlineData("--Platform:Client:Gateways:0=nowhere", "Platform:Client:Gateways")]
     [InlineData("--Platform:RateLimit:PermitsPerSecond=-1", "Platform:RateLimit:PermitsPerSecond")]
     // Valid on its own, refused only by the AzureTable storage's validator when the host starts (ValidateOnStart).
     [InlineData("--Platform:Storage:Provider=AzureTable --Platform:Storage:ConnectionString=UseDevelopmentStorage=true --Platform:KeyValue:MaxValueBytes=3000000", "Platform:KeyValue:MaxValueBytes")]
+    // Memory storage with a multi-silo clustering, in the embedded host's co-hosted silo (refused before it connects anywhere).
+    [InlineData("--Platform:Cluster:Provider=AdoNet --Platform:Cluster:ConnectionString=Host=127.0.0.1;Port=1", "Platform:Storage:Provider")]
     public async Task ClientHost_WithInvalidSetting_ExitsWithCode2AndOneLineNamingTheKey(string arguments, string key)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, "Platform.Client.Host.dll");
-        var start = new ProcessStartInfo("dotnet", [host, .. arguments.Split(' '), "--urls", "http://127.0.0.1:0"])
+        var line = await RunUntilExitAsync(Path.Combine(AppContext.BaseDirectory, "Platform.Client.Host.dll"), arguments.Split(' '));
+        Assert.Contains(key, line);
+    }
+
+    /// <summary>
+    /// A standalone silo on Memory storage (the default) with PostgreSQL membership (a multi-silo cluster) exits with
+    /// code 2 and one line that says why and what to configure; it stops before it joins the membership table (the
+    /// connection string points nowhere).
+    /// </summary>
+    [Fact]
+    public async Task Silo_WithMemoryStorageInAMultiSiloCluster_ExitsWithCode2AndOneLineSayingWhatToConfigure()
+    {
+        var line = await RunUntilExitAsync(SiloBinary(), ["--Platform:Cluster:Provider=AdoNet", "--Platform:Cluster:ConnectionString=Host=127.0.0.1;Port=1"]);
+
+        Assert.Contains("Platform:Storage:Provider is Memory", line, StringComparison.Ordinal);
+        Assert.Contains("Platform:Cluster:Provider is AdoNet", line, StringComparison.Ordinal);
+        Assert.Contains("Platform:Storage:Provider=AzureTable", line, StringComparison.Ordinal);
+        Assert.Contains("Platform:Storage:ConnectionString", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The rule behind it: Memory storage is refused only with a multi-silo clustering and without the test-only
+    /// opt-in; the embedded default (Localhost + Memory) and durable storage pass.
+    /// </summary>
+    [Theory]
+    [InlineData(StorageProvider.Memory, ClusterProvider.AdoNet, false, true)]
+    [InlineData(StorageProvider.Memory, ClusterProvider.AdoNet, true, false)]
+    [InlineData(StorageProvider.Memory, ClusterProvider.Localhost, false, false)]
+    [InlineData(StorageProvider.AzureTable, ClusterProvider.AdoNet, false, false)]
+    public void VolatileInCluster_RefusesOnlyMemoryInAMultiSiloClusterWithoutTheOptIn(StorageProvider storage, ClusterProvider cluster, bool optIn, bool refused)
+    {
+        var line = StorageSiloBuilderExtensions.VolatileInCluster(
+            new PlatformStorageOptions { Provider = storage, AllowVolatileInCluster = optIn },
+            new PlatformClusterOptions { Provider = cluster });
+
+        Assert.Equal(refused, line is not null);
+        if (line is not null)
+        {
+            Assert.DoesNotContain('\n', line);
+            Assert.Contains("Platform:Storage:AllowVolatileInCluster=true", line, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Runs a built host with <paramref name="arguments"/>; asserts it exits with code 2 and one line on stderr, and returns that line.</summary>
+    private static async Task<string> RunUntilExitAsync(string dll, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [dll, .. arguments, "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -40,14 +93,22 @@ public sealed class StartupValidationTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"The host kept running with {arguments}.");
+            Assert.Fail($"{Path.GetFileName(dll)} kept running with {string.Join(' ', arguments)}.");
         }
 
         Assert.Equal(2, process.ExitCode);
         var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var line = Assert.Single(lines);
-        Assert.Contains(key, line);
+        return Assert.Single(lines);
     }
+
+    /// <summary>The standalone silo as built beside the tests (scripts/test.sh builds the solution): the newer of Release and Debug.</summary>
+    private static string SiloBinary() =>
+        Configurations
+            .Select(c => RepositoryRoot.Combine("src", "Silo", "Platform.Silo", "bin", c, "net10.0", "Platform.Silo.dll"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault()
+        ?? throw new FileNotFoundException("Platform.Silo.dll is not built under src/Silo/Platform.Silo/bin/{Release,Debug}/net10.0; build the solution first.");
 
     /// <summary>
     /// Options bound with AddPlatformOptions are checked when the host starts: a value the binder cannot convert and

@@ -1,4 +1,6 @@
 using Orleans.Runtime.Messaging;
+using Orleans.Storage;
+using Orleans.Transactions;
 using Platform.Errors;
 
 namespace Platform.Client.Cluster;
@@ -19,8 +21,12 @@ public static class ClusterErrors
 
     /// <summary>
     /// The cluster could not serve the call now, and a later retry may succeed: a connection loss, no answer in
-    /// time, or a Platform refusal of kind <see cref="PlatformErrorKind.Unavailable"/>.
+    /// time, a Platform refusal of kind <see cref="PlatformErrorKind.Unavailable"/>, or, as a safety net behind the
+    /// blocks' own translations (silos translate storage failures, the typed client Orleans transaction failures),
+    /// an ETag race lost in storage (<see cref="InconsistentStateException"/>) or an Orleans transaction failure
+    /// that reached here unclassified.
     /// </summary>
     public static bool IsTransient(Exception exception) =>
-        IsConnectionLoss(exception) || exception is TimeoutException || exception is PlatformException { Kind: PlatformErrorKind.Unavailable };
+        IsConnectionLoss(exception) || exception is TimeoutException or InconsistentStateException or OrleansTransactionException
+        || exception is PlatformException { Kind: PlatformErrorKind.Unavailable };
 }

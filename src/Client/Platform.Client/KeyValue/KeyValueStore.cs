@@ -67,53 +67,16 @@ internal sealed class KeyValueStore(
         }
 
         var after = ContinuationToken.Decode(options.ContinuationToken);
-        return await router.RunAsync(ns, routed => ListPageAsync(Shards(routed), routed.Settings.Shards, options.Prefix, after, limit), cancellationToken);
+        return await router.RunAsync(ns, routed => KeyValueListing.PageAsync(Shards(routed), routed.Settings.Shards, options.Prefix, after, limit, Limits.MaxPageBytes), cancellationToken);
     }
 
     public TransactionBuilder Transaction(string ns) => new(transactions, ns);
 
-    /// <summary>
-    /// Round one: every shard's next keys (names and sizes only); round two: values of the keys that made the page.
-    /// A key deleted between the two rounds is left out; a listing is not a snapshot.
-    /// </summary>
-    private async Task<KeyValuePage> ListPageAsync(IKeyValueShards shards, int shardCount, string prefix, string? after, int limit)
-    {
-        var listings = await Task.WhenAll(Enumerable.Range(0, shardCount).Select(i => shards.ListKeysAsync(i, prefix, after, limit)));
-
-        var candidates = new List<(KeyValueKeyInfo Info, int Shard)>();
-        var anyShardFull = false;
-        for (var i = 0; i < listings.Length; i++)
-        {
-            anyShardFull |= listings[i].Count >= limit;
-            candidates.AddRange(listings[i].Select(k => (k, i)));
-        }
-
-        candidates.Sort(static (a, b) => string.CompareOrdinal(a.Info.Key, b.Info.Key));
-        var page = new List<(KeyValueKeyInfo Info, int Shard)>(Math.Min(limit, candidates.Count));
-        long bytes = 0;
-        foreach (var candidate in candidates)
-        {
-            if (page.Count == limit || (page.Count > 0 && bytes + candidate.Info.Size > Limits.MaxPageBytes))
-            {
-                break;
-            }
-
-            page.Add(candidate);
-            bytes += candidate.Info.Size;
-        }
-
-        var values = await Task.WhenAll(page.GroupBy(p => p.Shard).Select(g => shards.GetManyAsync(g.Key, [.. g.Select(p => p.Info.Key)])));
-        var byKey = values.SelectMany(v => v).ToDictionary(e => e.Key, StringComparer.Ordinal);
-        var items = page.Select(p => byKey.GetValueOrDefault(p.Info.Key)).OfType<KeyValueEntry>().ToList();
-        var more = page.Count < candidates.Count || anyShardFull;
-        return new KeyValuePage(items, more && page.Count > 0 ? ContinuationToken.Encode(page[^1].Info.Key) : null);
-    }
-
     private async Task<KeyValueWriteResult> WriteAsync(string ns, KeyValueWriteRequest request, CancellationToken cancellationToken)
     {
-        if (request.Fence is { } fence && NameRules.CheckName(fence.LockName) is { } fenceError)
+        if (request.Fence is { } fence && KeyValueFence.CheckName(fence.LockName) is { } fenceError)
         {
-            throw new PlatformValidationException("fence", $"lock name {fenceError}");
+            throw new PlatformValidationException("fence", fenceError);
         }
 
         var result = await router.RunAsync(ns, routed => Shards(routed).WriteAsync(routed.ShardFor(request.Key), request), cancellationToken);

@@ -2,7 +2,9 @@ namespace Platform.Locks;
 
 /// <summary>
 /// Leader election over leases: at most one leader per election name while its lease is valid; each leader gets a
-/// term (a fencing token) higher than every earlier one. Refusals throw <see cref="LeaseConflictException"/>.
+/// term (a fencing token) higher than every earlier one; writes fenced by it (<c>KeyValueFence.ForElection</c>,
+/// HTTP <c>Platform-Fence: election/{name}:{term}</c>) are refused once a later term was elected. Refusals throw
+/// <see cref="LeaseConflictException"/>.
 /// </summary>
 public interface IElection
 {

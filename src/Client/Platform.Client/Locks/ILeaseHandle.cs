@@ -3,7 +3,9 @@ namespace Platform.Locks;
 /// <summary>
 /// A held lock, semaphore permit set or election leadership, renewed in the background until disposed (which
 /// releases it). <see cref="Lost"/> fires when the lease is lost (refused renewal, or no renewal succeeded before it
-/// ran out); from then on the holder must stop acting on it. Present <see cref="Token"/> with every fenced write.
+/// ran out); from then on the holder must stop acting on it. Present <see cref="Token"/> with every fenced write: a
+/// lock's as <c>KeyValueFence.ForLock(Name, Token)</c>, an election leader's term as
+/// <c>KeyValueFence.ForElection(Name, Token)</c>.
 /// </summary>
 public interface ILeaseHandle : IAsyncDisposable
 {

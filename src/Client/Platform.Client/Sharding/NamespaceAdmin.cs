@@ -64,30 +64,33 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
         }
     }
 
-    public async Task<IReadOnlyList<ShardInfo>> GetShardMapAsync(string ns, bool includeRanges = false, CancellationToken cancellationToken = default)
-    {
-        var routed = await router.ResolveAsync(ns, cancellationToken);
-        var shards = routed.Access(IKeyValueShards.For);
-        var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards).Select(shards.StatsAsync)).WaitAsync(cancellationToken);
-        return [.. stats.Select((s, i) => new ShardInfo
+    public Task<IReadOnlyList<ShardInfo>> GetShardMapAsync(string ns, bool includeRanges = false, CancellationToken cancellationToken = default) =>
+        router.RunAsync<IReadOnlyList<ShardInfo>>(ns, async routed =>
         {
-            Shard = i,
-            Grain = routed.ShardKey(i),
-            Silo = s.Silo,
-            Keys = s.Keys,
-            Bytes = s.Bytes,
-            Ownership = routed.Ring.OwnershipOf(i),
-            Ranges = includeRanges ? routed.Ring.RangesOf(i) : null,
-        })];
-    }
+            var shards = routed.Access(IKeyValueShards.For);
+            var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards).Select(shards.StatsAsync));
+            var ring = routed.Ring;
+            return [.. stats.Select((s, i) => new ShardInfo
+            {
+                Shard = i,
+                Grain = routed.ShardKey(i),
+                Silo = s.Silo,
+                Keys = s.Keys,
+                Bytes = s.Bytes,
+                Ownership = ring.OwnershipOf(i),
+                Ranges = includeRanges ? ring.RangesOf(i) : null,
+            })];
+        }, cancellationToken);
 
-    public async Task<ShardLocation> LocateAsync(string ns, string key, CancellationToken cancellationToken = default)
+    public Task<ShardLocation> LocateAsync(string ns, string key, CancellationToken cancellationToken = default)
     {
         Checks.Key(key, options.Value.MaxKeyBytes);
-        var routed = await router.ResolveAsync(ns, cancellationToken);
         var token = HashRing.KeyToken(key);
-        var shard = routed.Ring.ShardForToken(token);
-        var stats = await routed.Access(IKeyValueShards.For).StatsAsync(shard).WaitAsync(cancellationToken);
-        return new ShardLocation(ns, key, token, shard, routed.ShardKey(shard), stats.Silo);
+        return router.RunAsync(ns, async routed =>
+        {
+            var shard = routed.Ring.ShardForToken(token);
+            var stats = await routed.Access(IKeyValueShards.For).StatsAsync(shard);
+            return new ShardLocation(ns, key, token, shard, routed.ShardKey(shard), stats.Silo);
+        }, cancellationToken);
     }
 }

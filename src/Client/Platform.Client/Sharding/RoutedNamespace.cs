@@ -4,14 +4,17 @@ namespace Platform.Sharding;
 
 /// <summary>
 /// A namespace's settings with its ring, as a client routes by them, and the shard-access strategy each block picked
-/// for it (<see cref="Access{T}"/>): chosen once per resolved namespace by its kind, never per call.
+/// for it (<see cref="Access{T}"/>): chosen once per resolved namespace by its kind, never per call. The ring comes
+/// from the bounded <see cref="HashRingCache"/> on each use, so a cached namespace never keeps a ring alive.
 /// </summary>
-internal sealed record RoutedNamespace(NamespaceSettings Settings, HashRing Ring, DateTimeOffset FetchedAt, IGrainFactory Grains)
+internal sealed record RoutedNamespace(NamespaceSettings Settings, HashRingCache Rings, DateTimeOffset FetchedAt, IGrainFactory Grains)
 {
     private readonly ConcurrentDictionary<Type, object> _access = new();
 
     // Filled lazily; a race only builds the same value twice.
     private string?[]? _shardKeys;
+
+    public HashRing Ring => Rings.For(Settings.Shards);
 
     public int ShardFor(string key) => Ring.ShardFor(key);
 

@@ -15,6 +15,7 @@ public static class ShardingClientExtensions
     public static IServiceCollection AddShardingClient(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddClientOptions<KeyValueOptions>(configuration, KeyValueOptions.SectionName);
+        services.TryAddSingleton<HashRingCache>();
         services.TryAddSingleton<NamespaceRouter>();
         services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();
         return services;

@@ -5,8 +5,10 @@ namespace Platform.Transactions;
 
 /// <summary>
 /// The shards of a transactional namespace for single-key and listing calls: each call runs as its own transaction
-/// on an <see cref="ITransactionShardGrain"/>, and a failure is mapped as a transaction's
-/// (<see cref="TransactionFailures"/>). A listing page is consistent per shard, not across shards.
+/// on an <see cref="ITransactionShardGrain"/>, and every failure (stats included) is mapped as a transaction's
+/// (<see cref="TransactionFailures"/>): a shard of a deleted generation becomes <see cref="NamespaceGoneException"/>,
+/// an Orleans transaction failure a <c>PlatformTransactionFailedException</c> (409, or 503 with Retry-After). Each
+/// listing call is its own read: a listing page is not a snapshot, within a shard or across shards.
 /// </summary>
 internal sealed class TransactionShards(RoutedNamespace routed) : IKeyValueShards
 {
@@ -22,7 +24,7 @@ internal sealed class TransactionShards(RoutedNamespace routed) : IKeyValueShard
     public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit) =>
         Transactional(() => Grain(shard).ListKeys(prefix, after, limit));
 
-    public Task<KeyValueShardStats> StatsAsync(int shard) => Grain(shard).Stats();
+    public Task<KeyValueShardStats> StatsAsync(int shard) => Transactional(() => Grain(shard).Stats());
 
     private ITransactionShardGrain Grain(int shard) =>
         _grains[shard] ??= routed.Grains.GetGrain<ITransactionShardGrain>(routed.ShardKey(shard));

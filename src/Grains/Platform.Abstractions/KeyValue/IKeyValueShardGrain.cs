@@ -5,6 +5,8 @@ namespace Platform.KeyValue;
 /// <summary>
 /// One shard of a namespace (key: <see cref="ShardId.ToGrainKey"/>). Guarantee: every acknowledged write is in
 /// storage before the answer, and each key's write is ETag-checked there, so two activations can never both win.
+/// A shard of a deleted generation throws <see cref="NamespaceGoneException"/> from every read and answers
+/// <see cref="KeyValueWriteStatus.NamespaceGone"/> to every write: the caller's routing is stale.
 /// </summary>
 [Alias("Platform.IKvShardGrain")]
 public interface IKeyValueShardGrain : IGrainWithStringKey

@@ -42,8 +42,22 @@ public sealed class KeyValueOptions : IPlatformOptions
     /// </summary>
     public TimeSpan ShardLeaseTime { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a client trusts its cached namespace settings before asking again. Default 30 s.</summary>
+    /// <summary>
+    /// How long a client trusts its cached namespace settings before asking again. Default 30 s. A stale entry is never
+    /// served for a deleted and re-created namespace: the old generation's shards refuse every call and the client
+    /// refreshes at once.
+    /// </summary>
     public TimeSpan RoutingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most namespaces a client keeps routing for (least recently used dropped first). Default 1024; 1–1,000,000. Used by clients only.</summary>
+    public int RoutingCacheSize { get; set; } = 1024;
+
+    /// <summary>
+    /// Most hash rings a client keeps, one per distinct shard count (least recently used dropped first, built again
+    /// on its next use). A ring takes 12 bytes x 128 x shards: 96 KiB at 64 shards, 6 MiB at 4096. Default 32;
+    /// 1–4096. Used by clients only.
+    /// </summary>
+    public int RingCacheSize { get; set; } = 32;
 
     /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
     public IEnumerable<string> Validate()
@@ -96,6 +110,16 @@ public sealed class KeyValueOptions : IPlatformOptions
         if (RoutingCacheTtl < TimeSpan.Zero)
         {
             yield return $"{SectionName}:RoutingCacheTtl must not be negative (got {RoutingCacheTtl}).";
+        }
+
+        if (RoutingCacheSize is < 1 or > 1_000_000)
+        {
+            yield return $"{SectionName}:RoutingCacheSize must be between 1 and 1000000 (got {RoutingCacheSize}).";
+        }
+
+        if (RingCacheSize is < 1 or > 4096)
+        {
+            yield return $"{SectionName}:RingCacheSize must be between 1 and 4096 (got {RingCacheSize}).";
         }
     }
 }

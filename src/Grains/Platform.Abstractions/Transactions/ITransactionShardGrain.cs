@@ -6,7 +6,9 @@ namespace Platform.Transactions;
 /// <summary>
 /// One shard of a transactional namespace (key: <see cref="ShardId.ToGrainKey"/>). Guarantee: its keys live in Orleans
 /// transactional state, so every change is part of a serializable, atomic transaction that is durable (ETag-checked in
-/// storage) once committed; single-key calls made outside a transaction run as their own transaction.
+/// storage) once committed; single-key calls made outside a transaction run as their own transaction. A shard of a
+/// deleted generation fails every read and operation (<see cref="TransactionOpFailedException.NamespaceGone"/>) and
+/// answers <see cref="KeyValueWriteStatus.NamespaceGone"/> to every write: the caller's routing is stale.
 /// </summary>
 [Alias("Platform.ITxnShardGrain")]
 public interface ITransactionShardGrain : IGrainWithStringKey

@@ -53,8 +53,17 @@ public sealed partial class KeyValueShardGrain(
             return;
         }
 
-        // Takes the lease (waiting out another activation's) and loads every key.
-        await TakeOverAsync(cancellationToken);
+        // Takes the lease (waiting out another activation's) and loads every key. A failed activation does not pass
+        // the silo's error boundary (it runs around calls on an active grain), so storage failures are translated here.
+        try
+        {
+            await TakeOverAsync(cancellationToken);
+        }
+        catch (Exception ex) when (StorageErrors.Translate(ex) is { } refusal)
+        {
+            throw refusal;
+        }
+
         LogActivated(_id, _sortedKeys.Count);
     }
 
@@ -68,12 +77,12 @@ public sealed partial class KeyValueShardGrain(
     }
 
     public Task<KeyValueEntry?> Get(string key) =>
-        _gone ? Task.FromResult<KeyValueEntry?>(null)
+        _gone ? Task.FromException<KeyValueEntry?>(Gone())
         : _lease.IsFresh ? Task.FromResult(Lookup(key))
         : GetLeased(key);
 
     public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
-        _gone ? Task.FromResult<IReadOnlyList<KeyValueEntry>>([])
+        _gone ? Task.FromException<IReadOnlyList<KeyValueEntry>>(Gone())
         : _lease.IsFresh ? Task.FromResult<IReadOnlyList<KeyValueEntry>>(LookupMany(keys))
         : GetManyLeased(keys);
 
@@ -110,7 +119,7 @@ public sealed partial class KeyValueShardGrain(
     {
         if (_gone)
         {
-            return new KeyValueWriteResult { Status = KeyValueWriteStatus.NamespaceGone, Detail = $"Namespace '{_id.Namespace}' was deleted." };
+            return new KeyValueWriteResult { Status = KeyValueWriteStatus.NamespaceGone, Detail = GoneDetail };
         }
 
         KeyValueWriteRules.Validate(request, options.Value);
@@ -145,8 +154,13 @@ public sealed partial class KeyValueShardGrain(
 
     public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
     {
+        if (_gone)
+        {
+            throw Gone();
+        }
+
         var page = new List<KeyValueKeyInfo>(Math.Min(limit, 256));
-        if (_gone || limit <= 0)
+        if (limit <= 0)
         {
             return page;
         }
@@ -176,7 +190,12 @@ public sealed partial class KeyValueShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
-        if (!_gone && !_lease.IsFresh)
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        if (!_lease.IsFresh)
         {
             await EnsureLeaseAsync();
         }
@@ -194,6 +213,11 @@ public sealed partial class KeyValueShardGrain(
         await storage.DropAsync(_id);
         DeactivateOnIdle();
     }
+
+    private string GoneDetail => $"Namespace '{_id.Namespace}' generation {_id.Generation} was deleted.";
+
+    /// <summary>What every read of a dropped generation throws: the caller's routing is stale (it refreshes and retries).</summary>
+    private NamespaceGoneException Gone() => new(GoneDetail);
 
     private async Task<KeyValueWriteResult> WriteChecked(KeyValueWriteRequest request)
     {

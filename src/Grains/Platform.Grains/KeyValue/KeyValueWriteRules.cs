@@ -24,31 +24,42 @@ internal static class KeyValueWriteRules
             throw new PlatformPayloadTooLargeException($"value is {length} bytes, over the limit of {limits.MaxValueBytes}");
         }
 
-        if (request.Fence is { } fence && NameRules.CheckName(fence.LockName) is { } fenceError)
+        if (request.Fence is { } fence && KeyValueFence.CheckName(fence.LockName) is { } fenceError)
         {
-            throw new PlatformValidationException("fence", $"lock name {fenceError}");
+            throw new PlatformValidationException("fence", fenceError);
         }
     }
 
     /// <summary>
-    /// Asks the lock, which re-reads its persisted grants: a refusal when the token was never granted or a higher one
-    /// was granted since; null when the write may go on. No call cycle: lease grains never call shards.
+    /// Asks the lock (or, for an <c>election/{name}</c> fence, the election: its term is the token), which re-reads its
+    /// persisted grants: a refusal when the token was never granted or a higher one was granted since; null when the
+    /// write may go on. No call cycle: lease grains never call shards.
     /// </summary>
     public static async Task<KeyValueWriteResult?> CheckLockAsync(IGrainFactory grains, KeyValueFence fence)
     {
-        var check = await grains.Grain(LeaseKind.Lock, fence.LockName).CheckFence(fence.Token);
+        var check = await Lease(grains, fence.LockName).CheckFence(fence.Token);
         if (check.Accepted)
         {
             return null;
         }
 
+        var (kind, name) = fence.Source();
+        var what = kind == LeaseKind.Election ? $"Election '{name}'" : $"Lock '{name}'";
+        var token = kind == LeaseKind.Election ? "term" : "token";
         return new KeyValueWriteResult
         {
             Status = KeyValueWriteStatus.FenceRejected,
             Detail = check.LastToken < fence.Token
-                ? $"Lock '{fence.LockName}' has not granted token {fence.Token} (last granted: {check.LastToken})."
-                : $"Lock '{fence.LockName}' has granted token {check.LastToken} since token {fence.Token}.",
+                ? $"{what} has not granted {token} {fence.Token} (last granted: {check.LastToken})."
+                : $"{what} has granted {token} {check.LastToken} since {token} {fence.Token}.",
         };
+    }
+
+    /// <summary>The lease grain behind a fence name: a lock, or an election for <c>election/{name}</c>.</summary>
+    private static ILockGrain Lease(IGrainFactory grains, string lockName)
+    {
+        var (kind, name) = KeyValueFence.SourceOf(lockName);
+        return grains.Grain(kind, name);
     }
 
     /// <summary>The entry callers may see: null for an absent key and for a tombstone.</summary>
@@ -155,7 +166,7 @@ internal static class KeyValueWriteRules
     public static async Task<IReadOnlyDictionary<string, long>> LockTokensAsync(IGrainFactory grains, KeyValueEntry stored, KeyValueFence fence)
     {
         var recorded = (stored.Fences ?? []).Where(p => p.Key != fence.LockName).ToList();
-        var checks = await Task.WhenAll(recorded.Select(p => grains.Grain(LeaseKind.Lock, p.Key).CheckFence(p.Value)));
+        var checks = await Task.WhenAll(recorded.Select(p => Lease(grains, p.Key).CheckFence(p.Value)));
         var tokens = new Dictionary<string, long>(recorded.Count, StringComparer.Ordinal);
         for (var i = 0; i < recorded.Count; i++)
         {
@@ -192,7 +203,7 @@ internal static class KeyValueWriteRules
             {
                 Status = KeyValueWriteStatus.FenceRejected,
                 Version = version,
-                Detail = $"Key '{request.Key}' was written with token {seen} of lock '{fence.LockName}', above {fence.Token}.",
+                Detail = $"Key '{request.Key}' was written with token {seen} of {KeyValueFence.Describe(fence.LockName)}, above {fence.Token}.",
             };
         }
 
@@ -215,7 +226,7 @@ internal static class KeyValueWriteRules
                     Status = KeyValueWriteStatus.FenceRejected,
                     Version = version,
                     Detail = $"Key '{request.Key}' is fenced by {fences!.Count} locks that have granted no later token since " +
-                        $"(Platform:KeyValue:MaxFencesPerKey is {maxFences}); a write fenced by another lock '{fence.LockName}' is " +
+                        $"(Platform:KeyValue:MaxFencesPerKey is {maxFences}); a write fenced by another, {KeyValueFence.Describe(fence.LockName)}, is " +
                         "refused until one of them grants a later token.",
                 };
             }

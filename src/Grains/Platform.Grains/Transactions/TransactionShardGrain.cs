@@ -95,7 +95,7 @@ public sealed partial class TransactionShardGrain(
     {
         if (_gone)
         {
-            return null;
+            throw Gone();
         }
 
         await EnsureLeaseAsync();
@@ -106,7 +106,7 @@ public sealed partial class TransactionShardGrain(
     {
         if (_gone)
         {
-            return [];
+            throw Gone();
         }
 
         await EnsureLeaseAsync();
@@ -152,7 +152,12 @@ public sealed partial class TransactionShardGrain(
 
     public async Task<IReadOnlyList<KeyValueKeyInfo>> ListKeys(string prefix, string? after, int limit)
     {
-        if (_gone || limit <= 0)
+        if (_gone)
+        {
+            throw Gone();
+        }
+
+        if (limit <= 0)
         {
             return [];
         }
@@ -167,12 +172,13 @@ public sealed partial class TransactionShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
-        if (!_gone)
+        if (_gone)
         {
-            await EnsureLeaseAsync();
+            throw Gone();
         }
 
-        var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
+        await EnsureLeaseAsync();
+        var (keys, bytes) = await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
         return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
     }
 

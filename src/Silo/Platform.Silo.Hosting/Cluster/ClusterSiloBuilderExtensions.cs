@@ -67,7 +67,8 @@ public static class ClusterSiloBuilderExtensions
 
     /// <summary>
     /// What every Platform silo runs whatever its clustering: reminders (PostgreSQL with <c>AdoNet</c>, in memory
-    /// otherwise) and trace context carried across grain calls.
+    /// otherwise), trace context carried across grain calls, and the error boundary of Platform's grains (storage
+    /// failures answer 503 with Retry-After, <see cref="PlatformErrorBoundary"/>).
     /// </summary>
     public static ISiloBuilder AddPlatformCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -88,6 +89,7 @@ public static class ClusterSiloBuilderExtensions
         }
 
         silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<PlatformErrorBoundary>();
         return silo;
     }
 

@@ -24,6 +24,14 @@ public sealed partial class PlatformStorageOptions : IPlatformOptions
     /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
     public string TransactionalStateTableName { get; set; } = TableTransactionalStateStorageFactory.DefaultTableName;
 
+    /// <summary>
+    /// Test only, unsafe: lets a silo of a multi-silo cluster (<c>Platform:Cluster:Provider=AdoNet</c>) run on
+    /// <c>Memory</c> storage, which loses every namespace, key, lock and transaction a silo held when it stops. Default
+    /// false: that combination stops the silo at start-up (exit code 2). For test rigs whose silos share one process's
+    /// memory stores, or that mean to show the loss; never in production.
+    /// </summary>
+    public bool AllowVolatileInCluster { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (Provider == StorageProvider.AzureTable && string.IsNullOrWhiteSpace(ConnectionString))

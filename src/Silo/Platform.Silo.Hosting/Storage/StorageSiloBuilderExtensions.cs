@@ -12,12 +12,20 @@ public static class StorageSiloBuilderExtensions
     /// <summary>
     /// Default grain storage (state of grains that name no storage, and of blocks that map theirs onto it) and the
     /// <c>PubSubStore</c> of streams, in the provider <c>Platform:Storage:Provider</c> names. Throws
-    /// <see cref="PlatformConfigurationException"/> on a bad value.
+    /// <see cref="PlatformConfigurationException"/> on a bad value, and for <c>Memory</c> storage in a multi-silo
+    /// cluster (<c>Platform:Cluster:Provider=AdoNet</c>) unless <c>Platform:Storage:AllowVolatileInCluster</c> (test
+    /// only): until replica groups exist, a silo's memory is the only copy of what it holds.
     /// </summary>
     public static ISiloBuilder AddPlatformStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
+        var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
+        if (VolatileInCluster(storage, cluster) is { } refusal)
+        {
+            throw new PlatformConfigurationException(refusal);
+        }
+
         silo.Services.AddPlatformOptions<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
         switch (storage.Provider)
         {
@@ -41,5 +49,21 @@ public static class StorageSiloBuilderExtensions
         }
 
         return silo;
+    }
+
+    /// <summary>
+    /// The one line refusing <c>Memory</c> storage on a silo of a multi-silo cluster (null when the combination is
+    /// fine: durable storage, the single-silo <c>Localhost</c> clustering, or the test-only opt-in).
+    /// </summary>
+    public static string? VolatileInCluster(PlatformStorageOptions storage, PlatformClusterOptions cluster)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(cluster);
+        return storage.Provider == StorageProvider.Memory && cluster.Provider != ClusterProvider.Localhost && !storage.AllowVolatileInCluster
+            ? $"{PlatformStorageOptions.SectionName}:Provider is Memory (the default) but {PlatformClusterOptions.SectionName}:Provider is {cluster.Provider}: "
+                + "in a multi-silo cluster a silo's memory is the only copy of what it holds, so stopping one loses whole namespaces, locks and transactions. "
+                + $"Set {PlatformStorageOptions.SectionName}:Provider=AzureTable and {PlatformStorageOptions.SectionName}:ConnectionString "
+                + $"(test rigs only: {PlatformStorageOptions.SectionName}:AllowVolatileInCluster=true)."
+            : null;
     }
 }

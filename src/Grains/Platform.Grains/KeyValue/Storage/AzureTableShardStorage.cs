@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Platform.Errors;
 using Platform.Sharding;
 
 namespace Platform.KeyValue.Storage;
@@ -137,7 +138,7 @@ public sealed class AzureTableShardStorage : IShardStorage
             // A torn read (a concurrent writer replaced chunks between pages) is retried; the scan is not a snapshot.
             if (!torn || attempt >= 5)
             {
-                return torn ? throw new InvalidOperationException($"Shard {shard} kept changing while it was read.") : entries;
+                return torn ? throw new PlatformUnavailableException($"Shard {shard} kept changing while it was read; retry.") : entries;
             }
         }
     }
@@ -168,7 +169,7 @@ public sealed class AzureTableShardStorage : IShardStorage
             }
         }
 
-        throw new InvalidOperationException($"Key '{key}' of shard {shard} kept changing while it was read.");
+        throw new PlatformUnavailableException($"Key '{key}' of shard {shard} kept changing while it was read; retry.");
     }
 
     public async Task<string> WriteAsync(ShardId shard, KeyValueEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
