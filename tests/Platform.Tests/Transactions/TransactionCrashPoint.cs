@@ -92,7 +92,10 @@ internal sealed class TransactionCrashPoint
 
             // The confirmation of a commit a remote manager decided: nothing new to prepare, the commit point moves
             // over records prepared earlier. Crash before it is written.
-            if (prepared == 0 && commitUpTo is { } upTo && upTo >= _preparedUpTo && _preparedUpTo > 0 && point.TryCrash(silo, CrashPhase.CommitDecided, grain))
+            // (A manager committing its own transaction writes its commit record into the metadata; a participant
+            // confirming a remote manager's decision does not, which tells the two apart.)
+            if (prepared == 0 && commitUpTo is { } upTo && upTo >= _preparedUpTo && _preparedUpTo > 0 && metadata.CommitRecords.Count == 0
+                && point.TryCrash(silo, CrashPhase.CommitDecided, grain))
             {
                 return await point.Hang<string>();
             }
@@ -102,8 +105,10 @@ internal sealed class TransactionCrashPoint
             {
                 _preparedUpTo = prepared;
 
-                // A participant's prepare of a remote manager's transaction, now in storage: crash before it votes.
-                if (point.TryCrash(silo, CrashPhase.Prepared, grain))
+                // A participant's prepare of a remote manager's transaction (each record names that manager), now in
+                // storage: crash before it votes.
+                var remoteManager = statesToPrepare!.All(p => p.TransactionManager.Reference is { } tm && tm.GrainId.ToString() != grain);
+                if (remoteManager && metadata.CommitRecords.Count == 0 && point.TryCrash(silo, CrashPhase.Prepared, grain))
                 {
                     return await point.Hang<string>();
                 }
