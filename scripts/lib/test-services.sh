@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Throw-away PostgreSQL and Azurite (table service) for tests and by-hand runs. Source this file, then:
 #   platform_services_start   # installs what is missing, starts both, exports PLATFORM_TEST_POSTGRES / PLATFORM_TEST_AZURE_TABLES
-#   platform_services_stop    # stops both by PID and removes the temp folder (safe to call twice)
+#   platform_services_stop    # SIGKILLs every test child process recorded in PLATFORM_TEST_PID_DIR (silos, client hosts
+#                             # a killed test host left behind), stops both servers by PID, removes the temp folder
+#                             # (safe to call twice)
 # Works as root on a fresh Debian machine without Docker. Needs: apt-get (for postgresql), node + npm (for azurite).
 
 PLATFORM_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -89,10 +91,38 @@ platform_services_start() {
   export PLATFORM_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Database=platform;Username=postgres;Pooling=true;Maximum Pool Size=50"
   export PLATFORM_TEST_AZURE_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azport/devstoreaccount1;"
   export PLATFORM_TEST_PG_BIN="$pgbin"
+  # The fault tests' harness writes one "<pid> <start time>" file per silo / client host process here
+  # (tests/Platform.ClusterTests/Harness/ChildProcessRegistry.cs); platform_services_stop kills what is left.
+  mkdir -p "$PLATFORM_SERVICES_DIR/pids"
+  export PLATFORM_TEST_PID_DIR="$PLATFORM_SERVICES_DIR/pids"
   echo "test-services: PostgreSQL pid $PLATFORM_PG_PID on 127.0.0.1:$pgport, Azurite pid $PLATFORM_AZURITE_PID on 127.0.0.1:$azport ($PLATFORM_SERVICES_DIR)" >&2
 }
 
+# SIGKILLs every process recorded in $1 (files "<pid> <start time>") that still runs with that start time (a reused
+# PID is left alone), and removes the files. Prints how many it killed.
+platform_kill_recorded_children() {
+  local dir="$1" f pid start now killed=0
+  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+  for f in "$dir"/*.pid; do
+    [ -e "$f" ] || continue
+    read -r pid start <"$f" || true
+    rm -f "$f"
+    case "$pid" in '' | *[!0-9]*) continue ;; esac
+    [ -r "/proc/$pid/stat" ] || continue
+    now="$(sed -E 's/^.*\) //' "/proc/$pid/stat" | cut -d' ' -f20)"
+    if [ "$now" = "$start" ]; then
+      kill -KILL "$pid" 2>/dev/null && killed=$((killed + 1))
+    fi
+  done
+  if [ "$killed" -gt 0 ]; then
+    echo "test-services: killed $killed leftover test process(es) recorded in $dir" >&2
+  fi
+}
+
 platform_services_stop() {
+  if [ -n "$PLATFORM_SERVICES_DIR" ]; then
+    platform_kill_recorded_children "$PLATFORM_SERVICES_DIR/pids"
+  fi
   if [ -n "$PLATFORM_AZURITE_PID" ]; then
     kill "$PLATFORM_AZURITE_PID" 2>/dev/null || true
     wait "$PLATFORM_AZURITE_PID" 2>/dev/null || true

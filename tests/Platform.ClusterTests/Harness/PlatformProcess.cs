@@ -7,7 +7,8 @@ namespace Platform.ClusterTests.Harness;
 
 /// <summary>
 /// One started <c>dotnet &lt;dll&gt;</c> process whose stdout and stderr go to a log file. Every live instance is
-/// also killed when the test process exits, so a crashed or aborted run leaves nothing behind.
+/// also killed when the test process exits, and recorded in <see cref="ChildProcessRegistry"/> so that
+/// scripts/test.sh's clean-up kills it even when the test process was killed hard and could not.
 /// </summary>
 public sealed class PlatformProcess : IDisposable
 {
@@ -18,6 +19,7 @@ public sealed class PlatformProcess : IDisposable
     private readonly Lock _logGate = new();
     private bool _logClosed;
     private int _disposed;
+    private string? _pidFile;
 
     static PlatformProcess()
     {
@@ -47,6 +49,9 @@ public sealed class PlatformProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>The file recording this process for scripts/test.sh's clean-up (<see cref="ChildProcessRegistry"/>); null when not recorded.</summary>
+    public string? PidFile => _pidFile;
 
     /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
     public bool IsPaused { get; private set; }
@@ -82,6 +87,7 @@ public sealed class PlatformProcess : IDisposable
         process.Exited += (_, _) => result.Append($"==== {DateTime.UtcNow:O} {name} exited");
         process.Start();
         Live.TryAdd(result, 0);
+        result._pidFile = ChildProcessRegistry.Record(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return result;
@@ -191,6 +197,10 @@ public sealed class PlatformProcess : IDisposable
 
         Kill();
         Live.TryRemove(this, out _);
+        if (_process.HasExited)
+        {
+            ChildProcessRegistry.Forget(_pidFile);
+        }
         lock (_logGate)
         {
             _logClosed = true;
@@ -200,7 +210,8 @@ public sealed class PlatformProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    /// <summary>Adds a line to the log (harness notes, nemesis actions).</summary>
+    public void Append(string? line)
     {
         if (line is null)
         {

@@ -156,9 +156,12 @@ public class ProcessCluster : IAsyncLifetime
     /// </summary>
     public async Task EnsureHealthyAsync()
     {
+        // A silo left paused is restarted, not resumed: resumed after being declared Dead it would run on as a
+        // zombie until it notices (see RestartZombiesAsync), and nobody should depend on how long that takes.
         foreach (var silo in _silos.Where(s => s.Process is { IsPaused: true, HasExited: false }))
         {
-            silo.Process!.Resume();
+            silo.Process!.Append($"==== {DateTime.UtcNow:O} harness: left paused by the previous test; restarting the slot");
+            await RestartSiloAsync(silo.Index);
         }
 
         foreach (var silo in _silos.Where(s => !s.IsRunning))
@@ -166,12 +169,64 @@ public class ProcessCluster : IAsyncLifetime
             await RestartSiloAsync(silo.Index);
         }
 
+        await RestartZombiesAsync();
         if (ClientHost is null || ClientHost.HasExited)
         {
             await StartClientHostAsync();
         }
 
         await WaitForAllActiveAsync();
+    }
+
+    /// <summary>
+    /// Restarts every slot whose process still runs although the cluster has declared its silo Dead (a paused silo
+    /// resumed too late to stop itself, or one that failed to): such a process would be a second, unsupervised
+    /// member. Returns the slots restarted, each also noted in its log.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> RestartZombiesAsync()
+    {
+        var view = await WaitForViewAsync(_ => true, "the cluster view");
+        var zombies = _silos.Where(s => s.IsRunning && s.Process is { IsPaused: false } && view.IsDeclaredDead(s.SiloPort)).ToList();
+        foreach (var silo in zombies)
+        {
+            silo.Process!.Append($"==== {DateTime.UtcNow:O} harness: declared Dead but still running; restarting the slot");
+            await RestartSiloAsync(silo.Index);
+        }
+
+        return [.. zombies.Select(s => s.Index)];
+    }
+
+    /// <summary>
+    /// Starts a <see cref="PinnedClientHost"/>: a second client host whose only gateway is silo
+    /// <paramref name="siloIndex"/>, on a port of its own; waits for its /readyz.
+    /// </summary>
+    public async Task<PinnedClientHost> StartPinnedClientHostAsync(int siloIndex)
+    {
+        var node = Node(siloIndex);
+        var port = FreePorts.Next();
+        var args = new List<string>
+        {
+            "--Platform:Cluster:Provider=Localhost",
+            $"--Platform:Cluster:ClusterId={ClusterId}",
+            $"--Platform:Cluster:ServiceId={ServiceId}",
+            "--Platform:Client:Embedded=false",
+            $"--Platform:Client:Gateways:0=127.0.0.1:{node.GatewayPort}",
+            $"--urls=http://127.0.0.1:{port}",
+        };
+        args.AddRange(Options.Settings.Select(kv => $"--{kv.Key}={kv.Value}"));
+        args.AddRange(Options.ClientSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
+        var process = PlatformProcess.Start($"client-host pinned to silo {siloIndex}", PlatformBinaries.ClientHost, args, Path.Combine(LogDirectory, $"client-host-pinned-{siloIndex}.log"));
+        var host = new PinnedClientHost(siloIndex, port, process);
+        try
+        {
+            await process.WaitReadyAsync(host.Address, Options.StartTimeout);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     /// <summary><c>GET /v1/cluster</c> on the client host; throws when it does not answer 200.</summary>

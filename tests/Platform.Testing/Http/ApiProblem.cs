@@ -14,6 +14,15 @@ public sealed class ApiProblem
         Root = root;
     }
 
+    /// <summary>A problem document from its JSON text (for tests of code that reads answers); throws when it is not a JSON object.</summary>
+    public static ApiProblem Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? new ApiProblem(document.RootElement.Clone())
+            : throw new JsonException("A problem document is a JSON object.");
+    }
+
     /// <summary>The whole problem document.</summary>
     public JsonElement Root { get; }
 

@@ -35,39 +35,19 @@ public sealed partial class KeyValueShardGrain(
 
     // Sorted ordinal for listing; inserts are a memmove, cheap at the sizes one shard holds.
     private readonly List<string> _sortedKeys = [];
-    // The activation lease: a random holder id per activation; the ETag of our lease row as we last wrote it (null:
-    // we do not hold the lease); the monotonic timestamp taken before that write.
-    private readonly string _holder = Guid.NewGuid().ToString("N");
-    private string? _leaseETag;
-    private long _leaseFrom;
+    private ShardActivationLease _lease = null!;
     private ShardId _id;
     private bool _gone;
     private long _bytes;
 
-    /// <summary>What part of its lease an activation may use, and how much longer another waits: the clock-rate margin.</summary>
-    private const double LeaseUsable = 0.9;
-    private const double LeaseWait = 1.1;
-    private const int TakeOverAttempts = 3;
-
-    /// <summary>
-    /// The lease runs on the real monotonic clock, not the grains' <see cref="TimeProvider"/>: it is about how long
-    /// another activation can really still be serving, and a test's fake clock must not freeze a take-over.
-    /// </summary>
-    private static readonly TimeProvider LeaseClock = TimeProvider.System;
-
-    private TimeSpan LeaseTime => options.Value.ShardLeaseTime;
-
-    /// <summary>How long this activation may still serve from memory.</summary>
-    private TimeSpan LeaseLeft => _leaseETag is null ? TimeSpan.Zero : (LeaseTime * LeaseUsable) - LeaseClock.GetElapsedTime(_leaseFrom);
-
-    /// <summary>True while more than half the lease is left: serve at once, no storage call.</summary>
-    private bool LeaseFresh => LeaseLeft > LeaseTime / 2;
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = ShardId.Parse(this.GetPrimaryKeyString());
+        _lease = new ShardActivationLease(storage, _id, options.Value.ShardLeaseTime, logger);
         var settings = await GrainFactory.GetGrain<INamespaceGrain>(_id.Namespace).Get();
-        if (settings is null || settings.Generation != _id.Generation)
+
+        // A transactional namespace's shards are TransactionShardGrain (which owns the shard's activation lease).
+        if (settings is null || settings.Generation != _id.Generation || settings.Transactional)
         {
             _gone = true;
             return;
@@ -81,29 +61,20 @@ public sealed partial class KeyValueShardGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Release the lease so that the next activation (elsewhere, after a graceful move) need not wait it out.
-        if (_leaseETag is { } etag && !_gone)
+        if (!_gone)
         {
-            _leaseETag = null;
-            try
-            {
-                await storage.WriteLeaseAsync(_id, new ShardLease(_holder, TimeSpan.Zero), etag, cancellationToken);
-            }
-            catch (Exception ex)
-            {
-                // Taken over or not reachable: the next activation waits the lease out instead.
-                LogReleaseFailed(_id, ex.Message);
-            }
+            await _lease.ReleaseAsync(cancellationToken);
         }
     }
 
     public Task<KeyValueEntry?> Get(string key) =>
         _gone ? Task.FromResult<KeyValueEntry?>(null)
-        : LeaseFresh ? Task.FromResult(Lookup(key))
+        : _lease.IsFresh ? Task.FromResult(Lookup(key))
         : GetLeased(key);
 
     public Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
         _gone ? Task.FromResult<IReadOnlyList<KeyValueEntry>>([])
-        : LeaseFresh ? Task.FromResult<IReadOnlyList<KeyValueEntry>>(LookupMany(keys))
+        : _lease.IsFresh ? Task.FromResult<IReadOnlyList<KeyValueEntry>>(LookupMany(keys))
         : GetManyLeased(keys);
 
     private async Task<KeyValueEntry?> GetLeased(string key)
@@ -180,7 +151,7 @@ public sealed partial class KeyValueShardGrain(
             return page;
         }
 
-        if (!LeaseFresh)
+        if (!_lease.IsFresh)
         {
             await EnsureLeaseAsync();
         }
@@ -205,7 +176,7 @@ public sealed partial class KeyValueShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
-        if (!_gone && !LeaseFresh)
+        if (!_gone && !_lease.IsFresh)
         {
             await EnsureLeaseAsync();
         }
@@ -216,7 +187,7 @@ public sealed partial class KeyValueShardGrain(
     public async Task Drop()
     {
         _gone = true;
-        _leaseETag = null;
+        _lease.Forget();
         _entries.Clear();
         _sortedKeys.Clear();
         _bytes = 0;
@@ -242,7 +213,7 @@ public sealed partial class KeyValueShardGrain(
 
         // Acknowledge only a write that landed while this activation held the lease: an activation that took the shard
         // over after the lease ran out may have loaded the keys before it landed.
-        if (LeaseLeft <= TimeSpan.Zero && !await TryRenewLeaseAsync())
+        if (_lease.Left <= TimeSpan.Zero && !await _lease.TryRenewAsync())
         {
             throw new PlatformUnavailableException($"Shard {_id} lost its activation lease while writing key '{request.Key}'; the write may or may not have applied: read it back.");
         }
@@ -256,7 +227,7 @@ public sealed partial class KeyValueShardGrain(
     /// </summary>
     private async Task EnsureLeaseAsync()
     {
-        if (LeaseFresh || await TryRenewLeaseAsync())
+        if (await _lease.HoldAsync())
         {
             return;
         }
@@ -265,67 +236,11 @@ public sealed partial class KeyValueShardGrain(
         await TakeOverAsync(CancellationToken.None);
     }
 
-    /// <summary>Renews our own lease; true only if nobody took it since we last wrote it, so memory is still the truth.</summary>
-    private async Task<bool> TryRenewLeaseAsync()
-    {
-        if (_leaseETag is not { } etag)
-        {
-            return false;
-        }
-
-        if (await TryWriteLeaseAsync(etag, CancellationToken.None))
-        {
-            return true;
-        }
-
-        _leaseETag = null;
-        return false;
-    }
-
-    private async Task<bool> TryWriteLeaseAsync(string? expectedETag, CancellationToken cancellationToken)
-    {
-        var started = LeaseClock.GetTimestamp();
-        try
-        {
-            _leaseETag = await storage.WriteLeaseAsync(_id, new ShardLease(_holder, LeaseTime), expectedETag, cancellationToken);
-            _leaseFrom = started;
-            return true;
-        }
-        catch (ShardStorageConflictException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Takes the lease: when another activation holds it, waits its whole lease time (x1.1) from after reading it, then
-    /// writes ours conditional on the ETag read (so a holder that renewed meanwhile keeps it and we wait again); then
-    /// loads every key, since the other may have written any of them.
-    /// </summary>
+    /// <summary>Takes the lease (waiting out another activation's), then loads every key, since the other may have written any of them.</summary>
     private async Task TakeOverAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < TakeOverAttempts; attempt++)
-        {
-            var current = await storage.ReadLeaseAsync(_id, cancellationToken);
-            var readAt = LeaseClock.GetTimestamp();
-            if (current is { Lease: { Duration: var held, Holder: var holder } } && held > TimeSpan.Zero && holder != _holder)
-            {
-                var wait = (held * LeaseWait) - LeaseClock.GetElapsedTime(readAt);
-                LogWaitingForLease(_id, (long)wait.TotalMilliseconds);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, LeaseClock, cancellationToken);
-                }
-            }
-
-            if (await TryWriteLeaseAsync(current?.ETag, cancellationToken))
-            {
-                await ReloadAsync(cancellationToken);
-                return;
-            }
-        }
-
-        throw new PlatformUnavailableException($"Shard {_id} is being served by another activation; retry.");
+        await _lease.TakeAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
     }
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
@@ -411,10 +326,4 @@ public sealed partial class KeyValueShardGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: another activation took the activation lease; taking it back and reloading")]
     private partial void LogLeaseLost(ShardId shard);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: another activation holds the activation lease; waiting {WaitMs} ms before taking it over")]
-    private partial void LogWaitingForLease(ShardId shard, long waitMs);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Shard {Shard}: could not release the activation lease: {Reason}")]
-    private partial void LogReleaseFailed(ShardId shard, string reason);
 }

@@ -1,10 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Transactions.Abstractions;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.KeyValue.Storage;
 using Platform.Sharding;
+using Platform.Transactions.Storage;
 
 namespace Platform.Transactions;
 
@@ -13,10 +16,20 @@ namespace Platform.Transactions;
 /// transaction manager locks, prepares and commits them with every other participant of a transaction.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A read is served from this activation's memory only while it holds the shard's activation lease (the same
+/// <see cref="ShardActivationLease"/> as key-value shards), taken before Orleans loads the state: the storage wrapper
+/// (<see cref="Storage.LeasedTransactionalStateStorage{TState}"/>) waits out another activation's lease, then fences
+/// the storage so no store of an earlier activation can land after the load. So a duplicate or a silo declared dead
+/// can neither answer a read after a newer activation wrote nor commit a write (a read-only transaction through it
+/// fails with 503 instead of reading a stale shard: no write skew).
+/// </para>
+/// <para>
 /// Reentrant by design: a call waiting for this shard's transaction lock must not hold the grain's turn, or the
 /// lock holder's next call to this shard (its apply step) queues behind it and both wait until the lock times out.
 /// Isolation comes from Orleans' transaction locks on the state, not from turn-based concurrency; the grain's own
 /// fields are set on activation (<see cref="_gone"/> only ever turns true).
+/// </para>
 /// </remarks>
 [Reentrant]
 // The grain type shipped under the old class name; stored grain ids keep it.
@@ -26,24 +39,79 @@ public sealed partial class TransactionShardGrain(
     ILocalSiloDetails silo,
     IOptions<KeyValueOptions> options,
     TimeProvider time,
+    IShardStorage leases,
+    IGrainContextAccessor contexts,
     ILogger<TransactionShardGrain> logger) : Grain, ITransactionShardGrain
 {
+    private readonly ShardActivationLease _lease = RegisterLease(contexts.GrainContext, leases, options.Value, logger);
     private ShardId _id;
     private bool _gone;
+
+    /// <summary>
+    /// Created with the grain, before Orleans loads its transactional state (lifecycle stage SetupState): the storage
+    /// wrapper finds it as a grain-context component and loads under it.
+    /// </summary>
+    private static ShardActivationLease RegisterLease(IGrainContext context, IShardStorage leases, KeyValueOptions options, ILogger logger)
+    {
+        var lease = new ShardActivationLease(leases, ShardId.Parse(context.GrainId.Key.ToString()!), options.ShardLeaseTime, logger);
+        context.SetComponent(lease);
+        return lease;
+    }
+    private ITransactionalStateSizeLimit? _sizeLimit;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = ShardId.Parse(this.GetPrimaryKeyString());
+
+        // A storage that bounds one state (Azure Table: 960 KiB) is checked inside each writing transaction.
+        _sizeLimit = ServiceProvider.GetKeyedService<ITransactionalStateStorageFactory>(TransactionStorage.Name) as ITransactionalStateSizeLimit;
         var settings = await GrainFactory.GetGrain<INamespaceGrain>(_id.Namespace).Get();
         _gone = settings is null || settings.Generation != _id.Generation || !settings.Transactional;
         LogActivated(_id, _gone);
     }
 
-    public async Task<KeyValueEntry?> Get(string key) =>
-        _gone ? null : await state.PerformRead(s => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(key)));
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _lease.ReleaseAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys) =>
-        _gone ? [] : await state.PerformRead(s => Existing(s, keys));
+    /// <summary>
+    /// Serving needs the lease: renewed (one ETag-checked write) when half of it is gone. When another activation took
+    /// it, this one's memory may be stale: it deactivates and answers 503 (retry-safe: nothing was read or changed).
+    /// </summary>
+    private ValueTask EnsureLeaseAsync() => _lease.IsFresh ? ValueTask.CompletedTask : RenewOrLeaveAsync();
+
+    private async ValueTask RenewOrLeaveAsync()
+    {
+        if (await _lease.HoldAsync())
+        {
+            return;
+        }
+
+        LogLeaseLost(_id);
+        DeactivateOnIdle();
+        throw new PlatformUnavailableException($"Shard {_id} moved to another activation; retry.");
+    }
+
+    public async Task<KeyValueEntry?> Get(string key)
+    {
+        if (_gone)
+        {
+            return null;
+        }
+
+        await EnsureLeaseAsync();
+        return await state.PerformRead(s => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(key)));
+    }
+
+    public async Task<IReadOnlyList<KeyValueEntry>> GetMany(IReadOnlyList<string> keys)
+    {
+        if (_gone)
+        {
+            return [];
+        }
+
+        await EnsureLeaseAsync();
+        return await state.PerformRead(s => Existing(s, keys));
+    }
 
     public async Task<KeyValueWriteResult> Write(KeyValueWriteRequest request)
     {
@@ -53,6 +121,7 @@ public sealed partial class TransactionShardGrain(
         }
 
         KeyValueWriteRules.Validate(request, options.Value);
+        await EnsureLeaseAsync();
 
         // One write lock from the start (a read lock upgraded later would deadlock against a concurrent writer), taken
         // before the lock's check: no other write of this shard can land between the check and this write. A refusal
@@ -69,10 +138,12 @@ public sealed partial class TransactionShardGrain(
         var now = time.GetUtcNow();
         return await state.PerformUpdate(s =>
         {
-            var result = KeyValueWriteRules.Decide(s.Entries.GetValueOrDefault(request.Key), request, lockTokens, options.Value, now, out var next);
+            var current = s.Entries.GetValueOrDefault(request.Key);
+            var result = KeyValueWriteRules.Decide(current, request, lockTokens, options.Value, now, out var next);
             if (next is not null)
             {
                 s.Entries[request.Key] = next;
+                CheckSize(s, [(request.Key, current)]);
             }
 
             return result;
@@ -86,6 +157,7 @@ public sealed partial class TransactionShardGrain(
             return [];
         }
 
+        await EnsureLeaseAsync();
         return await state.PerformRead(s => (IReadOnlyList<KeyValueKeyInfo>)[.. s.Entries.Values
             .Where(e => !e.Deleted && e.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(e.Key, after) > 0))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
@@ -95,6 +167,11 @@ public sealed partial class TransactionShardGrain(
 
     public async Task<KeyValueShardStats> Stats()
     {
+        if (!_gone)
+        {
+            await EnsureLeaseAsync();
+        }
+
         var (keys, bytes) = _gone ? (0, 0L) : await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
         return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
     }
@@ -113,6 +190,7 @@ public sealed partial class TransactionShardGrain(
             throw Gone();
         }
 
+        await EnsureLeaseAsync();
         return forUpdate ? await state.PerformUpdate(s => Existing(s, keys)) : await state.PerformRead(s => Existing(s, keys));
     }
 
@@ -123,6 +201,7 @@ public sealed partial class TransactionShardGrain(
             throw Gone();
         }
 
+        await EnsureLeaseAsync();
         if (ops.All(op => op.Kind == TransactionOpKind.Get))
         {
             return await state.PerformRead(s => (IReadOnlyList<TransactionOpResult>)[.. ops.Select(op => Found(op, KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(op.Key))))]);
@@ -205,12 +284,48 @@ public sealed partial class TransactionShardGrain(
             }
         }
 
+        var previous = overlay.Keys.Select(key => (key, s.Entries.GetValueOrDefault(key))).ToList();
         foreach (var (key, entry) in overlay)
         {
             s.Entries[key] = entry;
         }
 
+        CheckSize(s, previous);
         return results;
+    }
+
+    /// <summary>
+    /// Refuses a state over what the storage holds, inside the transaction (so it aborts with this reason, and nothing
+    /// reaches the storage), putting back <paramref name="previous"/> first so the state is untouched.
+    /// </summary>
+    private void CheckSize(TransactionShardState s, IReadOnlyList<(string Key, KeyValueEntry? Entry)> previous)
+    {
+        if (_sizeLimit is not { } limit)
+        {
+            return;
+        }
+
+        var bytes = limit.SerializedBytes(s);
+        if (bytes <= limit.MaxStateBytes)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in previous)
+        {
+            if (entry is null)
+            {
+                s.Entries.Remove(key);
+            }
+            else
+            {
+                s.Entries[key] = entry;
+            }
+        }
+
+        throw new PlatformPayloadTooLargeException(
+            $"shard {_id.Index} of namespace '{_id.Namespace}' would hold {bytes} bytes serialized, over the {limit.MaxStateBytes} bytes ({limit.MaxStateBytes / 1024} KiB) " +
+            "one transactional shard's state may take; nothing was applied and retrying does not help: delete keys, or use a namespace with more shards");
     }
 
     private static TransactionOpResult Found(TransactionOp op, KeyValueEntry? entry) => new()
@@ -227,6 +342,9 @@ public sealed partial class TransactionShardGrain(
         [.. keys.Select(k => KeyValueWriteRules.Live(s.Entries.GetValueOrDefault(k))).OfType<KeyValueEntry>()];
 
     private TransactionOpFailedException Gone() => new($"Namespace '{_id.Namespace}' was deleted or is not transactional; refresh and retry.") { NamespaceGone = true };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transactional shard {Shard}: another activation took the activation lease; deactivating")]
+    private partial void LogLeaseLost(ShardId shard);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Transactional shard {Shard} activated (gone: {Gone})")]
     private partial void LogActivated(ShardId shard, bool gone);

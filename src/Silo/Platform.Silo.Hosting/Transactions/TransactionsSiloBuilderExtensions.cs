@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -26,6 +27,9 @@ public static class TransactionsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
         silo.UseTransactions();
+
+        // Transactional shards load their state only under their activation lease (and fence it): see docs/transactions.md.
+        silo.Services.Replace(ServiceDescriptor.Transient<INamedTransactionalStateStorageFactory, LeasedTransactionalStateStorageFactory>());
         silo.Services.AddPlatformOptions<TransactionOptions>(TransactionOptions.SectionName);
         silo.Services.AddPlatformOptions<KeyValueOptions>(KeyValueOptions.SectionName);
         switch (storage.Provider)

@@ -15,23 +15,26 @@ namespace Platform.Transactions.Storage;
 /// <item>Row <c>k</c> (the key row): <c>CommittedSequenceId</c> and the transaction <c>Metadata</c>; its ETag is the
 /// state's ETag, and every batch writes it ETag-checked, so a stale or duplicate activation can never write.</item>
 /// <item>Rows <c>s_{sequenceId:x16}</c>: one per state record: the committed state (sequence id = CommittedSequenceId)
-/// and the prepared (pending) states after it, each with its transaction id, timestamp and transaction manager.</item>
+/// and the prepared (pending) states after it, each with its transaction id, timestamp and transaction manager. A
+/// record over one row's capacity (<see cref="TableStateLayout.ChunksPerRow"/> chunks) continues in rows
+/// <c>s_{sequenceId:x16}_{n}</c>; the first row then says how many (<c>Rows</c>). All rows of a record are written
+/// and deleted in one batch.</item>
 /// </list>
 /// A prepare writes its record before the commit pointer moves past it; a crash in between leaves a pending record
 /// that <see cref="Load"/> hands back to Orleans, whose transaction manager then commits or aborts it. All writes of
 /// one <see cref="Store"/> go into entity-group batches of this one partition (normally a single, atomic batch).
+/// A state over <see cref="MaxStateBytes"/> is refused before anything is written (InvalidOperationException); the
+/// shard grain checks the same limit inside the transaction (<see cref="ITransactionalStateSizeLimit"/>), so the
+/// caller hears why.
 /// </summary>
-public sealed class TableTransactionalStateStorage<TState> : ITransactionalStateStorage<TState>
+public sealed class TableTransactionalStateStorage<TState> : ITransactionalStateStorage<TState>, ITransactionalStateFence
     where TState : class, new()
 {
     /// <summary>The key row: commit pointer and metadata.</summary>
     public const string KeyRow = "k";
     public const string StatePrefix = "s_";
-    private const int MaxBatchActions = 100;
-    private const int MaxBatchBytes = 3 * 1024 * 1024;
-    private const int ChunkBytes = 64 * 1024;
-    private const int MaxChunks = 15;
     private const int MaxSnapshotAttempts = 5;
+    private const int SequenceDigits = 16;
 
     private readonly TableClient _table;
     private readonly string _partition;
@@ -43,8 +46,8 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
     private bool _loaded;
     private bool _mustReload;
 
-    // Sequence id -> the ETag of its row, for every state row in the partition.
-    private readonly SortedDictionary<long, ETag> _rows = [];
+    // Sequence id -> the ETags of its rows (index: row number within the record), for every record in the partition.
+    private readonly SortedDictionary<long, ETag[]> _rows = [];
 
     public TableTransactionalStateStorage(TableClient table, string partition, Serializer serializer)
     {
@@ -53,9 +56,9 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
         _serializer = serializer;
     }
 
-    /// <summary>Largest serialized state one record holds (15 binary properties of 64 KiB).</summary>
+    /// <summary>Largest serialized state one record holds (15 chunks of 64 KiB, over one or two rows).</summary>
 #pragma warning disable CA1000 // the layout is per storage type; tests read it through the type they store
-    public static int MaxStateBytes => ChunkBytes * MaxChunks;
+    public static int MaxStateBytes => TableStateLayout.MaxStateBytes;
 #pragma warning restore CA1000
 
     public async Task<TransactionalStorageLoadResponse<TState>> Load()
@@ -86,6 +89,17 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
         }
     }
 
+    /// <summary>
+    /// Rewrites the key row's <c>Fence</c> property (an unconditional merge, creating the row if need be): its ETag
+    /// changes, and every batch carries the key row ETag-checked, so no store an earlier activation started can land.
+    /// </summary>
+    public async Task FenceAsync(CancellationToken cancellationToken = default)
+    {
+        var key = new TableEntity(_partition, KeyRow) { ["Fence"] = Guid.NewGuid().ToString("N") };
+        await _table.UpsertEntityAsync(key, TableUpdateMode.Merge, cancellationToken);
+        _mustReload = true;
+    }
+
     public async Task<string> Store(string? expectedETag, TransactionalStateMetaData metadata, List<PendingTransactionState<TState>>? statesToPrepare, long? commitUpTo, long? abortAfter)
     {
         if (_mustReload || !_loaded)
@@ -102,9 +116,19 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
             }
         }
 
+        // Serialize first: a state over the limit is refused before anything is written, and the instance stays usable.
+        var prepared = new List<(long SequenceId, TableEntity[] Rows)>();
+        foreach (var pending in statesToPrepare ?? [])
+        {
+            if (pending.SequenceId >= (commitUpTo ?? _committed))
+            {
+                prepared.Add((pending.SequenceId, ToRows(pending)));
+            }
+        }
+
         try
         {
-            return await StoreCore(metadata, statesToPrepare, commitUpTo, abortAfter);
+            return await StoreCore(metadata, prepared, commitUpTo, abortAfter);
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
         {
@@ -118,72 +142,73 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
         }
     }
 
-    private async Task<string> StoreCore(TransactionalStateMetaData metadata, List<PendingTransactionState<TState>>? statesToPrepare, long? commitUpTo, long? abortAfter)
+    private async Task<string> StoreCore(TransactionalStateMetaData metadata, List<(long SequenceId, TableEntity[] Rows)> prepared, long? commitUpTo, long? abortAfter)
     {
         var steps = new List<Step>();
 
         // 1. Records of aborted transactions go first.
         if (abortAfter is { } abortPoint)
         {
-            foreach (var sequenceId in _rows.Keys.Where(s => s > abortPoint).ToList())
+            foreach (var (sequenceId, etags) in _rows.Where(r => r.Key > abortPoint).ToList())
             {
-                steps.Add(Step.Delete(sequenceId, _rows[sequenceId]));
+                steps.Add(Step.Delete(sequenceId, etags));
             }
         }
 
         // 2. Prepared records, before the commit pointer can move past them.
         var obsoleteBefore = commitUpTo ?? _committed;
-        foreach (var pending in statesToPrepare ?? [])
+        foreach (var (sequenceId, rows) in prepared)
         {
-            if (pending.SequenceId < obsoleteBefore)
-            {
-                continue;
-            }
-
-            var entity = ToEntity(pending);
-            var deleted = steps.FindIndex(s => s.SequenceId == pending.SequenceId && s.Entity is null);
+            // Re-prepared after an abort, or prepared again: replace the record's rows in place (a batch may not
+            // touch a row twice, so not a delete and an add).
+            var existing = _rows.GetValueOrDefault(sequenceId) ?? [];
+            var step = Step.Put(sequenceId, rows, existing);
+            var deleted = steps.FindIndex(s => s.SequenceId == sequenceId && s.Rows.Length == 0);
             if (deleted >= 0)
             {
-                // Re-prepared after an abort: one replace instead of a delete and an add of the same row in a batch.
-                steps[deleted] = Step.Replace(pending.SequenceId, entity, _rows[pending.SequenceId]);
+                steps[deleted] = step;
             }
             else
             {
-                steps.Add(_rows.TryGetValue(pending.SequenceId, out var etag)
-                    ? Step.Replace(pending.SequenceId, entity, etag)
-                    : Step.Add(pending.SequenceId, entity));
+                steps.Add(step);
             }
         }
 
         // 3. The key row: metadata and the commit pointer.
         var newMetadata = _serializer.SerializeToArray(metadata);
         var newCommitted = commitUpTo is { } upTo && upTo > _committed ? upTo : _committed;
-        steps.Add(Step.KeyUpdate());
+        steps.Add(Step.KeyUpdate(TableStateLayout.EncodedBytes(newMetadata.Length) + TableStateLayout.RowOverheadBytes));
 
         // 4. Records before the committed one are obsolete.
-        foreach (var sequenceId in _rows.Keys.Where(s => s < obsoleteBefore).ToList())
+        foreach (var (sequenceId, etags) in _rows.Where(r => r.Key < obsoleteBefore).ToList())
         {
             if (steps.All(s => s.SequenceId != sequenceId))
             {
-                steps.Add(Step.Delete(sequenceId, _rows[sequenceId]));
+                steps.Add(Step.Delete(sequenceId, etags));
             }
         }
 
-        // Batches of one partition, in order; each carries the key row, ETag-checked, as the fence.
+        // Batches of one partition, in order, each record's rows together; each batch carries the key row,
+        // ETag-checked, as the fence. Sizes are planned as encoded on the wire (the body limit is 4 MiB).
         var keyWritten = false;
         var batch = new List<Step>();
-        var bytes = 0;
+        var actions = 1;
+        var bytes = TableStateLayout.RowOverheadBytes + TableStateLayout.EncodedBytes(Math.Max(newMetadata.Length, _metadata?.Length ?? 0));
+        var keyBytes = bytes;
         foreach (var step in steps)
         {
-            if (batch.Count > 0 && (batch.Count + 2 > MaxBatchActions || bytes + step.Bytes > MaxBatchBytes))
+            var stepActions = step.IsKey ? 0 : step.ActionCount;
+            if (batch.Count > 0 && (actions + stepActions > TableStateLayout.MaxBatchActions || bytes + step.WireBytes > TableStateLayout.MaxBatchWireBytes))
             {
                 await Flush(batch, keyWritten ? newMetadata : _metadata, keyWritten ? newCommitted : _committed);
                 batch.Clear();
-                bytes = 0;
+                actions = 1;
+                bytes = keyBytes;
             }
 
             batch.Add(step);
-            bytes += step.Bytes;
+            actions += stepActions;
+            bytes += step.IsKey ? 0 : step.WireBytes;
             keyWritten |= step.IsKey;
         }
 
@@ -195,14 +220,13 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
 
     private async Task Flush(List<Step> steps, byte[]? metadata, long committed)
     {
-        var actions = new List<TableTransactionAction>(steps.Count + 1);
-        var keyIndex = -1;
+        var actions = new List<TableTransactionAction>();
         foreach (var step in steps.Where(s => !s.IsKey))
         {
-            actions.Add(step.Action(_partition));
+            actions.AddRange(step.Actions(_partition));
         }
 
-        keyIndex = actions.Count;
+        var keyIndex = actions.Count;
         var key = new TableEntity(_partition, KeyRow)
         {
             ["CommittedSequenceId"] = committed,
@@ -214,19 +238,25 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
 
         var response = await _table.SubmitTransactionAsync(actions);
         var answers = response.Value;
-        var rowIndex = 0;
+        var index = 0;
         foreach (var step in steps.Where(s => !s.IsKey))
         {
-            if (step.Entity is null)
+            if (step.Rows.Length == 0)
             {
                 _rows.Remove(step.SequenceId);
             }
             else
             {
-                _rows[step.SequenceId] = answers[rowIndex].Headers.ETag ?? throw new InvalidOperationException("Table storage returned no ETag.");
+                var etags = new ETag[step.Rows.Length];
+                for (var i = 0; i < etags.Length; i++)
+                {
+                    etags[i] = answers[index + i].Headers.ETag ?? throw new InvalidOperationException("Table storage returned no ETag.");
+                }
+
+                _rows[step.SequenceId] = etags;
             }
 
-            rowIndex++;
+            index += step.ActionCount;
         }
 
         _keyETag = answers[keyIndex].Headers.ETag ?? throw new InvalidOperationException("Table storage returned no ETag for the key row.");
@@ -241,12 +271,21 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
     private TransactionalStorageLoadResponse<TState> Parse(TableEntity? key, List<TableEntity> entities)
     {
         _rows.Clear();
-        var records = new SortedDictionary<long, TableEntity>();
+        var records = new SortedDictionary<long, SortedDictionary<int, TableEntity>>();
         foreach (var entity in entities.Where(e => e.RowKey.StartsWith(StatePrefix, StringComparison.Ordinal)))
         {
-            var sequenceId = long.Parse(entity.RowKey.AsSpan(StatePrefix.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            records[sequenceId] = entity;
-            _rows[sequenceId] = entity.ETag;
+            var (sequenceId, part) = ParseRowKey(entity.RowKey);
+            if (!records.TryGetValue(sequenceId, out var parts))
+            {
+                records[sequenceId] = parts = [];
+            }
+
+            parts[part] = entity;
+        }
+
+        foreach (var (sequenceId, parts) in records)
+        {
+            _rows[sequenceId] = [.. parts.Values.Select(p => p.ETag)];
         }
 
         _loaded = true;
@@ -270,9 +309,9 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
         {
             committedState = new TState();
         }
-        else if (records.TryGetValue(_committed, out var committedRow))
+        else if (records.TryGetValue(_committed, out var committedRows))
         {
-            committedState = ReadState(committedRow);
+            committedState = ReadState(_committed, committedRows);
         }
         else
         {
@@ -282,75 +321,142 @@ public sealed class TableTransactionalStateStorage<TState> : ITransactionalState
         var pending = records.Where(r => r.Key > _committed).Select(r => new PendingTransactionState<TState>
         {
             SequenceId = r.Key,
-            TransactionId = r.Value.GetString("TransactionId") ?? "",
-            TimeStamp = r.Value.GetDateTimeOffset("TransactionTimestamp")?.UtcDateTime ?? default,
-            TransactionManager = r.Value.GetBinary("TransactionManager") is { Length: > 0 } tm ? _serializer.Deserialize<ParticipantId>(tm) : default,
-            State = ReadState(r.Value),
+            TransactionId = Head(r.Key, r.Value).GetString("TransactionId") ?? "",
+            TimeStamp = Head(r.Key, r.Value).GetDateTimeOffset("TransactionTimestamp")?.UtcDateTime ?? default,
+            TransactionManager = Head(r.Key, r.Value).GetBinary("TransactionManager") is { Length: > 0 } tm ? _serializer.Deserialize<ParticipantId>(tm) : default,
+            State = ReadState(r.Key, r.Value),
         }).ToList();
 
         return new TransactionalStorageLoadResponse<TState>(_keyETag.Value.ToString(), committedState, _committed, metadata, pending);
     }
 
-    private TState ReadState(TableEntity row)
+    private TableEntity Head(long sequenceId, SortedDictionary<int, TableEntity> parts) =>
+        parts.TryGetValue(0, out var head) ? head : throw new InvalidOperationException($"Transactional state partition '{_partition}' is corrupt: record {sequenceId} has no first row.");
+
+    /// <summary>A record's state from its rows: <c>Chunks</c> chunks named <c>D0..Dn</c> over <c>Rows</c> rows (absent: one).</summary>
+    private TState ReadState(long sequenceId, SortedDictionary<int, TableEntity> parts)
     {
-        var chunks = row.GetInt32("Chunks") ?? 0;
+        var head = Head(sequenceId, parts);
+        var chunks = head.GetInt32("Chunks") ?? 0;
+        var rows = head.GetInt32("Rows") ?? 1;
+        if (parts.Count != rows)
+        {
+            throw new InvalidOperationException($"Transactional state partition '{_partition}' is corrupt: record {sequenceId} has {parts.Count} of its {rows} rows.");
+        }
+
         using var buffer = new MemoryStream();
         for (var i = 0; i < chunks; i++)
         {
-            buffer.Write(row.GetBinary(ChunkName(i)) ?? throw new InvalidOperationException($"Row {row.RowKey} of '{_partition}' misses chunk {i}."));
+            var name = ChunkName(i);
+            var chunk = parts.Values.Select(p => p.GetBinary(name)).FirstOrDefault(c => c is not null)
+                ?? throw new InvalidOperationException($"Record {sequenceId} of '{_partition}' misses chunk {i}.");
+            buffer.Write(chunk);
         }
 
         return _serializer.Deserialize<TState>(buffer.ToArray()) ?? new TState();
     }
 
-    private TableEntity ToEntity(PendingTransactionState<TState> pending)
+    /// <summary>
+    /// The rows of one record: the first with the transaction's fields and up to <see cref="TableStateLayout.ChunksPerRow"/>
+    /// chunks, then continuation rows with the rest. Throws InvalidOperationException over <see cref="MaxStateBytes"/>.
+    /// </summary>
+    private TableEntity[] ToRows(PendingTransactionState<TState> pending)
     {
         var state = _serializer.SerializeToArray(pending.State);
         if (state.Length > MaxStateBytes)
         {
-            throw new InvalidOperationException($"Transactional state of '{_partition}' is {state.Length} bytes serialized, over the {MaxStateBytes} one record holds; spread the keys over more shards.");
+            throw new InvalidOperationException(
+                $"Transactional state of '{_partition}' is {state.Length} bytes serialized, over the {MaxStateBytes} bytes ({MaxStateBytes / 1024} KiB) one record holds; " +
+                "nothing was written, and retrying does not help: delete keys, or spread them over a namespace with more shards.");
         }
 
-        var chunks = (state.Length + ChunkBytes - 1) / ChunkBytes;
-        var entity = new TableEntity(_partition, RowKey(pending.SequenceId))
+        var chunks = (state.Length + TableStateLayout.ChunkBytes - 1) / TableStateLayout.ChunkBytes;
+        var rowCount = Math.Max(1, (chunks + TableStateLayout.ChunksPerRow - 1) / TableStateLayout.ChunksPerRow);
+        var rows = new TableEntity[rowCount];
+        rows[0] = new TableEntity(_partition, RowKey(pending.SequenceId))
         {
             ["TransactionId"] = pending.TransactionId,
             ["TransactionTimestamp"] = new DateTimeOffset(DateTime.SpecifyKind(pending.TimeStamp, DateTimeKind.Utc)),
             ["TransactionManager"] = _serializer.SerializeToArray(pending.TransactionManager),
             ["Chunks"] = chunks,
         };
-        for (var i = 0; i < chunks; i++)
+        if (rowCount > 1)
         {
-            entity[ChunkName(i)] = state.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, state.Length - (i * ChunkBytes))).ToArray();
+            rows[0]["Rows"] = rowCount;
         }
 
-        return entity;
+        for (var r = 1; r < rowCount; r++)
+        {
+            rows[r] = new TableEntity(_partition, RowKey(pending.SequenceId, r));
+        }
+
+        for (var i = 0; i < chunks; i++)
+        {
+            var offset = i * TableStateLayout.ChunkBytes;
+            rows[i / TableStateLayout.ChunksPerRow][ChunkName(i)] = state.AsSpan(offset, Math.Min(TableStateLayout.ChunkBytes, state.Length - offset)).ToArray();
+        }
+
+        return rows;
     }
 
-    /// <summary>The row key of the state record with this sequence id.</summary>
+    /// <summary>The row key of the state record with this sequence id (its first row).</summary>
 #pragma warning disable CA1000 // the layout is per storage type; tests read it through the type they store
     public static string RowKey(long sequenceId) => StatePrefix + sequenceId.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>The row key of row <paramref name="part"/> of a record (0: its first row).</summary>
+    public static string RowKey(long sequenceId, int part) =>
+        part == 0 ? RowKey(sequenceId) : RowKey(sequenceId) + "_" + part.ToString(CultureInfo.InvariantCulture);
 #pragma warning restore CA1000
+
+    private static (long SequenceId, int Part) ParseRowKey(string rowKey)
+    {
+        var rest = rowKey.AsSpan(StatePrefix.Length);
+        var sequenceId = long.Parse(rest[..SequenceDigits], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        var part = rest.Length == SequenceDigits ? 0 : int.Parse(rest[(SequenceDigits + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
+        return (sequenceId, part);
+    }
 
     private static string ChunkName(int index) => "D" + index.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One row change of a Store: add, replace (ETag-checked) or delete (ETag-checked) a state row, or the key row.</summary>
-    private sealed record Step(long SequenceId, TableEntity? Entity, ETag? ETag, bool IsKey, bool IsAdd)
+    /// <summary>
+    /// One record's change in a Store: put its rows (each replaced ETag-checked where it exists, else added; rows it no
+    /// longer needs deleted ETag-checked), delete all its rows (<see cref="Rows"/> empty), or the key row.
+    /// </summary>
+    private sealed class Step(long sequenceId, TableEntity[] rows, ETag[] existing, bool isKey, int keyWireBytes = 0)
     {
-        public int Bytes => Entity is null ? 256 : 1024 + (Entity.GetInt32("Chunks") ?? 0) * ChunkBytes;
+        public long SequenceId => sequenceId;
 
-        public static Step Add(long sequenceId, TableEntity entity) => new(sequenceId, entity, null, false, true);
+        public TableEntity[] Rows => rows;
 
-        public static Step Replace(long sequenceId, TableEntity entity, ETag etag) => new(sequenceId, entity, etag, false, false);
+        public bool IsKey => isKey;
 
-        public static Step Delete(long sequenceId, ETag etag) => new(sequenceId, null, etag, false, false);
+        public int ActionCount => Math.Max(rows.Length, existing.Length);
 
-        public static Step KeyUpdate() => new(-1, null, null, true, false);
+        /// <summary>The step's size on the wire, binary counted base64-encoded.</summary>
+        public int WireBytes => isKey
+            ? keyWireBytes
+            : rows.Sum(r => TableStateLayout.RowOverheadBytes + r.Select(p => p.Value).OfType<byte[]>().Sum(b => TableStateLayout.EncodedBytes(b.Length) + 64))
+                + ((existing.Length - Math.Min(existing.Length, rows.Length)) * 1024);
 
-        public TableTransactionAction Action(string partition) => Entity is null
-            ? new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, RowKey(SequenceId)), ETag!.Value)
-            : IsAdd
-                ? new TableTransactionAction(TableTransactionActionType.Add, Entity)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, Entity, ETag!.Value);
+        public static Step Put(long sequenceId, TableEntity[] rows, ETag[] existing) => new(sequenceId, rows, existing, isKey: false);
+
+        public static Step Delete(long sequenceId, ETag[] existing) => new(sequenceId, [], existing, isKey: false);
+
+        public static Step KeyUpdate(int wireBytes) => new(-1, [], [], isKey: true, wireBytes);
+
+        public IEnumerable<TableTransactionAction> Actions(string partition)
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                yield return i < existing.Length
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, rows[i], existing[i])
+                    : new TableTransactionAction(TableTransactionActionType.Add, rows[i]);
+            }
+
+            for (var i = rows.Length; i < existing.Length; i++)
+            {
+                yield return new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, RowKey(sequenceId, i)), existing[i]);
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace Platform.Transactions.Storage;
 /// Creates <see cref="TableTransactionalStateStorage{TState}"/> for each transactional grain state: one partition per
 /// service, grain and state name in one table (created on first use).
 /// </summary>
-public sealed class TableTransactionalStateStorageFactory : ITransactionalStateStorageFactory
+public sealed class TableTransactionalStateStorageFactory : ITransactionalStateStorageFactory, ITransactionalStateSizeLimit
 {
     /// <summary>The table holding every grain's transactional state.</summary>
     public const string DefaultTableName = "PlatformTxnState";
@@ -39,6 +39,11 @@ public sealed class TableTransactionalStateStorageFactory : ITransactionalStateS
 
     public Task EnsureTableAsync() => _created.Value;
 
+    /// <summary>What one record holds: <see cref="TableStateLayout.MaxStateBytes"/> (960 KiB).</summary>
+    public int MaxStateBytes => TableStateLayout.MaxStateBytes;
+
+    public long SerializedBytes<TState>(TState state) => TableStateLayout.SerializedBytes(_serializer, state);
+
     /// <summary>
     /// <c>{serviceId}_{grainId}_{stateName}</c> with the characters table keys forbid (<c>/ \ # ?</c>, controls) and
     /// <c>%</c> itself written as <c>%XX</c>, so distinct grains never share a partition.
@@ -63,9 +68,15 @@ public sealed class TableTransactionalStateStorageFactory : ITransactionalStateS
     }
 
     /// <summary>Waits for the table to exist before the first load.</summary>
-    private sealed class CreatedTableStorage<TState>(Lazy<Task> created, ITransactionalStateStorage<TState> inner) : ITransactionalStateStorage<TState>
+    private sealed class CreatedTableStorage<TState>(Lazy<Task> created, TableTransactionalStateStorage<TState> inner) : ITransactionalStateStorage<TState>, ITransactionalStateFence
         where TState : class, new()
     {
+        public async Task FenceAsync(CancellationToken cancellationToken = default)
+        {
+            await created.Value;
+            await inner.FenceAsync(cancellationToken);
+        }
+
         public async Task<TransactionalStorageLoadResponse<TState>> Load()
         {
             await created.Value;
