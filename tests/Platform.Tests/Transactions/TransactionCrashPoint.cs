@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Transactions.Abstractions;
 using Platform.Transactions;
+using Platform.Transactions.Storage;
 
 namespace Platform.Tests.Transactions;
 
@@ -73,10 +74,14 @@ internal sealed class TransactionCrashPoint
             where TState : class, new() => new Storage<TState>(inner.Create<TState>(stateName, context), point, silo, context.GrainId.ToString());
     }
 
-    private sealed class Storage<TState>(ITransactionalStateStorage<TState> inner, TransactionCrashPoint point, SiloAddress silo, string grain) : ITransactionalStateStorage<TState>
+    private sealed class Storage<TState>(ITransactionalStateStorage<TState> inner, TransactionCrashPoint point, SiloAddress silo, string grain) : ITransactionalStateStorage<TState>, ITransactionalStateFence
         where TState : class, new()
     {
         private long _preparedUpTo;
+
+        // The shards fence their storage when an activation loads it (LeasedTransactionalStateStorage): keep that.
+        public Task FenceAsync(CancellationToken cancellationToken = default) =>
+            point.IsDead(silo) ? point.Hang<bool>() : inner is ITransactionalStateFence fence ? fence.FenceAsync(cancellationToken) : Task.CompletedTask;
 
         public Task<TransactionalStorageLoadResponse<TState>> Load() =>
             point.IsDead(silo) ? point.Hang<TransactionalStorageLoadResponse<TState>>() : inner.Load();

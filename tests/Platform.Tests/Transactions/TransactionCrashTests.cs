@@ -171,7 +171,8 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
         }
 
         // The fault mattered: the crashed participant's accounts are served by the survivor now.
-        var now = await BankWorkloadSilos(cluster, ns);
+        var now = await Eventually.Until(_ => BankWorkloadSilos(cluster, ns), _ => true, "the accounts' shards to answer where they live",
+            new EventuallyOptions { Timeout = TimeSpan.FromSeconds(60), Interval = TimeSpan.FromMilliseconds(500), RetryOn = static _ => true });
         Assert.All(onVictim, i => Assert.Equal(cluster.Primary.SiloAddress.ToParsableString(), now[i]));
     }
 
