@@ -60,16 +60,17 @@ public sealed class TransactionIsolationTests(ClusterFixture fixture, ITestOutpu
 
     /// <summary>
     /// The bank test in process: 10 accounts of 100, 8 clients doing random transfers (compare value >= amount,
-    /// add -amount, add +amount) and full-balance reads for about 10 s. Every read totals 1000 with no negative
-    /// balance; at the end the balances equal the initial ones plus every acknowledged transfer.
+    /// add -amount, add +amount, put a receipt) and full-balance reads until 400 transfers committed. Every read
+    /// totals 1000 with no negative balance; every acknowledged transfer has its receipt and no refused one has; at
+    /// the end the balances equal the initial ones plus every applied transfer.
     /// </summary>
     [Fact]
     public async Task Bank_RandomTransfersAndReads_KeepTotalAndMatchAcknowledgedTransfers()
     {
         var ns = await CreateNamespace(shards: 8);
-        var history = await BankWorkload.Run(Kv, ns, accounts: 10, initial: 100, clients: 8, duration: TimeSpan.FromSeconds(10));
+        var history = await BankWorkload.RunAsync(Kv, ns, accounts: 10, initial: 100, clients: 8, commits: 400);
         output.WriteLine(history.Summary);
-        history.AssertConsistent();
+        await history.AssertConsistentAsync();
     }
 
     private async Task<string> CreateNamespace(int shards)
