@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.Validation;
 
 namespace Platform.Client.Host.Api;
 
@@ -9,10 +10,9 @@ internal static class Fences
 {
     public const string Header = "Platform-Fence";
 
-    public static KeyValueFence? Parse(HttpRequest request)
+    public static KeyValueFence? Parse(string? value)
     {
-        var value = request.Headers[Header].ToString();
-        if (value.Length == 0)
+        if (string.IsNullOrEmpty(value))
         {
             return null;
         }
@@ -21,6 +21,11 @@ internal static class Fences
         if (colon <= 0 || !long.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var token) || token < 1)
         {
             throw new PlatformValidationException(Header, $"must be {{lockName}}:{{token}} with a positive token (got '{value}')");
+        }
+
+        if (NameRules.CheckName(value[..colon]) is { } error)
+        {
+            throw new PlatformValidationException(Header, $"names a lock that {error}");
         }
 
         return new KeyValueFence(value[..colon], token);

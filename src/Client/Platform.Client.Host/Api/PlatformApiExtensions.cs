@@ -13,16 +13,22 @@ public static class PlatformApiExtensions
     public static IHostApplicationBuilder AddPlatformApi(this IHostApplicationBuilder builder)
     {
         var rateLimit = builder.Configuration.ReadValidated<RateLimitOptions>(RateLimitOptions.SectionName);
-        builder.Services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        });
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
 
         // Malformed bodies throw, so the exception handler can name the field instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<PlatformExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Request bodies are closed (an unknown member is a 400), and the document says so; answers may gain
+            // members in later versions, so their schemas stay open although the same options write them.
+            if (context.ParameterDescription is null && schema.AdditionalPropertiesAllowed is false)
+            {
+                schema.AdditionalPropertiesAllowed = true;
+            }
+
+            return Task.CompletedTask;
+        }));
         builder.Services.AddRateLimiter(o =>
         {
             if (rateLimit.PermitsPerSecond > 0)
@@ -43,11 +49,28 @@ public static class PlatformApiExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The API's JSON: web defaults (camelCase), enums as camelCase strings, nulls left out of answers; and request
+    /// bodies read strictly, for every route and DTO alike: an unknown member, a duplicate member, a number sent as
+    /// a string, or a string that is not valid Unicode (a lone surrogate, also inside a <see cref="JsonElement"/>) is
+    /// a <see cref="JsonException"/> at its path, answered 400 naming the field.
+    /// </summary>
+    private static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new StrictJsonElementConverter());
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowDuplicateProperties = false;
+        options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
     public static WebApplication UsePlatformApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseMiddleware<StrictRequestMiddleware>();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Platform.Client.Cluster;
 using Platform.Errors;
@@ -24,10 +25,11 @@ internal sealed partial class PlatformExceptionHandler(ILogger<PlatformException
             case BadHttpRequestException badRequest:
                 var inner = badRequest.InnerException as JsonException;
                 await Problems.WriteAsync(context, badRequest.StatusCode,
-                    inner is null ? badRequest.Message : $"{badRequest.Message} {inner.Message}", JsonField(inner));
+                    inner is null ? badRequest.Message : $"{badRequest.Message} {Describe(inner)}",
+                    Field(inner is null ? ParameterOf(badRequest) : JsonField(inner)));
                 break;
             case JsonException json:
-                await Problems.WriteAsync(context, ProblemTable.For(PlatformErrorKind.Validation).Status, json.Message, JsonField(json));
+                await Problems.WriteAsync(context, ProblemTable.For(PlatformErrorKind.Validation).Status, Describe(json), Field(JsonField(json)));
                 break;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 // The caller went away; nobody reads this answer.
@@ -45,11 +47,45 @@ internal sealed partial class PlatformExceptionHandler(ILogger<PlatformException
         return true;
     }
 
-    /// <summary>Names the offending field of a JSON body ("$.partitioning" becomes "partitioning").</summary>
-    private static Dictionary<string, object?>? JsonField(JsonException? json) =>
-        json?.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
-            ? new Dictionary<string, object?> { ["field"] = path[2..] }
-            : null;
+    private static Dictionary<string, object?>? Field(string? field) =>
+        field is null ? null : new Dictionary<string, object?> { ["field"] = field };
+
+    /// <summary>
+    /// Names the offending field of a JSON body: <c>$.partitioning</c> is <c>partitioning</c>,
+    /// <c>$.success[0].value</c> is <c>success[0].value</c>, and <c>$</c> (the body as a whole) is <c>body</c>.
+    /// </summary>
+    private static string? JsonField(JsonException json) => json.Path switch
+    {
+        null => "body",
+        "$" => "body",
+        var path when path.StartsWith("$.", StringComparison.Ordinal) => path[2..],
+        var path when path.StartsWith('$') => path[1..],
+        var path => path,
+    };
+
+    /// <summary>A JSON error with its cause: a lone surrogate or invalid UTF-8 is an InvalidOperationException inside.</summary>
+    private static string Describe(JsonException json) =>
+        json.InnerException is InvalidOperationException cause && !json.Message.Contains(cause.Message, StringComparison.Ordinal)
+            ? $"{json.Message} {cause.Message}"
+            : json.Message;
+
+    /// <summary>
+    /// The parameter ASP.NET could not bind, from its message (<c>Failed to bind parameter "int? limit" from "x"</c>,
+    /// <c>Implicit body inferred for parameter "body" but no body was provided</c>); a 415 names Content-Type.
+    /// </summary>
+    private static string? ParameterOf(BadHttpRequestException badRequest)
+    {
+        if (badRequest.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return "Content-Type";
+        }
+
+        var match = ParameterPattern().Match(badRequest.Message);
+        return match.Success ? match.Groups["name"].Value : null;
+    }
+
+    [GeneratedRegex("""parameter "(?:[^"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)"(?: from| was| but)""")]
+    private static partial Regex ParameterPattern();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

@@ -1,15 +1,22 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Platform.Client.Host.Api;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.Validation;
 
 namespace Platform.Client.Host.KeyValue;
 
-/// <summary>Routes under <c>/v1/kv</c>: raw values in bodies, versions as ETags, listing in pages.</summary>
+/// <summary>
+/// Routes under <c>/v1/kv</c>: raw values in bodies, versions as ETags, listing in pages. <c>{ns}</c> and
+/// <c>{**key}</c> are the request target's own segments, percent-decoded once (<see cref="ApiPath"/>).
+/// </summary>
 public static class KeyValueApi
 {
     private const string Prefix = "/v1/kv/";
+
+    private const string ContentTypeHeader = "Content-Type";
 
     public static IEndpointRouteBuilder MapKeyValueApi(this IEndpointRouteBuilder v1)
     {
@@ -32,32 +39,35 @@ public static class KeyValueApi
         return TypedResults.Ok(new KeyValueListResponse([.. page.Items.Select(KeyValueItemResponse.From)], page.ContinuationToken));
     }
 
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> Get(HttpContext context, IKeyValueStore store, string ns, string key, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> Get(
+        HttpContext context, IKeyValueStore store, string ns, string key,
+        [FromHeader(Name = HttpConditions.IfNoneMatch)] string? ifNoneMatch, CancellationToken ct)
     {
-        key = KeyOf(context, key);
         var entry = await store.GetAsync(ns, key, ct)
             ?? throw new PlatformNotFoundException($"Key '{key}' does not exist in namespace '{ns}'.");
-        var etag = HttpConditions.ETag(entry.Version);
-        context.Response.Headers.ETag = etag;
+        context.Response.Headers.ETag = HttpConditions.ETag(entry.Version);
         context.Response.Headers.LastModified = entry.ModifiedAt.ToString("R");
-        if (context.Request.Headers.IfNoneMatch.ToString().Trim() == etag)
+        if (HttpConditions.NoneMatch(ifNoneMatch, entry.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Bytes(entry.Value, entry.ContentType ?? "application/octet-stream");
+        return TypedResults.Bytes(entry.Value, ContentTypeOf(entry));
     }
 
-    private static async Task<Results<Created<KeyValueWriteResponse>, Ok<KeyValueWriteResponse>>> Put(HttpContext context, IKeyValueStore store, IOptions<KeyValueOptions> options, string ns, string key, CancellationToken ct)
+    private static async Task<Results<Created<KeyValueWriteResponse>, Ok<KeyValueWriteResponse>>> Put(
+        HttpContext context, IKeyValueStore store, IOptions<KeyValueOptions> options, string ns, string key,
+        [AsParameters] KeyValueWriteHeaders headers, [FromHeader(Name = ContentTypeHeader)] string? contentType, CancellationToken ct)
     {
-        key = KeyOf(context, key);
-        var condition = HttpConditions.Parse(context.Request);
+        // The Content-Type was checked on the way in (StrictRequestMiddleware: one valid media type), so it is stored as sent.
+        var condition = HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch);
+        var fence = Fences.Parse(headers.Fence);
         var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct);
         var (version, created) = await store.PutWithResultAsync(ns, key, value, new KeyValuePutOptions
         {
-            ContentType = context.Request.ContentType,
+            ContentType = contentType,
             Condition = condition,
-            Fence = Fences.Parse(context.Request),
+            Fence = fence,
         }, ct);
         context.Response.Headers.ETag = HttpConditions.ETag(version);
         var body = new KeyValueWriteResponse(ns, key, version);
@@ -66,14 +76,13 @@ public static class KeyValueApi
             : TypedResults.Ok(body);
     }
 
-    private static async Task<NoContent> Delete(HttpContext context, IKeyValueStore store, string ns, string key, CancellationToken ct)
+    private static async Task<NoContent> Delete(IKeyValueStore store, string ns, string key, [AsParameters] KeyValueWriteHeaders headers, CancellationToken ct)
     {
-        key = KeyOf(context, key);
-        await store.DeleteAsync(ns, key, HttpConditions.Parse(context.Request), Fences.Parse(context.Request), ct);
+        await store.DeleteAsync(ns, key, HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch), Fences.Parse(headers.Fence), ct);
         return TypedResults.NoContent();
     }
 
-    // Hosts without a raw target (the in-memory TestServer) leave only %2F encoded in route values.
-    private static string KeyOf(HttpContext context, string routeKey) =>
-        RawRoute.TailAfterSegment(context, Prefix) ?? routeKey.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The stored media type; one stored before media types were checked and not valid is answered as bytes.</summary>
+    private static string ContentTypeOf(KeyValueEntry entry) =>
+        entry.ContentType is { } type && MediaTypeRules.Check(type) is null ? type : "application/octet-stream";
 }

@@ -36,6 +36,7 @@ internal sealed class KeyValueStore(
         }
 
         options ??= new KeyValuePutOptions();
+        Checks.MediaType(options.ContentType, "contentType");
         var result = await WriteAsync(ns, new KeyValueWriteRequest
         {
             Key = key,

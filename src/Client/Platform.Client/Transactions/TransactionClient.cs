@@ -110,6 +110,8 @@ internal sealed class TransactionClient(
                 {
                     throw new PlatformPayloadTooLargeException($"{field}.value is {op.Value.Length} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {Limits.MaxValueBytes}.");
                 }
+
+                Checks.MediaType(op.ContentType, $"{field}.contentType");
             }
         }
     }

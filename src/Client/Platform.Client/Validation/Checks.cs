@@ -27,6 +27,15 @@ internal static class Checks
         }
     }
 
+    /// <summary>A media type stored with a value (<see cref="MediaTypeRules.Check"/>), when one is given.</summary>
+    public static void MediaType(string? mediaType, string field)
+    {
+        if (mediaType is not null && MediaTypeRules.Check(mediaType) is { } error)
+        {
+            throw new PlatformValidationException(field, error);
+        }
+    }
+
     /// <summary>A page size: <paramref name="limit"/>, or <paramref name="defaultLimit"/> when null, within 1..<paramref name="maxLimit"/>.</summary>
     public static int PageSize(int? limit, int defaultLimit, int maxLimit)
     {

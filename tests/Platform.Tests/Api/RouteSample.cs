@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using static Platform.Tests.Api.KestrelApiFixture;
+
+namespace Platform.Tests.Api;
+
+/// <summary>
+/// One route with a valid request to it, aimed at the suite's anchors so that a bad variant wrongly accepted would
+/// change something the snapshot sees (a write to the anchor key, a renewal of the anchor lock). The bad-input suite
+/// derives every bad variant from this sample and the route's entry in the API document.
+/// </summary>
+public sealed record RouteSample(string Route, IReadOnlyDictionary<string, string> PathValues)
+{
+    /// <summary>The method, e.g. <c>PUT</c>.</summary>
+    public string Method => Route[..Route.IndexOf(' ', StringComparison.Ordinal)];
+
+    /// <summary>The path template as the API document writes it, e.g. <c>/v1/kv/{ns}/{key}</c>.</summary>
+    public string Template => Route[(Route.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>A valid query string without the <c>?</c>, or empty.</summary>
+    public string Query { get; init; } = "";
+
+    /// <summary>A valid JSON body, or null for a route without one.</summary>
+    public string? Json { get; init; }
+
+    /// <summary>A raw (non-JSON) body, such as a key-value write's value.</summary>
+    public byte[]? RawBody { get; init; }
+
+    /// <summary>Headers the route reads that the API document does not list as parameters (OpenAPI leaves out Content-Type).</summary>
+    public IReadOnlyList<string> UndocumentedHeaders { get; init; } = [];
+
+    /// <summary>Valid headers the sample sends (a raw body's Content-Type).</summary>
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
+    /// <summary>An answer that is a stream (Server-Sent Events): only bad variants, which must be refused before it starts, are sent.</summary>
+    public bool Streams { get; init; }
+
+    /// <summary>An answer that changes by itself over time (membership timestamps): variants compare its status only.</summary>
+    public bool Volatile { get; init; }
+
+    /// <summary>The request target with the path values percent-encoded (one segment each) and the query.</summary>
+    public string Target(IReadOnlyDictionary<string, string>? rawValues = null, bool withQuery = true)
+    {
+        var path = Template;
+        foreach (var (name, value) in PathValues)
+        {
+            path = path.Replace("{" + name + "}", rawValues?.GetValueOrDefault(name) ?? Uri.EscapeDataString(value), StringComparison.Ordinal);
+        }
+
+        return withQuery && Query.Length > 0 ? $"{path}?{Query}" : path;
+    }
+
+    /// <summary>The valid request.</summary>
+    public RawRequest Request(string? target = null, string? json = null)
+    {
+        var body = json ?? Json;
+        var request = new RawRequest(Method, target ?? Target(), body is null ? RawBody : Encoding.UTF8.GetBytes(body));
+        if (body is not null)
+        {
+            request = request.WithHeader("Content-Type", "application/json");
+        }
+
+        foreach (var (name, value) in Headers)
+        {
+            request = request.WithHeader(name, value);
+        }
+
+        return request;
+    }
+
+    public override string ToString() => Route;
+
+    /// <summary>
+    /// Every <c>/v1</c> route, each with a valid sample against <paramref name="anchors"/>. A route mapped by the host
+    /// but missing here fails <c>BadInputTests.EveryRoute_IsListedWithASample</c> until it is added.
+    /// </summary>
+    public static IReadOnlyList<RouteSample> All(KestrelApiFixture anchors)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        static Dictionary<string, string> P(params (string Name, string Value)[] values) => values.ToDictionary(v => v.Name, v => v.Value);
+        var lockToken = anchors.LockToken.ToString(CultureInfo.InvariantCulture);
+        var semaphoreToken = anchors.SemaphoreToken.ToString(CultureInfo.InvariantCulture);
+        var term = anchors.ElectionTerm.ToString(CultureInfo.InvariantCulture);
+        var txn = $$"""
+            {"namespace":"{{TxnNamespace}}",
+             "compare":[{"key":"{{TxnKey}}","target":"value","op":"==","value":"100"}],
+             "success":[{"op":"put","key":"{{TxnKey}}","value":"changed","contentType":"text/plain"}],
+             "failure":[{"op":"put","key":"{{TxnKey}}","value":"changed-too"}]}
+            """;
+        return
+        [
+            new("GET /v1/namespaces", P()) { Query = "limit=10" },
+            new("PUT /v1/namespaces/{ns}", P(("ns", NewNamespace))) { Json = """{"shards":2,"partitioning":"hash","transactional":false}""" },
+            new("GET /v1/namespaces/{ns}", P(("ns", Namespace))),
+            new("DELETE /v1/namespaces/{ns}", P(("ns", Namespace))),
+            new("GET /v1/namespaces/{ns}/shards", P(("ns", Namespace))) { Query = "ranges=true" },
+            new("GET /v1/namespaces/{ns}/locate", P(("ns", Namespace))) { Query = "key=k" },
+            new("GET /v1/kv/{ns}", P(("ns", "default"))) { Query = "prefix=bad-input%2F&limit=10" },
+            new("GET /v1/kv/{ns}/{key}", P(("ns", "default"), ("key", AnchorKey))),
+            new("PUT /v1/kv/{ns}/{key}", P(("ns", "default"), ("key", AnchorKey)))
+            {
+                RawBody = "changed"u8.ToArray(),
+                Headers = [("Content-Type", "text/plain")],
+                UndocumentedHeaders = ["Content-Type"],
+            },
+            new("DELETE /v1/kv/{ns}/{key}", P(("ns", "default"), ("key", AnchorKey))),
+            new("POST /v1/txn", P()) { Json = txn },
+            new("POST /v1/locks/{name}/acquire", P(("name", AnchorLock))) { Json = """{"owner":"intruder","leaseMs":1000,"waitMs":0,"mode":"exclusive"}""" },
+            new("POST /v1/locks/{name}/renew", P(("name", AnchorLock))) { Json = $$"""{"owner":"{{Keeper}}","token":{{lockToken}},"leaseMs":200000}""" },
+            new("POST /v1/locks/{name}/release", P(("name", AnchorLock))) { Json = $$"""{"owner":"{{Keeper}}","token":{{lockToken}}}""" },
+            new("GET /v1/locks/{name}", P(("name", AnchorLock))),
+            new("PUT /v1/semaphores/{name}", P(("name", AnchorSemaphore))) { Json = """{"permits":5}""" },
+            new("GET /v1/semaphores/{name}", P(("name", AnchorSemaphore))),
+            new("POST /v1/semaphores/{name}/acquire", P(("name", AnchorSemaphore))) { Json = """{"owner":"intruder","count":1,"leaseMs":1000,"waitMs":0}""" },
+            new("POST /v1/semaphores/{name}/renew", P(("name", AnchorSemaphore))) { Json = $$"""{"owner":"{{Keeper}}","token":{{semaphoreToken}},"leaseMs":200000}""" },
+            new("POST /v1/semaphores/{name}/release", P(("name", AnchorSemaphore))) { Json = $$"""{"owner":"{{Keeper}}","token":{{semaphoreToken}}}""" },
+            new("POST /v1/elections/{name}/campaign", P(("name", AnchorElection))) { Json = """{"candidate":"intruder","leaseMs":1000,"waitMs":0}""" },
+            new("POST /v1/elections/{name}/proclaim", P(("name", AnchorElection))) { Json = $$"""{"candidate":"{{Keeper}}","term":{{term}},"leaseMs":200000}""" },
+            new("POST /v1/elections/{name}/resign", P(("name", AnchorElection))) { Json = $$"""{"candidate":"{{Keeper}}","term":{{term}}}""" },
+            new("GET /v1/elections/{name}", P(("name", AnchorElection))),
+            new("GET /v1/elections/{name}/watch", P(("name", AnchorElection))) { Streams = true },
+            new("GET /v1/cluster", P()) { Volatile = true },
+        ];
+    }
+}
