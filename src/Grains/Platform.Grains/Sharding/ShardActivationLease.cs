@@ -32,6 +32,10 @@ public sealed partial class ShardActivationLease(IShardStorage storage, ShardId 
     private string? _etag;
     private long _from;
 
+    // The renewal in flight: calls of a reentrant shard that find the lease due share it, or the losers of their own
+    // ETag race would take the winner's renewal for a take-over.
+    private Task<bool>? _renewal;
+
     /// <summary>True once this activation took the lease and has not lost, released or forgotten it.</summary>
     public bool IsHeld => _etag is not null;
 
@@ -88,8 +92,21 @@ public sealed partial class ShardActivationLease(IShardStorage storage, ShardId 
         return false;
     }
 
-    /// <summary>True if the lease is fresh, or renewed now; false if another activation took it.</summary>
-    public async ValueTask<bool> HoldAsync() => IsFresh || await TryRenewAsync();
+    /// <summary>True if the lease is fresh, or renewed now (one renewal shared by concurrent callers); false if another activation took it.</summary>
+    public async ValueTask<bool> HoldAsync()
+    {
+        if (IsFresh)
+        {
+            return true;
+        }
+
+        if (_renewal is not { IsCompleted: false })
+        {
+            _renewal = TryRenewAsync();
+        }
+
+        return await _renewal;
+    }
 
     /// <summary>Releases the lease (time 0), so the next activation need not wait it out; failures are only logged.</summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
