@@ -243,6 +243,9 @@ public sealed class PostgresMembershipTableTests(RealServersFixture fixture) : I
             ["Platform:Cluster:ServiceId"] = clusterId,
             ["Platform:Silo:Port"] = ports[0].ToString(CultureInfo.InvariantCulture),
             ["Platform:Silo:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
+
+            // Built, never started: only its membership and reminder tables are used, so memory storage loses nothing.
+            ["Platform:Storage:AllowVolatileInCluster"] = "true",
         });
         builder.AddPlatformSilo();
         return builder.Build();
