@@ -34,6 +34,17 @@ public sealed class StartupValidationTests
         Assert.Contains(key, line);
     }
 
+    /// <summary>A bad configuration value stops the real silo process (src/Silo/Platform.Silo) with exit code 2 and one line naming the key.</summary>
+    [Theory]
+    [InlineData("--Platform:Silo:Port=abc", "Platform:Silo:Port")]
+    [InlineData("--Platform:Cluster:Provider=Nope", "Platform:Cluster:Provider")]
+    [InlineData("--Platform:Locks:MaxWaitMs=99999", "Platform:Locks:MaxWaitMs")]
+    public async Task Silo_WithInvalidSetting_ExitsWithCode2AndOneLineNamingTheKey(string argument, string key)
+    {
+        var line = await RunUntilExitAsync(SiloBinary(), [argument]);
+        Assert.Contains(key, line, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A standalone silo on Memory storage (the default) with PostgreSQL membership (a multi-silo cluster) exits with
     /// code 2 and one line that says why and what to configure; it stops before it joins the membership table (the
