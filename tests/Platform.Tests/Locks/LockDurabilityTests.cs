@@ -97,19 +97,32 @@ public sealed class LockDurabilityTests : IAsyncLifetime
     private Task<PlatformTestCluster> StartCluster() =>
         PlatformTestCluster.StartAsync(new() { Silos = 2, MemoryStores = _stores, HttpHost = false });
 
-    /// <summary>A lock name whose grain activated on a secondary silo (the one that will be stopped).</summary>
+    /// <summary>
+    /// A lock name whose grain activated on a secondary silo (the one that will be stopped). Fresh names are tried for
+    /// up to a minute: right after start-up a silo's placement may not see the secondary yet, so early names all land
+    /// on the primary.
+    /// </summary>
     private static async Task<string> NameHostedOnSecondary(PlatformTestCluster cluster)
     {
         var secondary = cluster.Secondaries[0].SiloAddress.ToParsableString();
-        for (var i = 0; i < 200; i++)
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        for (var i = 0; ; i++)
         {
             var name = $"durable.{i}";
             if ((await cluster.Client.Grain(LeaseKind.Lock, name).Get()).Silo == secondary)
             {
                 return name;
             }
-        }
 
-        throw new InvalidOperationException("No lock grain activated on the secondary silo in 200 tries.");
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"No lock grain activated on the secondary silo in {i + 1} tries over a minute.");
+            }
+
+            if (i % 50 == 49)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 }
