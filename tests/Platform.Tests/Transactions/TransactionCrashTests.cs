@@ -164,10 +164,17 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
             Assert.False(crashedApplied, "a transfer whose participant never voted was applied");
             Assert.NotEqual(true, succeeded);
         }
+        else if (succeeded == false)
+        {
+            // The confirmation the victim froze on can belong to the previous transfer (Orleans confirms participants
+            // after it answered the client), while the transfer in flight is the one that aborts with the victim:
+            // then the answer must say so and nothing of it may apply. (Seen once in a loaded CI run.)
+            output.WriteLine("the frozen confirmation was an earlier transfer's; the one in flight aborted");
+            Assert.False(crashedApplied, "a transfer answered as aborted (retry-safe) was applied");
+        }
         else
         {
             Assert.True(crashedApplied, "a transfer the manager committed was not applied after recovery");
-            Assert.NotEqual(false, succeeded);
         }
 
         // The fault mattered: the crashed participant's accounts are served by the survivor now.
@@ -180,7 +187,9 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
     {
         var admin = cluster.Service<INamespaceAdmin>();
         var kv = cluster.Service<IKeyValueStore>();
-        for (var attempt = 0; attempt < 20; attempt++)
+        // Right after start-up placement may not see the secondary yet: keep trying fresh namespaces for a minute.
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        for (var attempt = 0; attempt < 20 || DateTime.UtcNow < deadline; attempt++)
         {
             // Shards activate where Orleans' placement puts them (resource-optimized: often all on one silo when
             // activated together), so locating each account first (one client call per shard, through either
@@ -195,9 +204,11 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
             {
                 return (ns, onVictim, onSurvivor);
             }
+
+            await Task.Delay(250);
         }
 
-        throw new InvalidOperationException("20 namespaces in a row had all their accounts' shards on one silo");
+        throw new InvalidOperationException("For a minute, every new namespace had all its accounts' shards on one silo");
     }
 
     private static async Task<IReadOnlyList<string>> BankWorkloadSilos(PlatformTestCluster cluster, string ns)
