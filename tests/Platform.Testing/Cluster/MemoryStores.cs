@@ -1,4 +1,5 @@
 using Platform.KeyValue.Storage;
+using Platform.Replication.Storage;
 using Platform.Testing.Storage;
 
 namespace Platform.Testing.Cluster;
@@ -6,11 +7,14 @@ namespace Platform.Testing.Cluster;
 /// <summary>
 /// The state of a <see cref="StorageMode.Memory"/> cluster that outlives any one silo, as an external store's would:
 /// the key-value shards and the lease (lock, semaphore, election) state. Give the same instance to a second cluster
-/// and it finds what the first one wrote.
+/// and it finds what the first one wrote. Also the replica incarnations, which in-process silos must share (as
+/// silos in separate processes share PostgreSQL's) so that no two activations of a replica get the same one.
 /// </summary>
 public sealed class MemoryStores
 {
     public MemoryShardStorage Shards { get; } = new();
 
     public SharedGrainStore Leases { get; } = new();
+
+    public MemoryReplicaIncarnations Incarnations { get; } = new();
 }

@@ -11,6 +11,7 @@ using Orleans.TestingHost;
 using Platform.Client;
 using Platform.KeyValue.Storage;
 using Platform.Locks;
+using Platform.Replication.Storage;
 using Platform.Silo.Hosting;
 using Platform.Testing.Http;
 using Platform.Testing.Network;
@@ -149,6 +150,7 @@ public sealed class PlatformTestCluster : IAsyncDisposable
         {
             var primary = index == 0 ? null : new IPEndPoint(IPAddress.Loopback, Primary.SiloPort);
             siloBuilder.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, ServiceId, ClusterId);
+            siloBuilder.Services.AddSingleton<IReplicaIncarnations>(Options.MemoryStores.Incarnations);
             if (Storage == StorageMode.Memory)
             {
                 var stores = Options.MemoryStores;

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Platform.Configuration;
+using Platform.KeyValue;
+using Platform.Replication;
+using Platform.Replication.Placement;
+using Platform.Replication.Storage;
+using Platform.Silo.Hosting.Replication;
+
+namespace Platform.Silo.Hosting;
+
+/// <summary>The replication block on the silo side: replica groups of replicated namespaces (<see cref="ReplicaGrain"/>).</summary>
+public static class ReplicationSiloBuilderExtensions
+{
+    /// <summary>
+    /// The replicas' placement (distinct silos, <see cref="ReplicaPlacementDirector"/>), their Raft state storage and
+    /// incarnations (PostgreSQL with <c>Platform:Cluster:Provider=AdoNet</c>, this process otherwise), unless the host
+    /// registered its own (test clusters share one across silos), and the options (<c>Platform:Replication</c>),
+    /// checked when the host starts.
+    /// </summary>
+    public static ISiloBuilder AddPlatformReplication(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
+        silo.Services.AddPlatformOptions<ReplicationOptions>(ReplicationOptions.SectionName);
+        silo.Services.AddPlatformOptions<KeyValueOptions>(KeyValueOptions.SectionName);
+        silo.AddPlacementDirector<ReplicaPlacementStrategy, ReplicaPlacementDirector>();
+
+        // Replicas only: activations on surviving silos must outlive another silo's death (see ReplicaGrain.DirectoryName).
+#pragma warning disable ORLEANSEXP003 // The distributed grain directory is marked experimental in Orleans 10.
+        silo.AddDistributedGrainDirectory(ReplicaGrain.DirectoryName);
+#pragma warning restore ORLEANSEXP003
+
+        // That directory holds a crashed silo's grains back from re-activating elsewhere for RangeLeaseDuration (30 s by
+        // default), in case the silo still runs. Replica groups need no such hold (a second activation is a new
+        // incarnation, a learner that can never vote in the old one's name), and a replacement for a lost replica
+        // should start catching up at once; the option is read by the distributed directory only.
+        silo.Services.AddOptions<GrainDirectoryOptions>()
+            .Configure<IOptions<ReplicationOptions>>((o, replication) => o.RangeLeaseDuration = replication.Value.DirectoryLease);
+        if (cluster.Provider == ClusterProvider.AdoNet)
+        {
+            var connectionString = cluster.ConnectionString!;
+            silo.Services.TryAddSingleton<IReplicaIncarnations>(_ => new PostgresReplicaIncarnations(connectionString, cluster.ServiceId));
+        }
+        else
+        {
+            silo.Services.TryAddSingleton<IReplicaIncarnations, MemoryReplicaIncarnations>();
+        }
+
+        // Raft state in the activation's memory: a replica that moves or restarts is a new incarnation that catches
+        // up from its group. (Durable replica storage keeps term, vote and log across activations.)
+        silo.Services.TryAddSingleton<IReplicaStorage, MemoryReplicaStorage>();
+        return silo;
+    }
+}
