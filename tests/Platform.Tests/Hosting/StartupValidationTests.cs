@@ -26,8 +26,6 @@ public sealed class StartupValidationTests
     [InlineData("--Platform:RateLimit:PermitsPerSecond=-1", "Platform:RateLimit:PermitsPerSecond")]
     // Valid on its own, refused only by the AzureTable storage's validator when the host starts (ValidateOnStart).
     [InlineData("--Platform:Storage:Provider=AzureTable --Platform:Storage:ConnectionString=UseDevelopmentStorage=true --Platform:KeyValue:MaxValueBytes=3000000", "Platform:KeyValue:MaxValueBytes")]
-    // Memory storage with a multi-silo clustering, in the embedded host's co-hosted silo (refused before it connects anywhere).
-    [InlineData("--Platform:Cluster:Provider=AdoNet --Platform:Cluster:ConnectionString=Host=127.0.0.1;Port=1", "Platform:Storage:Provider")]
     public async Task ClientHost_WithInvalidSetting_ExitsWithCode2AndOneLineNamingTheKey(string arguments, string key)
     {
         var line = await RunUntilExitAsync(Path.Combine(AppContext.BaseDirectory, "Platform.Client.Host.dll"), arguments.Split(' '));
