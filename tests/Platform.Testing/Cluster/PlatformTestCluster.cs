@@ -65,6 +65,7 @@ public sealed class PlatformTestCluster : IAsyncDisposable
             _settings["Platform:Storage:ShardTableName"] = options.TablePrefix + "Shards";
             _settings["Platform:Storage:GrainStateTableName"] = options.TablePrefix + "State";
             _settings["Platform:Storage:TransactionalStateTableName"] = options.TablePrefix + "Txn";
+            _settings["Platform:Storage:ReplicaTableName"] = options.TablePrefix + "Replicas";
         }
     }
 

@@ -61,11 +61,16 @@ public sealed partial class ReplicaGrain(
     private IReplicaGrain[] _peers = [];
     private string?[] _siloOf = [];
     private IGrainTimer? _ticker;
+    private IReplicaLog? _log;
     private long _incarnation;
     private long _appliedIndex;
     private long _readSeq;
     private long _ticks;
     private bool _gone;
+
+    // This activation stopped taking part (superseded by a newer incarnation, or its state could not be persisted):
+    // it answers "not leader" until Orleans deactivates it; the next activation starts from storage.
+    private bool _stopped;
     private bool _driving;
     private bool _driveAgain;
     private RaftRole _lastRole;
@@ -99,7 +104,7 @@ public sealed partial class ReplicaGrain(
             return;
         }
 
-        var load = await storage.LoadAsync(_id, cancellationToken);
+        var load = _log = await storage.OpenAsync(_id, cancellationToken);
         _incarnation = load.Incarnation;
         var raft = new RaftOptions
         {
@@ -127,7 +132,7 @@ public sealed partial class ReplicaGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _ticker?.Dispose();
-        if (!_gone && _node is { Role: RaftRole.Leader })
+        if (!_gone && !_stopped && _node is { Role: RaftRole.Leader })
         {
             // Graceful moves (silo shutdown, relocation) hand leadership to an up-to-date voter first.
             _node.TransferLeadership();
@@ -140,7 +145,7 @@ public sealed partial class ReplicaGrain(
 
     public Task Deliver(ReplicaPacket packet)
     {
-        if (_gone || _node is null)
+        if (_gone || _stopped || _node is null)
         {
             return Task.CompletedTask;
         }
@@ -178,7 +183,7 @@ public sealed partial class ReplicaGrain(
             return new ReplicaWriteResult { Status = ReplicaCallStatus.NamespaceGone, Detail = GoneDetail };
         }
 
-        if (_node.Role != RaftRole.Leader)
+        if (_stopped || _node.Role != RaftRole.Leader)
         {
             return NotLeaderWrite();
         }
@@ -204,7 +209,7 @@ public sealed partial class ReplicaGrain(
                 lockTokens = await KeyValueWriteRules.LockTokensAsync(GrainFactory, stored!, fence);
             }
 
-            if (_node.Role != RaftRole.Leader || _gone)
+            if (_node.Role != RaftRole.Leader || _gone || _stopped)
             {
                 return _gone ? new ReplicaWriteResult { Status = ReplicaCallStatus.NamespaceGone, Detail = GoneDetail } : NotLeaderWrite();
             }
@@ -249,6 +254,11 @@ public sealed partial class ReplicaGrain(
             return new ReplicaReadResult { Status = ReplicaCallStatus.NamespaceGone, Detail = GoneDetail };
         }
 
+        if (_stopped)
+        {
+            return new ReplicaReadResult { Status = ReplicaCallStatus.NotLeader, Detail = "this activation of the replica stopped" };
+        }
+
         var refusal = await ReadyToServe(read);
         if (refusal is { } status)
         {
@@ -266,6 +276,11 @@ public sealed partial class ReplicaGrain(
         if (_gone)
         {
             return new ReplicaListResult { Status = ReplicaCallStatus.NamespaceGone, Detail = GoneDetail };
+        }
+
+        if (_stopped)
+        {
+            return new ReplicaListResult { Status = ReplicaCallStatus.NotLeader, Detail = "this activation of the replica stopped" };
         }
 
         var refusal = await ReadyToServe(read);
@@ -299,7 +314,7 @@ public sealed partial class ReplicaGrain(
             Grain = _id.ToGrainKey(),
             Silo = Silo,
             Incarnation = _incarnation,
-            Role = RoleOf(_node),
+            Role = _stopped ? ReplicaRole.Follower : RoleOf(_node),
             Term = _node.Term,
             Leader = _node.Leader?.Replica,
             CommitIndex = _node.Commit,
@@ -358,7 +373,7 @@ public sealed partial class ReplicaGrain(
 
     private Task OnTick(CancellationToken cancellationToken)
     {
-        if (_gone)
+        if (_gone || _stopped)
         {
             return Task.CompletedTask;
         }
@@ -483,10 +498,14 @@ public sealed partial class ReplicaGrain(
             do
             {
                 _driveAgain = false;
-                while (_node.HasReady && !_gone)
+                while (_node.HasReady && !_gone && !_stopped)
                 {
                     var ready = _node.GetReady();
-                    await storage.SaveAsync(_id, _incarnation, ready);
+                    if (!await Persist(ready))
+                    {
+                        return;
+                    }
+
                     Send(ready.Messages);
                     if (ready.Snapshot is { } snapshot)
                     {
@@ -521,19 +540,41 @@ public sealed partial class ReplicaGrain(
                     await MaybeCompact();
                 }
             }
-            while (_driveAgain && !_gone);
+            while (_driveAgain && !_gone && !_stopped);
         }
         finally
         {
             _driving = false;
         }
 
-        if (_node.Superseded && !_gone)
+        if (_node.Superseded && !_gone && !_stopped)
         {
             LogSuperseded(_key, _incarnation);
-            _gone = true;
+            _stopped = true;
             FailWrites("a newer incarnation of this replica exists");
             DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// Persists a Ready before anything that depends on it is sent. A failure stops this activation (nothing of the
+    /// Ready is sent or applied; the next activation reloads what storage has): another activation wrote the state,
+    /// or storage failed with the outcome unknown.
+    /// </summary>
+    private async ValueTask<bool> Persist(RaftReady ready)
+    {
+        try
+        {
+            await _log!.SaveAsync(ready);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPersistFailed(ex, _key, _incarnation);
+            _stopped = true;
+            FailWrites("its Raft state could not be persisted");
+            DeactivateOnIdle();
+            return false;
         }
     }
 
@@ -647,7 +688,15 @@ public sealed partial class ReplicaGrain(
         }
 
         var snapshot = _node.Compact(_node.Applied, _state.Snapshot());
-        await storage.SaveSnapshotAsync(_id, _incarnation, snapshot);
+        try
+        {
+            await _log!.SaveSnapshotAsync(snapshot);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The log entries stay in storage; the next snapshot tries again.
+            LogPersistFailed(ex, _key, _incarnation);
+        }
     }
 
     /// <summary>Sends a Ready's messages, one one-way call per receiving replica.</summary>
@@ -804,6 +853,9 @@ public sealed partial class ReplicaGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: sending to replica {To} failed")]
     private partial void LogSendFailed(Exception exception, string replica, int to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} (incarnation {Incarnation}): persisting its Raft state failed; the activation stops")]
+    private partial void LogPersistFailed(Exception exception, string replica, long incarnation);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replica {Replica}: draining the Raft node failed")]
     private partial void LogDriveFailed(Exception exception, string replica);

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,6 +10,7 @@ using Platform.Replication;
 using Platform.Replication.Placement;
 using Platform.Replication.Storage;
 using Platform.Silo.Hosting.Replication;
+using Platform.Silo.Hosting.Storage;
 
 namespace Platform.Silo.Hosting;
 
@@ -16,10 +18,11 @@ namespace Platform.Silo.Hosting;
 public static class ReplicationSiloBuilderExtensions
 {
     /// <summary>
-    /// The replicas' placement (distinct silos, <see cref="ReplicaPlacementDirector"/>), their Raft state storage and
-    /// incarnations (PostgreSQL with <c>Platform:Cluster:Provider=AdoNet</c>, this process otherwise), unless the host
-    /// registered its own (test clusters share one across silos), and the options (<c>Platform:Replication</c>),
-    /// checked when the host starts.
+    /// The replicas' placement (distinct silos, <see cref="ReplicaPlacementDirector"/>), their Raft state storage (the
+    /// activation's memory, or Azure Table rows with <c>Platform:Storage:Provider=AzureTable</c>) and incarnations
+    /// (PostgreSQL with <c>Platform:Cluster:Provider=AdoNet</c>, this process otherwise; Azure Table storage counts its
+    /// own), unless the host registered its own (test clusters share one across silos), and the options
+    /// (<c>Platform:Replication</c>), checked when the host starts.
     /// </summary>
     public static ISiloBuilder AddPlatformReplication(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -50,9 +53,21 @@ public static class ReplicationSiloBuilderExtensions
             silo.Services.TryAddSingleton<IReplicaIncarnations, MemoryReplicaIncarnations>();
         }
 
-        // Raft state in the activation's memory: a replica that moves or restarts is a new incarnation that catches
-        // up from its group. (Durable replica storage keeps term, vote and log across activations.)
-        silo.Services.TryAddSingleton<IReplicaStorage, MemoryReplicaStorage>();
+        var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
+        switch (storage.Provider)
+        {
+            case StorageProvider.AzureTable:
+                // Term, vote, log and snapshots in their own rows, persisted before the answer that depends on them.
+                var connectionString = storage.ConnectionString!;
+                silo.Services.TryAddSingleton<IReplicaStorage>(_ => new AzureTableReplicaStorage(new TableServiceClient(connectionString), storage.ReplicaTableName));
+                break;
+            default:
+                // Raft state in the activation's memory: a replica that moves or restarts is a new incarnation that
+                // catches up from its group.
+                silo.Services.TryAddSingleton<IReplicaStorage, MemoryReplicaStorage>();
+                break;
+        }
+
         return silo;
     }
 }

@@ -11,12 +11,19 @@ public sealed class MemoryReplicaStorage(IReplicaIncarnations incarnations) : IR
 {
     public bool Durable => false;
 
-    public async Task<ReplicaLoad> LoadAsync(ReplicaId replica, CancellationToken cancellationToken) =>
-        new(await incarnations.NextAsync(replica, cancellationToken), null);
-
-    public ValueTask SaveAsync(ReplicaId replica, long incarnation, RaftReady ready) => ValueTask.CompletedTask;
-
-    public ValueTask SaveSnapshotAsync(ReplicaId replica, long incarnation, RaftSnapshot snapshot) => ValueTask.CompletedTask;
+    public async Task<IReplicaLog> OpenAsync(ReplicaId replica, CancellationToken cancellationToken) =>
+        new Log(await incarnations.NextAsync(replica, cancellationToken));
 
     public Task DropAsync(ReplicaId replica) => incarnations.ForgetAsync(replica);
+
+    private sealed class Log(long incarnation) : IReplicaLog
+    {
+        public long Incarnation => incarnation;
+
+        public RaftPersistedState? State => null;
+
+        public ValueTask SaveAsync(RaftReady ready) => ValueTask.CompletedTask;
+
+        public ValueTask SaveSnapshotAsync(RaftSnapshot snapshot) => ValueTask.CompletedTask;
+    }
 }
