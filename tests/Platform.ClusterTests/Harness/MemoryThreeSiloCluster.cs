@@ -1,0 +1,29 @@
+namespace Platform.ClusterTests.Harness;
+
+/// <summary>
+/// Three silo processes and a client host on memory storage (PostgreSQL membership): the configuration in which
+/// replication alone keeps acknowledged writes. Raft state is small enough to snapshot within a test
+/// (<c>SnapshotEntries</c> 300), so replacements catch up by InstallSnapshot.
+/// </summary>
+public sealed class MemoryThreeSiloCluster : ProcessCluster
+{
+    public MemoryThreeSiloCluster()
+        : base(Configure(new ProcessClusterOptions { SiloCount = 3, Storage = "Memory", IdPrefix = "rm" }))
+    {
+    }
+
+    internal static ProcessClusterOptions Configure(ProcessClusterOptions options)
+    {
+        options.Settings["Platform:Replication:SnapshotEntries"] = "300";
+        return options;
+    }
+}
+
+/// <summary>Five silo processes on memory storage, for groups of five that lose two; only with PLATFORM_TEST_FIVE_SILOS=1 (slow).</summary>
+public sealed class MemoryFiveSiloCluster : ProcessCluster
+{
+    public MemoryFiveSiloCluster()
+        : base(MemoryThreeSiloCluster.Configure(new ProcessClusterOptions { SiloCount = 5, Storage = "Memory", IdPrefix = "r5" }))
+    {
+    }
+}
