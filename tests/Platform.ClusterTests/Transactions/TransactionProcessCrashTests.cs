@@ -75,7 +75,8 @@ public sealed class TransactionProcessCrashTests(ThreeSiloCluster cluster, ITest
             await Eventually.Until(() => crash.Watched.Committed == crash.Watched.Prepared && crash.Watched.Prepared > 0, "the victim's shard to apply every warm-up transfer",
                 TimeSpan.FromSeconds(60), () => string.Join(Environment.NewLine, crash.Seen));
             crash.Arm(step);
-            var call = TransferAsync(layout, layout.Receipts[WarmUps]);
+            // Its answer may never come (the manager waits for a vote from a dead silo): 30 s, then it is unknown.
+            var call = TransferAsync(layout, layout.Receipts[WarmUps], TimeSpan.FromSeconds(30));
             var crashed = await crash.Reached.WaitAsync(TimeSpan.FromSeconds(90));
             output.WriteLine($"SIGKILL {cluster.Silos[victim]} at {step} of transaction {crashed.TransactionId} (record {crashed.SequenceId} of {crashed.Partition})");
             var port = cluster.Silos[victim].SiloPort;
@@ -134,17 +135,21 @@ public sealed class TransactionProcessCrashTests(ThreeSiloCluster cluster, ITest
         }
     }
 
-    private Task<ApiResponse<TransactionAnswer>> TransferAsync(Layout layout, string receipt) => Api.TransactAsync(new
+    private Task<ApiResponse<TransactionAnswer>> TransferAsync(Layout layout, string receipt, TimeSpan? timeout = null)
     {
-        @namespace = layout.Namespace,
-        compare = new object[] { new { key = layout.OtherAccount, target = "value", op = ">=", value = Amount } },
-        success = new object[]
+        var api = timeout is { } t ? cluster.Api.With(new PlatformApiClientOptions { RequestTimeout = t }) : Api;
+        return api.TransactAsync(new
         {
-            new { op = "add", key = layout.OtherAccount, value = (-Amount).ToString(CultureInfo.InvariantCulture) },
-            new { op = "add", key = layout.VictimAccount, value = Amount.ToString(CultureInfo.InvariantCulture) },
-            new { op = "put", key = receipt, value = "1" },
-        },
-    });
+            @namespace = layout.Namespace,
+            compare = new object[] { new { key = layout.OtherAccount, target = "value", op = ">=", value = Amount } },
+            success = new object[]
+            {
+                new { op = "add", key = layout.OtherAccount, value = (-Amount).ToString(CultureInfo.InvariantCulture) },
+                new { op = "add", key = layout.VictimAccount, value = Amount.ToString(CultureInfo.InvariantCulture) },
+                new { op = "put", key = receipt, value = "1" },
+            },
+        });
+    }
 
     /// <summary>
     /// A fresh transactional namespace with an account whose shard lives on the victim and another account on a
