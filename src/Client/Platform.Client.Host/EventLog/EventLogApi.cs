@@ -149,7 +149,7 @@ public static class EventLogApi
         var given = (offset is null ? 0 : 1) + (seek is null ? 0 : 1) + (timestamp is null ? 0 : 1);
         if (given > 1)
         {
-            throw new PlatformValidationException(offset is not null ? "offset" : "seek", "give at most one of offset, seek and timestamp");
+            throw new PlatformValidationException(seek is not null ? "seek" : "timestamp", "give at most one of offset, seek and timestamp");
         }
 
         var start = (offset, seek, timestamp) switch
