@@ -2,6 +2,7 @@ using Platform.Client.Host.Sharding;
 using Platform.Client;
 using Platform.Client.Host.Api;
 using Platform.Client.Host.Cluster;
+using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
 using Platform.Client.Host.Transactions;
@@ -37,6 +38,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapKeyValueApi();
     api.MapTransactionsApi();
     api.MapLocksApi();
+    api.MapEventLogApi();
     api.MapClusterApi();
     await app.RunAsync();
 });

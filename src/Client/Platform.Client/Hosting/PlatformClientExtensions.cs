@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Platform.Client.Cluster;
 using Platform.Configuration;
+using Platform.EventLog;
 using Platform.KeyValue;
 using Platform.Locks;
 using Platform.Transactions;
@@ -24,6 +25,7 @@ public static class PlatformClientExtensions
         services.AddKeyValueClient(configuration);
         services.AddTransactionsClient(configuration);
         services.AddLocksClient(configuration);
+        services.AddEventLogClient(configuration);
         services.AddClusterClient(configuration);
         return services;
     }
