@@ -1,6 +1,7 @@
 using Platform.Client.Host.Sharding;
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Caches;
 using Platform.Client.Host.Cluster;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
@@ -38,6 +39,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapTransactionsApi();
     api.MapLocksApi();
     api.MapClusterApi();
+    api.MapCachesApi();
     await app.RunAsync();
 });
 

@@ -39,5 +39,6 @@ public static class PlatformSiloExtensions
         .AddPlatformSharding(configuration)
         .AddPlatformKeyValue(configuration)
         .AddPlatformTransactions(configuration)
-        .AddPlatformLocks(configuration);
+        .AddPlatformLocks(configuration)
+        .AddPlatformCaches(configuration);
 }
