@@ -87,7 +87,7 @@ public static class CachesApi
         TypedResults.Ok(new CacheCountResponse(name, await caches.FlushAsync(name, ct)));
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> GetEntry(
-        HttpContext context, ICaches caches, TimeProvider time, string name, string key,
+        HttpContext context, ICaches caches, string name, string key,
         [FromHeader(Name = HttpConditions.IfNoneMatch)] string? ifNoneMatch, CancellationToken ct)
     {
         var entry = await caches.GetAsync(name, key, ct)
@@ -96,7 +96,7 @@ public static class CachesApi
         headers.ETag = HttpConditions.ETag(entry.Version);
         if (entry.ExpiresAt is { } expires)
         {
-            headers[TtlHeader] = Math.Max(0, (long)Math.Ceiling((expires - time.GetUtcNow()).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            headers[TtlHeader] = Math.Max(0, (long)Math.Ceiling((expires - entry.ReadAt).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         if (entry.Tags.Count > 0)
@@ -130,17 +130,24 @@ public static class CachesApi
         CancellationToken ct)
     {
         var condition = HttpConditions.Parse(ifMatch, ifNoneMatch);
+        var limits = options.Value;
+        var tagList = Tags(tags);
+        if (CacheSpecRules.CheckTags(tagList, limits.MaxTagsPerEntry) is { } tagError)
+        {
+            throw new PlatformValidationException(TagsHeader, tagError);
+        }
+
         var setOptions = new CacheSetOptions
         {
             ContentType = contentType,
-            Ttl = Milliseconds(ttl, TtlHeader),
-            Sliding = Milliseconds(sliding, SlidingHeader),
-            Tags = Tags(tags),
+            Ttl = Milliseconds(ttl, TtlHeader, limits.MaxTtlMs),
+            Sliding = Milliseconds(sliding, SlidingHeader, limits.MaxTtlMs),
+            Tags = tagList,
             SourceVersion = sourceVersion is null ? null : Number(sourceVersion, SourceVersionHeader),
             IfVersion = condition.IfMatchVersion,
             IfAbsent = condition.IfNoneMatch,
         };
-        var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct, "Platform:Caches:MaxValueBytes");
+        var value = await RequestBodies.ReadAsync(context.Request, limits.MaxValueBytes, ct, "Platform:Caches:MaxValueBytes");
         var result = await caches.SetAsync(name, key, value, setOptions, ct);
         if (result.Status == CacheSetStatus.Stale)
         {
@@ -200,8 +207,10 @@ public static class CachesApi
     private static IReadOnlyList<string> Tags(string? header) =>
         string.IsNullOrWhiteSpace(header) ? [] : [.. header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
 
-    private static TimeSpan? Milliseconds(string? header, string name) =>
-        header is null ? null : TimeSpan.FromMilliseconds(Number(header, name));
+    private static TimeSpan? Milliseconds(string? header, string name, long max) =>
+        header is null ? null
+        : Number(header, name) is var ms && ms <= max ? TimeSpan.FromMilliseconds(ms)
+        : throw new PlatformValidationException(name, $"must be at most {max} ms (Platform:Caches:MaxTtlMs) (got {header})");
 
     private static long Number(string header, string name) =>
         long.TryParse(header.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0

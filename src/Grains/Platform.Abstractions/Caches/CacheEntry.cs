@@ -31,4 +31,7 @@ public sealed record CacheEntry
     [Id(9)] public DateTimeOffset? AbsoluteExpiresAt { get; init; }
 
     [Id(10)] public DateTimeOffset CachedAt { get; init; }
+
+    /// <summary>The shard's clock when it answered this copy: the remaining TTL is <see cref="ExpiresAt"/> minus this.</summary>
+    [Id(11)] public DateTimeOffset ReadAt { get; init; }
 }

@@ -15,11 +15,19 @@ public sealed partial class CacheGrain(
     TimeProvider time,
     ILogger<CacheGrain> logger) : Grain, ICacheGrain
 {
+    private CacheSettings? _published;
+
     private string Name => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _published = state.State.Current;
+        return Task.CompletedTask;
+    }
 
     private ICacheCatalogGrain Catalog => GrainFactory.GetGrain<ICacheCatalogGrain>(ICacheCatalogGrain.Key);
 
-    public Task<CacheSettings?> Get() => Task.FromResult(state.State.Current);
+    public Task<CacheSettings?> Get() => Task.FromResult(_published);
 
     public async Task<CachePutResult> Put(CacheSpec spec)
     {
@@ -65,6 +73,7 @@ public sealed partial class CacheGrain(
         try
         {
             await state.WriteStateAsync();
+            _published = next.Current;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -396,7 +396,7 @@ public sealed partial class CacheShardGrain(
 
                 var now = time.GetUtcNow();
                 var current = _store!.Peek(key, now);
-                if (load.Superseded || value is null || (current?.SourceVersion is { } held && value.Version is { } loaded && held >= loaded))
+                if (load.Superseded || value is null || (current?.SourceVersion is { } held && value.Version is { } loaded && held > loaded))
                 {
                     return new CacheRead { Entry = current, Sequence = _sequence };
                 }

@@ -62,14 +62,14 @@ public sealed class CacheStore
         }
 
         Use(slot, now);
-        return slot.Answer();
+        return slot.Answer(now);
     }
 
     /// <summary>The entry without counting a use; null when absent or expired.</summary>
     public CacheEntry? Peek(string key, DateTimeOffset now)
     {
         Expire(now);
-        return _slots.TryGetValue(key, out var slot) ? slot.Answer() : null;
+        return _slots.TryGetValue(key, out var slot) ? slot.Answer(now) : null;
     }
 
     /// <summary>Moves a sliding entry's expiry as a read would; false when absent.</summary>
@@ -277,7 +277,7 @@ public sealed class CacheStore
 
         public DateTimeOffset? ExpiresAt { get; set; }
 
-        public CacheEntry Answer() => Entry with { Uses = Uses, ExpiresAt = ExpiresAt };
+        public CacheEntry Answer(DateTimeOffset now) => Entry with { Uses = Uses, ExpiresAt = ExpiresAt, ReadAt = now };
     }
 
     private sealed class LruComparer : IComparer<Slot>
