@@ -207,7 +207,14 @@ internal sealed class NearCache : ICacheObserver, IDisposable
         _check.Dispose();
         if (_reference is { } reference)
         {
-            _grains.DeleteObjectReference<ICacheObserver>(reference);
+            try
+            {
+                _grains.DeleteObjectReference<ICacheObserver>(reference);
+            }
+            catch (ArgumentException)
+            {
+                // Already gone with its client (the host is stopping).
+            }
         }
     }
 
