@@ -1,7 +1,9 @@
 using Platform.Client.Host.Sharding;
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Caches;
 using Platform.Client.Host.Cluster;
+using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
 using Platform.Client.Host.Transactions;
@@ -37,7 +39,9 @@ return await PlatformHost.RunAsync(async () =>
     api.MapKeyValueApi();
     api.MapTransactionsApi();
     api.MapLocksApi();
+    api.MapEventLogApi();
     api.MapClusterApi();
+    api.MapCachesApi();
     await app.RunAsync();
 });
 

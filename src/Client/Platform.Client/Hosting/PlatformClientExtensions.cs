@@ -4,8 +4,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Platform.Caches;
 using Platform.Client.Cluster;
 using Platform.Configuration;
+using Platform.EventLog;
 using Platform.KeyValue;
 using Platform.Locks;
 using Platform.Transactions;
@@ -24,6 +26,8 @@ public static class PlatformClientExtensions
         services.AddKeyValueClient(configuration);
         services.AddTransactionsClient(configuration);
         services.AddLocksClient(configuration);
+        services.AddEventLogClient(configuration);
+        services.AddCachesClient(configuration);
         services.AddClusterClient(configuration);
         return services;
     }

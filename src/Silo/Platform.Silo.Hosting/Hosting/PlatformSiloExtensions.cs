@@ -39,5 +39,7 @@ public static class PlatformSiloExtensions
         .AddPlatformSharding(configuration)
         .AddPlatformKeyValue(configuration)
         .AddPlatformTransactions(configuration)
-        .AddPlatformLocks(configuration);
+        .AddPlatformLocks(configuration)
+        .AddPlatformEventLog(configuration)
+        .AddPlatformCaches(configuration);
 }
