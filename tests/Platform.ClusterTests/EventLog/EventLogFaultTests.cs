@@ -134,4 +134,53 @@ public sealed class EventLogFaultTests(ThreeSiloCluster cluster, ITestOutputHelp
 
         output.WriteLine($"{stored.Count} records stored, {acknowledged.Count} acknowledged, none twice, every key in order");
     });
+    /// <summary>
+    /// A consumer group whose grain's silo is SIGKILLed keeps its generation and committed offsets (Azure Table state);
+    /// a member that then stops heartbeating (a paused zombie) is removed after its session timeout on the new
+    /// activation, the live member gets all partitions in a higher generation, and the zombie's commit is refused
+    /// with 409 while the live member's is stored.
+    /// </summary>
+    [Fact]
+    public Task SigKill_GroupSilo_OffsetsAndGenerationSurvive_AndAZombiesCommitIsRefused() => cluster.RunAsync(output, async () =>
+    {
+        await cluster.EnsureHealthyAsync();
+        var topic = $"grp-{Guid.NewGuid():N}"[..16];
+        var group = $"g-{Guid.NewGuid():N}"[..16];
+        var api = cluster.Api.With(new PlatformApiClientOptions { Retry = PlatformApiRetry.Bounded(8), RequestTimeout = TimeSpan.FromSeconds(10) });
+        (await api.CreateTopicAsync(topic, partitions: 4)).ExpectSuccess();
+        var zombie = (await api.JoinGroupAsync(group, [topic], sessionTimeoutMs: 4_000)).Ok();
+        var live = (await api.JoinGroupAsync(group, [topic], sessionTimeoutMs: 60_000)).Ok();
+        zombie = (await api.JoinGroupAsync(group, [topic], memberId: zombie.MemberId, sessionTimeoutMs: 4_000)).Ok();
+        live = (await api.JoinGroupAsync(group, [topic], memberId: live.MemberId, sessionTimeoutMs: 60_000, waitMs: 5_000)).Ok();
+        Assert.Equal(2, zombie.Assignment.Count);
+        (await api.CommitAsync(group, zombie.MemberId, zombie.Generation, zombie.Assignment.Select(a => (topic, a.Partition, 7L)))).ExpectSuccess();
+        (await api.CommitAsync(group, live.MemberId, live.Generation, live.Assignment.Select(a => (topic, a.Partition, 3L)))).ExpectSuccess();
+
+        var before = (await api.DescribeGroupAsync(group)).Ok();
+        var victim = cluster.Silos.Single(s => ClusterView.AddressHasPort(before.Silo!, s.SiloPort)).Index;
+        cluster.KillSilo(victim);
+        output.WriteLine($"SIGKILL {cluster.Silos[victim]} hosting group {group} (generation {before.Generation})");
+        await cluster.WaitForViewAsync(v => v.IsDeclaredDead(cluster.Silos[victim].SiloPort), $"silo {victim} declared Dead");
+
+        var after = await Eventually.Until(async ct => await api.DescribeGroupAsync(group, ct), r => r.Status == 200, "the group to answer from another silo",
+            new EventuallyOptions { Timeout = LoadTimeout });
+        var view = after.Ok();
+        output.WriteLine($"group now on {view.Silo}, generation {view.Generation}, {view.Members.Count} members");
+        Assert.Equal(before.Generation, view.Generation);
+        Assert.Equal(before.Partitions.Select(p => (p.Partition, p.Committed)), view.Partitions.Select(p => (p.Partition, p.Committed)));
+
+        // The live member heartbeats; the zombie is silent until its session ends on the new activation.
+        await Eventually.Until(async ct =>
+        {
+            (await api.HeartbeatAsync(group, live.MemberId, live.Generation, ct)).ExpectSuccess();
+            return (await api.DescribeGroupAsync(group, ct)).Ok().Members.Count == 1;
+        }, "the zombie's session to end", LoadTimeout);
+        live = (await api.JoinGroupAsync(group, [topic], memberId: live.MemberId, sessionTimeoutMs: 60_000)).Ok();
+        Assert.Equal(4, live.Assignment.Count);
+        Assert.True(live.Generation > zombie.Generation);
+        var refused = await api.CommitAsync(group, zombie.MemberId, zombie.Generation, [(topic, zombie.Assignment[0].Partition, 50)]);
+        Assert.True(refused.Status == 409, $"the zombie's commit: {refused}");
+        (await api.CommitAsync(group, live.MemberId, live.Generation, [(topic, zombie.Assignment[0].Partition, 8)])).ExpectSuccess();
+        Assert.Equal(8, (await api.DescribeGroupAsync(group)).Ok().Partitions.Single(p => p.Partition == zombie.Assignment[0].Partition).Committed);
+    });
 }
