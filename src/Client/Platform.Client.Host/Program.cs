@@ -1,6 +1,7 @@
 using Platform.Client.Host.Sharding;
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Caches;
 using Platform.Client.Host.Cluster;
 using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
@@ -40,6 +41,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapLocksApi();
     api.MapEventLogApi();
     api.MapClusterApi();
+    api.MapCachesApi();
     await app.RunAsync();
 });
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Platform.Caches;
 using Platform.Client.Cluster;
 using Platform.Configuration;
 using Platform.EventLog;
@@ -26,6 +27,7 @@ public static class PlatformClientExtensions
         services.AddTransactionsClient(configuration);
         services.AddLocksClient(configuration);
         services.AddEventLogClient(configuration);
+        services.AddCachesClient(configuration);
         services.AddClusterClient(configuration);
         return services;
     }
