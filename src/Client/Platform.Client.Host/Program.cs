@@ -3,6 +3,7 @@ using Platform.Client;
 using Platform.Client.Host.Api;
 using Platform.Client.Host.Caches;
 using Platform.Client.Host.Cluster;
+using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
 using Platform.Client.Host.Transactions;
@@ -38,6 +39,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapKeyValueApi();
     api.MapTransactionsApi();
     api.MapLocksApi();
+    api.MapEventLogApi();
     api.MapClusterApi();
     api.MapCachesApi();
     await app.RunAsync();

@@ -348,6 +348,57 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             $"no request was sent and answered successfully during the outage of silo {o.Silo} ({o.From.TotalSeconds:F1}-{o.To.TotalSeconds:F1} s)"));
     });
 
+    /// <summary>
+    /// The silo hosting the keys under test is cut off from everyone (iptables: silos, clients, PostgreSQL, Azurite)
+    /// while clients run the register workload on those keys: the others declare it Dead and serve its keys, every
+    /// key's history is linearizable, and once healed the cut-off silo learns it was declared Dead and stops itself.
+    /// </summary>
+    [Fact]
+    public Task Partition_SiloHostingTheKeysCutOffFromEveryone_HistoryIsLinearizable_AndItStopsItselfWhenHealed() => cluster.RunAsync(output, async () =>
+    {
+        await cluster.EnsureHealthyAsync();
+        var kv = Client();
+        var setup = Client(PlatformApiRetry.Bounded(8));
+        var ns = NewNamespace("cut");
+        await CreateNamespaceAsync(setup, ns, shards: 6);
+        var (victim, keys) = await VictimAndKeysAsync(setup, ns);
+        var port = cluster.Silos[victim].SiloPort;
+        var registers = new RegisterWorkload(ns, keys);
+        await using var workload = new ClientWorkload();
+        for (var c = 0; c < 4; c++)
+        {
+            var client = c;
+            workload.Start(stop => registers.RunClientAsync(client, kv, readOnly: false, stop));
+        }
+
+        await Eventually.Until(() => workload.Check(() => registers.Completed >= 60), "60 register operations before the partition", LoadTimeout, () => $"{registers.Completed} operations");
+        await AssertKeysOnSiloAsync(setup, ns, keys, victim);
+        var clock = Stopwatch.StartNew();
+        var cutTimestamp = Stopwatch.GetTimestamp();
+        using var cut = NetworkPartition.Isolate(cluster.Silos[victim]);
+        output.WriteLine($"partition: {cluster.Silos[victim]} cut off from everyone (it hosts {string.Join(", ", keys)})");
+        await cluster.WaitForViewAsync(v => workload.Check(() => v.IsDeclaredDead(port)), $"cut-off silo {victim} declared Dead");
+        var deadTimestamp = Stopwatch.GetTimestamp();
+        var detectedAfter = clock.Elapsed;
+        await Eventually.Until(
+            () => workload.Check(() => keys.All(k => SucceededAfter(registers, k, deadTimestamp) >= 5)),
+            "5 register operations on each key after the cut-off silo was declared Dead",
+            LoadTimeout,
+            () => string.Join(", ", keys.Select(k => $"{k}: {SucceededAfter(registers, k, deadTimestamp)}")));
+        await workload.StopAsync();
+        cut.Heal();
+        var healedAfter = clock.Elapsed;
+        var process = cluster.Silos[victim].Process!;
+        var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"declared Dead {detectedAfter.TotalSeconds:F2} s into the partition; healed at {healedAfter.TotalSeconds:F2} s; the silo {(exited ? $"stopped itself (exit code {process.ExitCode}) {(clock.Elapsed - healedAfter).TotalSeconds:F2} s later" : "still ran 60 s after the heal")}");
+        await registers.ReadEveryKeyAsync(99, setup);
+
+        var failures = CheckRegisters(registers, "partition");
+        failures.AddRange(FaultMattered(registers, cutTimestamp, deadTimestamp, "the partition"));
+        Assert.Empty(failures);
+        Assert.True(exited, $"silo {victim} was declared Dead while cut off and still ran 60 s after the heal\n{process.Tail(60)}");
+    });
+
     private static string NewNamespace(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>

@@ -151,11 +151,13 @@ public class ProcessCluster : IAsyncLifetime
     }
 
     /// <summary>
-    /// Undoes the nemesis: resumes paused silos, restarts exited ones, restarts the client host if it died, and waits
+    /// Undoes the nemesis: heals network partitions, resumes paused silos, restarts exited ones, restarts the client host if it died, and waits
     /// until every silo is Active. Call it at the start of each test that shares a cluster.
     /// </summary>
     public async Task EnsureHealthyAsync()
     {
+        NetworkPartition.HealAll(_silos.Select(s => s.Process).Append(ClientHost));
+
         // A silo left paused is restarted, not resumed: resumed after being declared Dead it would run on as a
         // zombie until it notices (see RestartZombiesAsync), and nobody should depend on how long that takes.
         foreach (var silo in _silos.Where(s => s.Process is { IsPaused: true, HasExited: false }))

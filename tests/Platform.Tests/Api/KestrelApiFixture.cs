@@ -14,7 +14,7 @@ namespace Platform.Tests.Api;
 /// A one-silo Memory cluster and the real HTTP host on Kestrel (not the in-memory TestServer, which has no raw request
 /// target), so requests arrive as a client wrote them, byte for byte (<see cref="RawHttp"/>). It also holds the
 /// anchors the bad-input suite checks after every request: a key in <c>default</c> and in a transactional namespace,
-/// a namespace, a held lock, a semaphore with a holder and an election with a leader.
+/// a namespace, a held lock, a semaphore with a holder and an election with a leader, a topic with records and a consumer group with a member.
 /// </summary>
 public sealed class KestrelApiFixture : IAsyncLifetime
 {
@@ -29,6 +29,9 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string AnchorSemaphore = "bad-sem";
     public const string AnchorElection = "bad-election";
     public const string Keeper = "keeper";
+    public const string AnchorTopic = "bad-topic";
+    public const string NewTopic = "bad-topic-new";
+    public const string AnchorGroup = "bad-group";
 
     /// <summary>The longest lease the host allows (Platform:Locks:MaxLeaseMs default), renewed at the start of each test.</summary>
     public const int LeaseMs = 300_000;
@@ -55,6 +58,11 @@ public sealed class KestrelApiFixture : IAsyncLifetime
 
     public long ElectionTerm { get; private set; }
 
+    /// <summary>The anchor group's one member (an hour's session, heartbeated at the start of each test) and its generation.</summary>
+    public string GroupMember { get; private set; } = "";
+
+    public long GroupGeneration { get; private set; }
+
     public async Task InitializeAsync()
     {
         _cluster = await PlatformTestCluster.StartAsync(new PlatformTestClusterOptions
@@ -62,7 +70,14 @@ public sealed class KestrelApiFixture : IAsyncLifetime
             Silos = 1,
             Storage = StorageMode.Memory,
             HttpHost = false,
-            Settings = new Dictionary<string, string?> { ["Platform:KeyValue:MaxValueBytes"] = "65536" },
+            Settings = new Dictionary<string, string?>
+            {
+                ["Platform:KeyValue:MaxValueBytes"] = "65536",
+                ["Platform:EventLog:MaxRecordBytes"] = "65536",
+                ["Platform:EventLog:MaxBatchBytes"] = "65536",
+                ["Platform:EventLog:MaxBatchRecords"] = "100",
+                ["Platform:EventLog:MaxSessionTimeoutMs"] = "3600000",
+            },
         });
 
         var port = FreePorts.Next();
@@ -129,6 +144,23 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         {
             ElectionTerm = (await Api.CampaignAsync(AnchorElection, Keeper, LeaseMs, waitMs: 5000)).Ok().Term;
         }
+
+        if ((await Api.GetTopicAsync(AnchorTopic)).StatusCode == HttpStatusCode.NotFound)
+        {
+            (await Api.CreateTopicAsync(AnchorTopic, partitions: 2)).ExpectSuccess();
+            (await Api.ProduceAsync(AnchorTopic, [("k1", "v1"), ("k2", "v2"), (null, "v3")])).ExpectSuccess();
+        }
+
+        if ((await Api.GetTopicAsync(NewTopic)).StatusCode == HttpStatusCode.OK)
+        {
+            (await Api.DeleteTopicAsync(NewTopic)).ExpectSuccess();
+        }
+
+        if (GroupMember.Length == 0 || !(await Api.HeartbeatAsync(AnchorGroup, GroupMember, GroupGeneration)).IsSuccess)
+        {
+            var joined = (await Api.JoinGroupAsync(AnchorGroup, [AnchorTopic], sessionTimeoutMs: 3_600_000, waitMs: 5000)).Ok();
+            (GroupMember, GroupGeneration) = (joined.MemberId, joined.Generation);
+        }
     }
 
     /// <summary>
@@ -151,6 +183,11 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         parts.Add((await Api.GetLeaderAsync(AnchorElection)).Text);
         var anchor = await Api.GetKeyAsync("default", AnchorKey);
         parts.Add($"{anchor.StatusCode} {anchor.ETag} {anchor.ContentType} {anchor.Text}");
+        parts.Add((await Api.ListTopicsAsync(limit: 1000)).Text);
+        parts.Add((await Api.GetTopicAsync(AnchorTopic)).Text);
+        parts.Add((await Api.ReadAsync(AnchorTopic, 0)).Text);
+        parts.Add((await Api.ReadAsync(AnchorTopic, 1)).Text);
+        parts.Add((await Api.DescribeGroupAsync(AnchorGroup)).Text);
         return string.Join("\n", parts);
     }
 

@@ -120,6 +120,31 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
             new("GET /v1/elections/{name}", P(("name", AnchorElection))),
             new("GET /v1/elections/{name}/watch", P(("name", AnchorElection))) { Streams = true },
             new("GET /v1/cluster", P()) { Volatile = true },
+            new("GET /v1/topics", P()) { Query = "limit=10" },
+            new("PUT /v1/topics/{topic}", P(("topic", NewTopic))) { Json = """{"partitions":2,"retention":{"ms":60000,"bytes":1000000},"cleanup":"delete","maxRecordBytes":1000}""" },
+            new("GET /v1/topics/{topic}", P(("topic", AnchorTopic))),
+            new("DELETE /v1/topics/{topic}", P(("topic", AnchorTopic))),
+            new("POST /v1/topics/{topic}/partitions", P(("topic", AnchorTopic))) { Json = """{"partitions":3}""" },
+            new("POST /v1/topics/{topic}/records", P(("topic", AnchorTopic)))
+            {
+                Json = """{"records":[{"key":"k","value":"v","headers":{"h":"1"},"partition":0}],"producerId":"bad-producer","epoch":0,"sequence":0}""",
+            },
+            new("GET /v1/topics/{topic}/partitions/{partition}/records", P(("topic", AnchorTopic), ("partition", "0"))) { Query = "offset=0&limit=10&waitMs=0" },
+            new("POST /v1/groups/{group}/members", P(("group", AnchorGroup)))
+            {
+                Query = "waitMs=0",
+                Json = $$"""{"topics":["{{AnchorTopic}}"],"memberId":"{{anchors.GroupMember}}","sessionTimeoutMs":3600000,"assignor":"range"}""",
+            },
+            new("POST /v1/groups/{group}/members/{memberId}/heartbeat", P(("group", AnchorGroup), ("memberId", anchors.GroupMember)))
+            {
+                Json = $$"""{"generation":{{anchors.GroupGeneration.ToString(CultureInfo.InvariantCulture)}}}""",
+            },
+            new("DELETE /v1/groups/{group}/members/{memberId}", P(("group", AnchorGroup), ("memberId", anchors.GroupMember))),
+            new("POST /v1/groups/{group}/offsets", P(("group", AnchorGroup)))
+            {
+                Json = $$"""{"memberId":"{{anchors.GroupMember}}","generation":{{anchors.GroupGeneration.ToString(CultureInfo.InvariantCulture)}},"offsets":[{"topic":"{{AnchorTopic}}","partition":0,"offset":1}]}""",
+            },
+            new("GET /v1/groups/{group}", P(("group", AnchorGroup))),
         ];
     }
 }

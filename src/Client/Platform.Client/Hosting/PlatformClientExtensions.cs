@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Platform.Caches;
 using Platform.Client.Cluster;
 using Platform.Configuration;
+using Platform.EventLog;
 using Platform.KeyValue;
 using Platform.Locks;
 using Platform.Transactions;
@@ -25,6 +26,7 @@ public static class PlatformClientExtensions
         services.AddKeyValueClient(configuration);
         services.AddTransactionsClient(configuration);
         services.AddLocksClient(configuration);
+        services.AddEventLogClient(configuration);
         services.AddCachesClient(configuration);
         services.AddClusterClient(configuration);
         return services;

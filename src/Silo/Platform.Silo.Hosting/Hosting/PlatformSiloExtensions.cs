@@ -40,5 +40,6 @@ public static class PlatformSiloExtensions
         .AddPlatformKeyValue(configuration)
         .AddPlatformTransactions(configuration)
         .AddPlatformLocks(configuration)
+        .AddPlatformEventLog(configuration)
         .AddPlatformCaches(configuration);
 }
