@@ -25,8 +25,8 @@ public sealed class CachesOptions : IPlatformOptions
     /// <summary>Most tags of one entry. Default 16.</summary>
     public int MaxTagsPerEntry { get; set; } = 16;
 
-    /// <summary>Most keys or tags in one invalidation. Default 1000.</summary>
-    public int MaxInvalidateItems { get; set; } = 1_000;
+    /// <summary>Most keys or tags in one invalidation. Default 100 (more: use a tag or a prefix).</summary>
+    public int MaxInvalidateItems { get; set; } = 100;
 
     /// <summary>Largest <c>writeBehind.delayMs</c>. Default 60000.</summary>
     public int MaxWriteBehindDelayMs { get; set; } = 60_000;
