@@ -142,12 +142,16 @@ public class ProcessCluster : IAsyncLifetime
         return false;
     }
 
-    /// <summary>Kills the slot's process if it still runs, starts a new one on the same ports and waits for /readyz.</summary>
-    public async Task RestartSiloAsync(int index)
+    /// <summary>
+    /// Kills the slot's process if it still runs, starts a new one on the same ports and waits for /readyz.
+    /// <paramref name="settings"/> override the cluster's configuration for this one process (e.g. its storage
+    /// connection string through a proxy); a later restart goes back to the cluster's.
+    /// </summary>
+    public async Task RestartSiloAsync(int index, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = Node(index);
         node.Process?.Dispose();
-        await StartSiloAsync(index);
+        await StartSiloAsync(index, settings);
     }
 
     /// <summary>
@@ -300,7 +304,7 @@ public class ProcessCluster : IAsyncLifetime
         }
     }
 
-    private async Task StartSiloAsync(int index)
+    private async Task StartSiloAsync(int index, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = Node(index);
         var args = ClusterArguments().Concat(
@@ -315,6 +319,9 @@ public class ProcessCluster : IAsyncLifetime
         }
 
         args = args.Concat(Options.SiloSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
+
+        // The command line's last value of a key wins.
+        args = args.Concat((settings ?? new Dictionary<string, string>()).Select(kv => $"--{kv.Key}={kv.Value}"));
         node.Starts++;
         node.Process = PlatformProcess.Start($"silo-{index} (start {node.Starts})", PlatformBinaries.Silo, args, Path.Combine(LogDirectory, $"silo-{index}.log"));
         await node.Process.WaitReadyAsync(node.HttpAddress, Options.StartTimeout);
