@@ -357,6 +357,9 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
         "if-none-match" => (["\"1\"", "abc", "W/\"1\"", "**"], "*"),
         "platform-fence" => (["nolock", $"{AnchorLock}:", $"{AnchorLock}:0", $"{AnchorLock}:-1", $"{AnchorLock}:abc", ":5", "bad lock!:5", $"{AnchorLock}:99999999999999999999", new string('l', 200) + ":5", "l\u00e9:5"], $"{AnchorLock}:1"),
         "content-type" => ([.. JsonMutations.BadMediaTypes.Where(t => !t.Any(char.IsControl) && t.Trim() == t)], "text/plain"),
+        "platform-ttl-ms" or "platform-sliding-ms" => (["0", "-1", "abc", "1.5", "99999999999", "99999999999999999999"], "1000"),
+        "platform-source-version" => (["0", "-1", "abc", "99999999999999999999"], "1"),
+        "platform-tags" => (["bad tag", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", "t\u00e9"], null),
         _ => throw new InvalidOperationException($"No bad values for header {header}: add them to BadHeaderValues so the header is covered."),
     };
 

@@ -32,6 +32,8 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string AnchorTopic = "bad-topic";
     public const string NewTopic = "bad-topic-new";
     public const string AnchorGroup = "bad-group";
+    public const string AnchorCache = "bad-cache";
+    public const string NewCache = "bad-cache-new";
 
     /// <summary>The longest lease the host allows (Platform:Locks:MaxLeaseMs default), renewed at the start of each test.</summary>
     public const int LeaseMs = 300_000;
@@ -115,6 +117,12 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         if ((await Api.GetKeyAsync(TxnNamespace, TxnKey)).Text != "100")
         {
             (await Api.PutKeyAsync(TxnNamespace, TxnKey, "100")).ExpectSuccess();
+        }
+
+        if ((await Api.SendAsync(HttpMethod.Get, $"/v1/caches/{AnchorCache}/entries/{AnchorKey}")).StatusCode != HttpStatusCode.OK)
+        {
+            (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/caches/{AnchorCache}", new { shards = 2, capacity = new { entries = 100 } })).ExpectSuccess();
+            (await Api.SendAsync(HttpMethod.Put, $"/v1/caches/{AnchorCache}/entries/{Uri.EscapeDataString(AnchorKey)}", () => new StringContent(AnchorValue))).ExpectSuccess();
         }
 
         if ((await Api.GetNamespaceAsync(Namespace)).StatusCode == HttpStatusCode.NotFound)

@@ -145,6 +145,24 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
                 Json = $$"""{"memberId":"{{anchors.GroupMember}}","generation":{{anchors.GroupGeneration.ToString(CultureInfo.InvariantCulture)}},"offsets":[{"topic":"{{AnchorTopic}}","partition":0,"offset":1}]}""",
             },
             new("GET /v1/groups/{group}", P(("group", AnchorGroup))),
+            new("GET /v1/caches", P()) { Query = "limit=10" },
+            new("PUT /v1/caches/{name}", P(("name", NewCache)))
+            {
+                Json = """{"shards":2,"capacity":{"entries":100,"bytes":1000000},"eviction":"lru","defaultTtlMs":60000,"ttlJitter":0.1,"strategy":"aside","nearCache":{"enabled":true,"ttlMs":1000,"capacity":10}}""",
+            },
+            new("GET /v1/caches/{name}", P(("name", AnchorCache))),
+            new("DELETE /v1/caches/{name}", P(("name", AnchorCache))),
+            new("GET /v1/caches/{name}/stats", P(("name", AnchorCache))),
+            new("POST /v1/caches/{name}/invalidate", P(("name", AnchorCache))) { Json = """{"keys":["k"],"tags":["t"],"prefix":"p"}""" },
+            new("POST /v1/caches/{name}/flush", P(("name", AnchorCache))),
+            new("GET /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey))),
+            new("PUT /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey)))
+            {
+                RawBody = "changed"u8.ToArray(),
+                Headers = [("Content-Type", "text/plain")],
+                UndocumentedHeaders = ["Content-Type"],
+            },
+            new("DELETE /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey))),
         ];
     }
 }

@@ -3,7 +3,7 @@ using Platform.EventLog;
 namespace Platform.Client.Host.EventLog;
 
 /// <summary>A consumer group: generation, assignor, members, and per partition the committed offset and lag.</summary>
-public sealed record GroupResponse(string Group, long Generation, string? Assignor, bool Rebalancing, IReadOnlyList<GroupMemberResponse> Members, IReadOnlyList<GroupPartitionResponse> Partitions)
+public sealed record GroupResponse(string Group, long Generation, string? Assignor, bool Rebalancing, IReadOnlyList<GroupMemberResponse> Members, IReadOnlyList<GroupPartitionResponse> Partitions, string? Silo)
 {
     public static GroupResponse From(GroupDescription description)
     {
@@ -15,6 +15,7 @@ public sealed record GroupResponse(string Group, long Generation, string? Assign
             view.Assignor is { } a ? EventLogApi.AssignorName(a) : null,
             view.Rebalancing,
             [.. view.Members.Select(m => new GroupMemberResponse(m.MemberId, m.InstanceId, m.Topics, [.. m.Assignment.Select(p => new TopicPartitionResponse(p.Topic, p.Partition))], m.SessionTimeoutMs, m.Generation))],
-            [.. description.Partitions.Select(p => new GroupPartitionResponse(p.Topic, p.Partition, p.Committed, p.Earliest, p.Latest, p.Lag, p.MemberId))]);
+            [.. description.Partitions.Select(p => new GroupPartitionResponse(p.Topic, p.Partition, p.Committed, p.Earliest, p.Latest, p.Lag, p.MemberId))],
+            view.Silo);
     }
 }

@@ -15,5 +15,5 @@ public sealed record TopicResponse(
         info.Spec.Cleanup,
         info.Spec.MaxRecordBytes,
         info.CreatedAt,
-        offsets?.Select(o => new PartitionOffsetsResponse(o.Partition, o.Earliest, o.Latest)).ToList());
+        offsets?.Select(o => new PartitionOffsetsResponse(o.Partition, o.Earliest, o.Latest, o.Silo)).ToList());
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,25 @@ public static class CachesClientExtensions
         services.AddShardingClient(configuration);
         services.TryAddSingleton<DistributedCaches>();
         services.TryAddSingleton<ICaches>(sp => sp.GetRequiredService<DistributedCaches>());
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="IDistributedCache"/> on a Platform cache (<see cref="PlatformDistributedCache"/>), so ASP.NET
+    /// session state, output caching and <c>HybridCache</c> (its L2) use the cluster. Needs the typed client
+    /// (<c>AddPlatformClient</c>); <paramref name="configure"/> picks the cache and its spec.
+    /// </summary>
+    public static IServiceCollection AddPlatformDistributedCache(this IServiceCollection services, Action<PlatformDistributedCacheOptions>? configure = null)
+    {
+        var options = services.AddOptions<PlatformDistributedCacheOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.RemoveAll<IDistributedCache>();
+        services.AddSingleton<IDistributedCache, PlatformDistributedCache>();
         return services;
     }
 }

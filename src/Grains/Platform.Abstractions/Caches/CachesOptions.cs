@@ -19,14 +19,14 @@ public sealed class CachesOptions : IPlatformOptions
     /// <summary>Largest value of one entry in bytes. Default 1048576 (1 MiB).</summary>
     public int MaxValueBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Longest TTL (default, per entry, sliding, near cache) in ms. Default 2592000000 (30 days).</summary>
-    public long MaxTtlMs { get; set; } = 30L * 24 * 3600 * 1000;
+    /// <summary>Longest TTL (default, per entry, sliding, near cache) in ms. Default and most 2147483647 (about 24.8 days).</summary>
+    public long MaxTtlMs { get; set; } = int.MaxValue;
 
     /// <summary>Most tags of one entry. Default 16.</summary>
     public int MaxTagsPerEntry { get; set; } = 16;
 
-    /// <summary>Most keys or tags in one invalidation. Default 1000.</summary>
-    public int MaxInvalidateItems { get; set; } = 1_000;
+    /// <summary>Most keys or tags in one invalidation. Default 100 (more: use a tag or a prefix).</summary>
+    public int MaxInvalidateItems { get; set; } = 100;
 
     /// <summary>Largest <c>writeBehind.delayMs</c>. Default 60000.</summary>
     public int MaxWriteBehindDelayMs { get; set; } = 60_000;
@@ -69,9 +69,9 @@ public sealed class CachesOptions : IPlatformOptions
             yield return $"{SectionName}:MaxValueBytes must be between 1 and 67108864 (got {MaxValueBytes}).";
         }
 
-        if (MaxTtlMs < 1)
+        if (MaxTtlMs is < 1 or > int.MaxValue)
         {
-            yield return $"{SectionName}:MaxTtlMs must be at least 1 (got {MaxTtlMs}).";
+            yield return $"{SectionName}:MaxTtlMs must be between 1 and {int.MaxValue} (got {MaxTtlMs}).";
         }
 
         if (MaxTagsPerEntry is < 0 or > 1000)

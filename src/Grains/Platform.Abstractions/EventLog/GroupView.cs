@@ -18,4 +18,7 @@ public sealed record GroupView
 
     /// <summary>True when nothing was ever stored for this group (no member, no commit).</summary>
     [Id(6)] public bool Empty { get; init; }
+
+    /// <summary>The silo the group's grain runs on now.</summary>
+    [Id(7)] public string? Silo { get; init; }
 }

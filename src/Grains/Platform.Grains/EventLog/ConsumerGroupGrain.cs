@@ -20,7 +20,8 @@ namespace Platform.EventLog;
 public sealed class ConsumerGroupGrain(
     [PersistentState("group", TopicGrain.StorageName)] IPersistentState<GroupState> state,
     IOptions<EventLogOptions> options,
-    TimeProvider time) : Grain, IConsumerGroupGrain
+    TimeProvider time,
+    ILocalSiloDetails silo) : Grain, IConsumerGroupGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
@@ -184,8 +185,11 @@ public sealed class ConsumerGroupGrain(
 
             foreach (var offset in offsets)
             {
-                Group.Offsets[new TopicPartition(offset.Topic, offset.Partition)] = offset.Offset;
+                Group.Offsets.RemoveAll(o => o.Topic == offset.Topic && o.Partition == offset.Partition);
+                Group.Offsets.Add(offset);
             }
+
+            Group.Offsets.Sort((a, b) => new TopicPartition(a.Topic, a.Partition).CompareTo(new TopicPartition(b.Topic, b.Partition)));
 
             _lastSeen[memberId] = time.GetUtcNow();
             return true;
@@ -207,8 +211,9 @@ public sealed class ConsumerGroupGrain(
             SessionTimeoutMs = m.SessionTimeoutMs,
             Generation = m.AckedGeneration,
         })],
-        Offsets = [.. Group.Offsets.OrderBy(o => o.Key).Select(o => new OffsetCommit(o.Key.Topic, o.Key.Partition, o.Value))],
+        Offsets = [.. Group.Offsets],
         Empty = Group.Generation == 0 && Group.Offsets.Count == 0,
+        Silo = silo.SiloAddress.ToParsableString(),
     });
 
     private string Name => this.GetPrimaryKeyString();
@@ -282,7 +287,7 @@ public sealed class ConsumerGroupGrain(
     private string Fingerprint() => string.Join(';',
         Group.Generation.ToString(CultureInfo.InvariantCulture),
         string.Join(',', Group.Members.Select(m => $"{m.MemberId}:{m.AckedGeneration}:{string.Join('|', m.Owned)}:{string.Join('|', m.Target)}:{string.Join('|', m.Answered)}")),
-        string.Join(',', Group.Offsets.Select(o => $"{o.Key}={o.Value}")));
+        string.Join(',', Group.Offsets.Select(o => $"{o.Topic}/{o.Partition}={o.Offset}")));
 
     private void Signal()
     {

@@ -10,8 +10,8 @@ public sealed class GroupState
 
     [Id(2)] public List<GroupMemberState> Members { get; set; } = [];
 
-    /// <summary>Committed offsets by partition.</summary>
-    [Id(3)] public Dictionary<TopicPartition, long> Offsets { get; set; } = [];
+    /// <summary>Committed offsets, one per partition (a list: grain storage serializers cannot key a dictionary by a struct).</summary>
+    [Id(3)] public List<OffsetCommit> Offsets { get; set; } = [];
 
     /// <summary>The partition counts of the subscribed topics as last seen at a join.</summary>
     [Id(4)] public Dictionary<string, int> PartitionCounts { get; set; } = new(StringComparer.Ordinal);

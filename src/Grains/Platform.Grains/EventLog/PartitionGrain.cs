@@ -19,7 +19,7 @@ namespace Platform.EventLog;
 /// </remarks>
 [Reentrant]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate lives as long as the activation and holds no wait handle.")]
-public sealed class PartitionGrain(IPartitionStorage storage, IOptions<EventLogOptions> options, TimeProvider time) : Grain, IPartitionGrain
+public sealed class PartitionGrain(IPartitionStorage storage, IOptions<EventLogOptions> options, TimeProvider time, ILocalSiloDetails silo) : Grain, IPartitionGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PartitionId _id;
@@ -142,7 +142,7 @@ public sealed class PartitionGrain(IPartitionStorage storage, IOptions<EventLogO
     public async Task<PartitionOffsets> Offsets()
     {
         await CheckTopicAsync();
-        return new PartitionOffsets(_id.Index, _head.EarliestOffset, _head.NextOffset);
+        return new PartitionOffsets(_id.Index, _head.EarliestOffset, _head.NextOffset, silo.SiloAddress.ToParsableString());
     }
 
     public async Task Drop()
