@@ -19,7 +19,7 @@ public sealed class SagaTests(SagasFixture fixture)
 
     private StubService Stub => fixture.Stub;
 
-    private object Step(string saga, string name, int attempts = 2, object? body = null) => new
+    private object Step(string saga, string name, int attempts = 2, string? body = null) => new
     {
         name,
         action = new { kind = "http", method = "POST", url = $"{Stub.Base}/{saga}/{name}", body },
@@ -128,7 +128,7 @@ public sealed class SagaTests(SagasFixture fixture)
         var store = fixture.Service<Platform.KeyValue.IKeyValueStore>();
         object[] steps =
         [
-            Step(saga, "charge", body: new { order = "{{input.orderId}}" }),
+            Step(saga, "charge", body: """{"order":"{{input.orderId}}"}"""),
             new
             {
                 name = "record",

@@ -1,13 +1,11 @@
-using System.Text.Json;
-
 namespace Platform.Client.Host.Sagas;
 
-/// <summary>An action or compensation in a request; <see cref="Body"/> is a JSON value (a string is sent as is, other values as their JSON text).</summary>
+/// <summary>An action or compensation in a request; <see cref="Body"/> is the body template as a string (JSON text after rendering, typically).</summary>
 public sealed record SagaOperationRequest(
     string? Kind,
     string? Method,
     string? Url,
-    JsonElement? Body,
+    string? Body,
     IReadOnlyList<int>? Expect,
     string? Op,
     string? Namespace,

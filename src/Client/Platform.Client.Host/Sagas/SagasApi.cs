@@ -47,7 +47,7 @@ public static class SagasApi
     private static async Task<Results<Created<SagaInstanceResponse>, Ok<SagaInstanceResponse>>> Start(ISagas sagas, string name, SagaStartRequest body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var input = body.Input is { } i ? (i.ValueKind == JsonValueKind.Object ? i.GetRawText() : throw new PlatformValidationException("input", "must be a JSON object")) : "{}";
+        var input = body.Input is { } i ? JsonSerializer.Serialize(i) : "{}";
         var view = await sagas.StartAsync(name, body.Id, input, ct);
         var response = SagaInstanceResponse.From(view);
         return view.Created ? TypedResults.Created($"/v1/sagas/instances/{Uri.EscapeDataString(view.Id)}", response) : TypedResults.Ok(response);
@@ -100,7 +100,7 @@ public static class SagasApi
         Kind = request.Kind ?? throw new PlatformValidationException($"{at}.kind", "is required"),
         Method = request.Method,
         Url = request.Url,
-        Body = request.Body is { } b ? (b.ValueKind == JsonValueKind.String ? b.GetString() : b.GetRawText()) : null,
+        Body = request.Body,
         Expect = request.Expect,
         Op = request.Op,
         Namespace = request.Namespace,

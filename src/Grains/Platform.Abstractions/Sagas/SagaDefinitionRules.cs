@@ -54,12 +54,12 @@ public static class SagaDefinitionRules
                 return ($"{at}.action", "is required");
             }
 
-            if (Operation(step.Action, $"{at}.action", earlier) is { } actionError)
+            if (Operation(step.Action, $"{at}.action", earlier, limits.MaxTemplateChars) is { } actionError)
             {
                 return actionError;
             }
 
-            if (step.Compensation is not null && Operation(step.Compensation, $"{at}.compensation", new HashSet<string>(earlier, StringComparer.Ordinal) { step.Name }) is { } compensationError)
+            if (step.Compensation is not null && Operation(step.Compensation, $"{at}.compensation", new HashSet<string>(earlier, StringComparer.Ordinal) { step.Name }, limits.MaxTemplateChars) is { } compensationError)
             {
                 return compensationError;
             }
@@ -86,7 +86,7 @@ public static class SagaDefinitionRules
         return null;
     }
 
-    private static (string Field, string Reason)? Operation(SagaOperation operation, string at, IReadOnlySet<string> earlier)
+    private static (string Field, string Reason)? Operation(SagaOperation operation, string at, IReadOnlySet<string> earlier, int maxChars)
     {
         switch (operation.Kind)
         {
@@ -112,7 +112,7 @@ public static class SagaDefinitionRules
                     return ($"{at}.kind", "http takes method, url, body and expect only");
                 }
 
-                return Templates(at, earlier, ("url", operation.Url), ("body", operation.Body));
+                return Templates(at, earlier, maxChars, ("url", operation.Url), ("body", operation.Body));
             case "kv":
                 if (operation.Op is not ("put" or "delete"))
                 {
@@ -144,16 +144,21 @@ public static class SagaDefinitionRules
                     return ($"{at}.kind", "kv takes op, namespace, key, value, ifVersion and ifAbsent only");
                 }
 
-                return Templates(at, earlier, ("key", operation.Key), ("value", operation.Value));
+                return Templates(at, earlier, maxChars, ("key", operation.Key), ("value", operation.Value));
             default:
                 return ($"{at}.kind", $"'{operation.Kind}' is not a step kind; known kinds: {string.Join(", ", Kinds.Order(StringComparer.Ordinal))}");
         }
     }
 
-    private static (string Field, string Reason)? Templates(string at, IReadOnlySet<string> earlier, params (string Field, string? Template)[] fields)
+    private static (string Field, string Reason)? Templates(string at, IReadOnlySet<string> earlier, int maxChars, params (string Field, string? Template)[] fields)
     {
         foreach (var (field, template) in fields)
         {
+            if (template?.Length > maxChars)
+            {
+                return ($"{at}.{field}", $"is longer than {maxChars} characters (Platform:Sagas:MaxTemplateChars)");
+            }
+
             foreach (var path in SagaTemplate.References(template))
             {
                 if (SagaTemplate.Check(path, earlier) is { } reason)

@@ -22,6 +22,9 @@ public sealed class SagasOptions : IPlatformOptions
     /// <summary>Largest saga input or step output in bytes (UTF-8 JSON). Default 65536.</summary>
     public int MaxPayloadBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Longest template (url, body, key, value) of a step in characters. Default 16384.</summary>
+    public int MaxTemplateChars { get; set; } = 16 * 1024;
+
     /// <summary>Most attempts kept in an instance's history (older ones are dropped, newest kept). Default 1000.</summary>
     public int MaxHistory { get; set; } = 1_000;
 
@@ -51,6 +54,11 @@ public sealed class SagasOptions : IPlatformOptions
         if (MaxPayloadBytes < 2)
         {
             yield return $"{SectionName}:MaxPayloadBytes must be at least 2 (got {MaxPayloadBytes}).";
+        }
+
+        if (MaxTemplateChars < 16)
+        {
+            yield return $"{SectionName}:MaxTemplateChars must be at least 16 (got {MaxTemplateChars}).";
         }
 
         if (MaxHistory < 10)
