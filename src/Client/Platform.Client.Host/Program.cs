@@ -6,6 +6,7 @@ using Platform.Client.Host.Cluster;
 using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
+using Platform.Client.Host.Sagas;
 using Platform.Client.Host.Transactions;
 using Platform.Configuration;
 using Platform.Silo.Hosting;
@@ -42,6 +43,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapEventLogApi();
     api.MapClusterApi();
     api.MapCachesApi();
+    api.MapSagasApi();
     await app.RunAsync();
 });
 

@@ -34,6 +34,12 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string AnchorGroup = "bad-group";
     public const string AnchorCache = "bad-cache";
     public const string NewCache = "bad-cache-new";
+    public const string AnchorSaga = "bad-saga";
+    public const string NewSaga = "bad-saga-new";
+    public const string AnchorSagaInstance = "bad-saga-instance";
+
+    /// <summary>The anchor saga's one step: a call to a closed port, tried once, so the instance ends compensated at once.</summary>
+    public const string AnchorSagaSteps = """{"steps":[{"name":"a","action":{"kind":"http","method":"POST","url":"http://127.0.0.1:9/none"},"retry":{"maxAttempts":1,"backoffMs":0,"jitter":false},"timeoutMs":1000}]}""";
 
     /// <summary>The longest lease the host allows (Platform:Locks:MaxLeaseMs default), renewed at the start of each test.</summary>
     public const int LeaseMs = 300_000;
@@ -123,6 +129,12 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         {
             (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/caches/{AnchorCache}", new { shards = 2, capacity = new { entries = 100 } })).ExpectSuccess();
             (await Api.SendAsync(HttpMethod.Put, $"/v1/caches/{AnchorCache}/entries/{Uri.EscapeDataString(AnchorKey)}", () => new StringContent(AnchorValue))).ExpectSuccess();
+        }
+
+        if ((await Api.GetAsync($"/v1/sagas/instances/{AnchorSagaInstance}")).StatusCode != HttpStatusCode.OK)
+        {
+            (await Api.SendAsync(HttpMethod.Put, $"/v1/sagas/definitions/{AnchorSaga}", () => new StringContent(AnchorSagaSteps, System.Text.Encoding.UTF8, "application/json"))).ExpectSuccess();
+            (await Api.SendJsonAsync(HttpMethod.Post, $"/v1/sagas/{AnchorSaga}/instances", new { id = AnchorSagaInstance })).ExpectSuccess();
         }
 
         if ((await Api.GetNamespaceAsync(Namespace)).StatusCode == HttpStatusCode.NotFound)

@@ -163,6 +163,16 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
                 UndocumentedHeaders = ["Content-Type"],
             },
             new("DELETE /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey))),
+            new("PUT /v1/sagas/definitions/{name}", P(("name", NewSaga)))
+            {
+                Json = """{"steps":[{"name":"a","action":{"kind":"http","method":"POST","url":"http://127.0.0.1:9/{{input.a}}","body":"{}","expect":[200]},"compensation":{"kind":"kv","op":"delete","namespace":"default","key":"k","ifVersion":1,"ifAbsent":false},"retry":{"maxAttempts":1,"backoffMs":0,"jitter":false},"timeoutMs":1000},{"name":"b","action":{"kind":"kv","op":"put","namespace":"default","key":"k","value":"v"}}]}""",
+            },
+            new("GET /v1/sagas/definitions/{name}", P(("name", AnchorSaga))) { Query = "version=1" },
+            new("POST /v1/sagas/{name}/instances", P(("name", AnchorSaga))) { Json = """{"id":"bad-saga-instance"}""" },
+            new("GET /v1/sagas/instances/{id}", P(("id", AnchorSagaInstance))),
+            new("POST /v1/sagas/instances/{id}/abort", P(("id", AnchorSagaInstance))),
+            new("POST /v1/sagas/instances/{id}/retry", P(("id", AnchorSagaInstance))),
+            new("POST /v1/sagas/instances/{id}/skip", P(("id", AnchorSagaInstance))),
         ];
     }
 }

@@ -10,6 +10,7 @@ using Platform.Configuration;
 using Platform.EventLog;
 using Platform.KeyValue;
 using Platform.Locks;
+using Platform.Sagas;
 using Platform.Transactions;
 
 namespace Platform.Client;
@@ -28,6 +29,7 @@ public static class PlatformClientExtensions
         services.AddLocksClient(configuration);
         services.AddEventLogClient(configuration);
         services.AddCachesClient(configuration);
+        services.AddSagasClient(configuration);
         services.AddClusterClient(configuration);
         return services;
     }

@@ -41,5 +41,6 @@ public static class PlatformSiloExtensions
         .AddPlatformTransactions(configuration)
         .AddPlatformLocks(configuration)
         .AddPlatformEventLog(configuration)
-        .AddPlatformCaches(configuration);
+        .AddPlatformCaches(configuration)
+        .AddPlatformSagas(configuration);
 }
