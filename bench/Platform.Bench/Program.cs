@@ -7,6 +7,7 @@ var root = new RootCommand("Platform benchmarks: load on the key-value store ove
     KeyValueHttpCommand.Create(),
     KeyValueClientCommand.Create(),
     LocksCommand.Create(),
+    EtcdKeyValueCommand.Create(),
     TransactionHttpCommand.Create(),
     MicroCommand.Create(),
 };

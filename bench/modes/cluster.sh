@@ -5,6 +5,8 @@
 # Tunables (environment): SILOS (3), BIN_SILO=path/to/Platform.Silo.dll (benchmark another build).
 
 SILOS="${SILOS:-3}"
+# Grain storage of the cluster: AzureTable (on Azurite) or Memory (replicated namespaces only keep data by replication).
+CLUSTER_STORAGE="${CLUSTER_STORAGE:-AzureTable}"
 BIN_SILO="${BIN_SILO:-$ROOT/src/Silo/Platform.Silo/bin/Release/net10.0/Platform.Silo.dll}"
 
 build_cluster() {
@@ -49,12 +51,16 @@ start_cluster() {
     local common=(
         --Platform:Cluster:Provider=AdoNet "--Platform:Cluster:ConnectionString=$PLATFORM_TEST_POSTGRES"
         "--Platform:Cluster:ClusterId=$CLUSTER_ID" "--Platform:Cluster:ServiceId=$CLUSTER_ID"
-        --Platform:Storage:Provider=AzureTable "--Platform:Storage:ConnectionString=$PLATFORM_TEST_AZURE_TABLES"
         --Logging:LogLevel:Default=Warning
     )
+    if [ "$CLUSTER_STORAGE" = Memory ]; then
+        common+=(--Platform:Storage:Provider=Memory)
+    else
+        common+=(--Platform:Storage:Provider=AzureTable "--Platform:Storage:ConnectionString=$PLATFORM_TEST_AZURE_TABLES")
+    fi
     local i http silo gw extra pid
     SILO_PIDS=()
-    log "$SILOS-silo cluster $CLUSTER_ID (AdoNet membership on PostgreSQL, AzureTable storage on Azurite)"
+    log "$SILOS-silo cluster $CLUSTER_ID (AdoNet membership on PostgreSQL, $CLUSTER_STORAGE storage)"
     for ((i = 0; i < SILOS; i++)); do
         http="$(free_port)"; silo="$(free_port)"; gw="$(free_port)"
         extra=()
@@ -68,6 +74,7 @@ start_cluster() {
         # The first silo applies the schema; the others start once it is ready.
         [ "$i" = 0 ] && wait_http "http://127.0.0.1:$http/readyz" "$pid" "silo-$i"
         SILO_HTTP[i]="http://127.0.0.1:$http"
+        SILO_PORTS[i]="$silo"
     done
     for ((i = 1; i < SILOS; i++)); do wait_http "${SILO_HTTP[i]}/readyz" "${SILO_PIDS[i]}" "silo-$i"; done
     http="$(free_port)"

@@ -38,6 +38,12 @@ platform_services_install() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   fi
+  # The partition nemesis (tests/Platform.ClusterTests/Harness/NetworkPartition.cs) needs iptables; only root can use it.
+  if [ "$(id -u)" = "0" ] && ! command -v iptables >/dev/null; then
+    echo "test-services: installing iptables" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null; }
+  fi
   local azurite_dir="$PLATFORM_REPO_ROOT/tools/azurite"
   if [ ! -x "$azurite_dir/node_modules/.bin/azurite-table" ]; then
     echo "test-services: npm ci for azurite" >&2
@@ -95,6 +101,9 @@ platform_services_start() {
   # (tests/Platform.ClusterTests/Harness/ChildProcessRegistry.cs); platform_services_stop kills what is left.
   mkdir -p "$PLATFORM_SERVICES_DIR/pids"
   export PLATFORM_TEST_PID_DIR="$PLATFORM_SERVICES_DIR/pids"
+  # Names this run's partition rules and process cgroups, so clean-up touches only its own (runs may overlap).
+  PLATFORM_TEST_RUN_ID="$(basename "$PLATFORM_SERVICES_DIR")"
+  export PLATFORM_TEST_RUN_ID
   echo "test-services: PostgreSQL pid $PLATFORM_PG_PID on 127.0.0.1:$pgport, Azurite pid $PLATFORM_AZURITE_PID on 127.0.0.1:$azport ($PLATFORM_SERVICES_DIR)" >&2
 }
 
@@ -119,9 +128,29 @@ platform_kill_recorded_children() {
   fi
 }
 
+# Removes the iptables rules and cgroups the partition nemesis left behind for run $1 (a test host killed mid-partition).
+platform_remove_partitions() {
+  local run="$1" num chain cgroot
+  [ -n "$run" ] || return 0
+  if command -v iptables >/dev/null && [ "$(id -u)" = "0" ]; then
+    # "num target prot opt source destination ... /* platform-test:<run> */": delete by number, first match each time.
+    while read -r num chain _ < <(iptables -w -L OUTPUT -n --line-numbers 2>/dev/null | grep -F "/* platform-test:$run */" | head -n 1); do
+      iptables -w -D OUTPUT "$num" 2>/dev/null || break
+      iptables -w -F "$chain" 2>/dev/null || true
+      iptables -w -X "$chain" 2>/dev/null || true
+    done
+  fi
+  cgroot="$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts 2>/dev/null)"
+  if [ -n "$cgroot" ] && [ -d "$cgroot/platform-test/$run" ]; then
+    find "$cgroot/platform-test/$run" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null || true
+    rmdir "$cgroot/platform-test/$run" 2>/dev/null || true
+  fi
+}
+
 platform_services_stop() {
   if [ -n "$PLATFORM_SERVICES_DIR" ]; then
     platform_kill_recorded_children "$PLATFORM_SERVICES_DIR/pids"
+    platform_remove_partitions "$(basename "$PLATFORM_SERVICES_DIR")"
   fi
   if [ -n "$PLATFORM_AZURITE_PID" ]; then
     kill "$PLATFORM_AZURITE_PID" 2>/dev/null || true

@@ -1,9 +1,12 @@
 using Platform.Client.Host.Sharding;
 using Platform.Client;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Caches;
 using Platform.Client.Host.Cluster;
+using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
+using Platform.Client.Host.Sagas;
 using Platform.Client.Host.Transactions;
 using Platform.Configuration;
 using Platform.Silo.Hosting;
@@ -37,7 +40,10 @@ return await PlatformHost.RunAsync(async () =>
     api.MapKeyValueApi();
     api.MapTransactionsApi();
     api.MapLocksApi();
+    api.MapEventLogApi();
     api.MapClusterApi();
+    api.MapCachesApi();
+    api.MapSagasApi();
     await app.RunAsync();
 });
 

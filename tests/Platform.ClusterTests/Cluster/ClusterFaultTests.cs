@@ -146,11 +146,14 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
 
     /// <summary>
     /// The silo hosting the keys under test is frozen with SIGSTOP until the others declare it Dead, then resumed with
-    /// SIGCONT, while clients run the register workload on those keys through the client host and two more clients keep
-    /// reading them through a client host whose only gateway is the frozen silo (their requests wait in its sockets and
-    /// reach it when it wakes): every key's history, reads through the resumed silo included, is linearizable (the
-    /// shards' activation lease, docs/keyvalue.md), operations were in flight across the pause and succeeded after the
-    /// declaration, and the resumed silo stops itself.
+    /// SIGCONT but cut off (<see cref="NetworkPartition"/>) from everything except its own gateway's clients, while
+    /// clients run the register workload on those keys through the client host and two more clients keep reading them
+    /// through a client host whose only gateway is the frozen silo (their requests wait in its sockets and reach it when
+    /// it wakes). Cut off, the resumed silo cannot learn it was declared Dead nor renew its shards' leases, while newer
+    /// writes land elsewhere and reads keep reaching it: every key's history, reads through it included, is
+    /// linearizable (the shards' activation lease, docs/keyvalue.md), reads through it were sent after newer writes were
+    /// acknowledged, operations were in flight across the pause and succeeded after the declaration, and once healed
+    /// the resumed silo stops itself.
     /// </summary>
     [Fact]
     public Task SigStop_SiloHostingTheKeys_PastDeclaredDeadAndResumedWhileReadingThroughIt_HistoryIsLinearizable() => cluster.RunAsync(output, async () =>
@@ -163,7 +166,9 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
         var (victim, keys) = await VictimAndKeysAsync(setup, ns);
         var port = cluster.Silos[victim].SiloPort;
         using var pinned = await cluster.StartPinnedClientHostAsync(victim);
-        var throughVictim = pinned.Api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(45) });
+        // A short timeout: a read the cut-off silo cannot answer (its lease cannot be renewed) ends unknown after 5 s,
+        // and the reader sends the next one.
+        var throughVictim = pinned.Api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
         var registers = new RegisterWorkload(ns, keys);
         const int PinnedFrom = 10;
 
@@ -204,20 +209,31 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
                 "3 operations on each key after the paused silo was declared Dead",
                 LoadTimeout,
                 () => string.Join(", ", keys.Select(k => $"{k}: {SucceededAfter(registers, k, deadTimestamp)}")));
+            // Resume it cut off from everyone but its own gateway's clients (iptables): it cannot read the membership
+            // table, so it cannot learn it was declared Dead, nor reach storage to renew its shards' leases, while the
+            // pinned readers still reach it and the other clients keep writing the keys elsewhere. A read it answered
+            // from its own copy without a fresh lease would be stale; with the lease it cannot answer at all.
             var resumedTimestamp = Stopwatch.GetTimestamp();
-            cluster.ResumeSilo(victim);
-            var resumedAfter = clock.Elapsed - pausedAt;
             var process = cluster.Silos[victim].Process!;
-            var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            var exitedAfter = clock.Elapsed - pausedAt;
-            output.WriteLine($"declared Dead {detectedAfter.TotalSeconds:F2} s into the pause; SIGCONT at {resumedAfter.TotalSeconds:F2} s; the resumed silo {(exited ? $"stopped itself (exit code {process.ExitCode}) at {exitedAfter.TotalSeconds:F2} s" : "was still running 30 s later")}");
-            Assert.True(exited, $"silo {victim} was declared Dead while paused and still ran 30 s after SIGCONT (docs/testing.md: it stops itself on resume); the next test restarts it.\n{process.Tail(60)}");
+            TimeSpan resumedAfter, healedAfter;
+            using (var cut = NetworkPartition.Isolate(cluster.Silos[victim], open: [cluster.Silos[victim].GatewayPort]))
+            {
+                cluster.ResumeSilo(victim);
+                resumedAfter = clock.Elapsed - pausedAt;
+                await Eventually.Until(
+                    () => workload.Check(() => keys.All(k => SucceededAfter(registers, k, resumedTimestamp) >= 5) && ReadsAfterNewerWrites(registers, PinnedFrom, resumedTimestamp) >= 4),
+                    "5 more operations on each key (elsewhere) and 4 finished reads through the cut-off silo, each sent after a newer operation on its key was acknowledged elsewhere",
+                    LoadTimeout,
+                    () => string.Join(", ", keys.Select(k => $"{k}: {SucceededAfter(registers, k, resumedTimestamp)}")) + $"; reads through it after newer writes: {ReadsAfterNewerWrites(registers, PinnedFrom, resumedTimestamp)}");
+                Assert.False(process.HasExited, $"silo {victim} stopped while cut off from the membership table: the test did not get a resumed silo that believes it is alive");
+                cut.Heal();
+                healedAfter = clock.Elapsed - pausedAt;
+            }
 
-            await Eventually.Until(
-                () => workload.Check(() => keys.All(k => SucceededAfter(registers, k, resumedTimestamp) >= 3)),
-                "3 more operations on each key after the resume",
-                LoadTimeout,
-                () => string.Join(", ", keys.Select(k => $"{k}: {SucceededAfter(registers, k, resumedTimestamp)}")));
+            var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            var exitedAfter = clock.Elapsed - pausedAt;
+            output.WriteLine($"declared Dead {detectedAfter.TotalSeconds:F2} s into the pause; SIGCONT (cut off but for its gateway) at {resumedAfter.TotalSeconds:F2} s; healed at {healedAfter.TotalSeconds:F2} s; the resumed silo {(exited ? $"stopped itself (exit code {process.ExitCode}) at {exitedAfter.TotalSeconds:F2} s" : "was still running 60 s after the heal")}");
+            Assert.True(exited, $"silo {victim} was declared Dead while paused and still ran 60 s after SIGCONT and the heal (docs/testing.md: it stops itself on resume); the next test restarts it.\n{process.Tail(60)}");
             await workload.StopAsync();
             await registers.ReadEveryKeyAsync(99, setup);
 
@@ -347,6 +363,70 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             requests.Any(r => r.Sent >= o.From && r.Answered <= o.To),
             $"no request was sent and answered successfully during the outage of silo {o.Silo} ({o.From.TotalSeconds:F1}-{o.To.TotalSeconds:F1} s)"));
     });
+
+    /// <summary>
+    /// The silo hosting the keys under test is cut off from everyone (iptables: silos, clients, PostgreSQL, Azurite)
+    /// while clients run the register workload on those keys: the others declare it Dead and serve its keys, every
+    /// key's history is linearizable, and once healed the cut-off silo learns it was declared Dead and stops itself.
+    /// </summary>
+    [Fact]
+    public Task Partition_SiloHostingTheKeysCutOffFromEveryone_HistoryIsLinearizable_AndItStopsItselfWhenHealed() => cluster.RunAsync(output, async () =>
+    {
+        await cluster.EnsureHealthyAsync();
+        var kv = Client();
+        var setup = Client(PlatformApiRetry.Bounded(8));
+        var ns = NewNamespace("cut");
+        await CreateNamespaceAsync(setup, ns, shards: 6);
+        var (victim, keys) = await VictimAndKeysAsync(setup, ns);
+        var port = cluster.Silos[victim].SiloPort;
+        var registers = new RegisterWorkload(ns, keys);
+        await using var workload = new ClientWorkload();
+        for (var c = 0; c < 4; c++)
+        {
+            var client = c;
+            workload.Start(stop => registers.RunClientAsync(client, kv, readOnly: false, stop));
+        }
+
+        await Eventually.Until(() => workload.Check(() => registers.Completed >= 60), "60 register operations before the partition", LoadTimeout, () => $"{registers.Completed} operations");
+        await AssertKeysOnSiloAsync(setup, ns, keys, victim);
+        var clock = Stopwatch.StartNew();
+        var cutTimestamp = Stopwatch.GetTimestamp();
+        using var cut = NetworkPartition.Isolate(cluster.Silos[victim]);
+        output.WriteLine($"partition: {cluster.Silos[victim]} cut off from everyone (it hosts {string.Join(", ", keys)})");
+        await cluster.WaitForViewAsync(v => workload.Check(() => v.IsDeclaredDead(port)), $"cut-off silo {victim} declared Dead");
+        var deadTimestamp = Stopwatch.GetTimestamp();
+        var detectedAfter = clock.Elapsed;
+        await Eventually.Until(
+            () => workload.Check(() => keys.All(k => SucceededAfter(registers, k, deadTimestamp) >= 5)),
+            "5 register operations on each key after the cut-off silo was declared Dead",
+            LoadTimeout,
+            () => string.Join(", ", keys.Select(k => $"{k}: {SucceededAfter(registers, k, deadTimestamp)}")));
+        await workload.StopAsync();
+        cut.Heal();
+        var healedAfter = clock.Elapsed;
+        var process = cluster.Silos[victim].Process!;
+        var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"declared Dead {detectedAfter.TotalSeconds:F2} s into the partition; healed at {healedAfter.TotalSeconds:F2} s; the silo {(exited ? $"stopped itself (exit code {process.ExitCode}) {(clock.Elapsed - healedAfter).TotalSeconds:F2} s later" : "still ran 60 s after the heal")}");
+        await registers.ReadEveryKeyAsync(99, setup);
+
+        var failures = CheckRegisters(registers, "partition");
+        failures.AddRange(FaultMattered(registers, cutTimestamp, deadTimestamp, "the partition"));
+        Assert.Empty(failures);
+        Assert.True(exited, $"silo {victim} was declared Dead while cut off and still ran 60 s after the heal\n{process.Tail(60)}");
+    });
+
+    /// <summary>
+    /// Finished reads of clients <paramref name="pinnedFrom"/> and up sent after <paramref name="since"/> and after an
+    /// operation of another client on the same key was acknowledged (after <paramref name="since"/> too): reads a stale
+    /// copy would answer wrongly.
+    /// </summary>
+    private static int ReadsAfterNewerWrites(RegisterWorkload registers, int pinnedFrom, long since)
+    {
+        var ops = registers.History.Operations();
+        var newer = ops.Where(o => o.ClientId < pinnedFrom && o.Succeeded && o.Completed > since).ToList();
+        return ops.Count(r => r.ClientId >= pinnedFrom && r.Completion is not null && r.Invoked > since
+            && newer.Any(w => w.Key == r.Key && w.Completed < r.Invoked));
+    }
 
     private static string NewNamespace(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 

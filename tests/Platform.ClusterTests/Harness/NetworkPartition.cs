@@ -4,82 +4,215 @@ using System.Globalization;
 namespace Platform.ClusterTests.Harness;
 
 /// <summary>
-/// Cuts a silo off over loopback with iptables: every TCP packet to or from its silo and gateway ports is dropped, so
-/// no other silo (nor any client) reaches it. Its own outbound connections (to the others' ports, from ephemeral
-/// ports) are not matched, so it is the one-way partition a half-broken network gives: it can still send, never hear
-/// back. Disposing removes exactly the rules it added (also when the test fails). Needs root (scripts/test.sh runs
-/// as root); <see cref="Available"/> says whether iptables works here.
+/// The partition nemesis: cuts one harness process off the loopback network with iptables, and heals it again.
+/// Every <see cref="PlatformProcess"/> starts inside its own cgroup (v2) when <see cref="IsSupported"/>, so each
+/// socket it ever opens carries that cgroup; <see cref="Isolate(SiloNode, IEnumerable{int}?)"/> then drops, in the
+/// OUTPUT chain on <c>lo</c>, every packet that process sends (listener replies and its own connections alike), except
+/// to or from the <c>open</c> ports. A peer's packets still arrive but are never answered, so its connections stall as
+/// across a real partition; nothing is reset. Rules live in a chain of their own (<c>PT-…</c>) whose jump carries the
+/// run's comment (<see cref="RunComment"/>), so scripts/lib/test-services.sh removes leftovers of its own run only.
 /// </summary>
 public sealed class NetworkPartition : IDisposable
 {
-    private readonly List<string[]> _rules = [];
+    public const string RunIdVariable = "PLATFORM_TEST_RUN_ID";
 
-    private NetworkPartition()
+    private static readonly Lazy<string?> Unsupported = new(FindUnsupportedReason);
+    private static readonly Lazy<string?> CgroupRootPath = new(FindCgroup2Root);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<NetworkPartition, byte> Active = new();
+    private readonly string _chain;
+    private readonly string[] _jump;
+    private readonly PlatformProcess _process;
+    private int _healed;
+
+    private NetworkPartition(PlatformProcess process, string chain, string[] jump)
     {
+        _process = process;
+        _chain = chain;
+        _jump = jump;
     }
 
-    /// <summary>True when iptables can add and remove a rule on this machine.</summary>
-    public static bool Available { get; } = Probe();
+    /// <summary>True when partitions can be made here: Linux, root, iptables on the PATH, cgroup v2 mounted.</summary>
+    public static bool IsSupported => Unsupported.Value is null;
 
-    public static NetworkPartition Isolate(SiloNode silo)
+    /// <summary>Why <see cref="IsSupported"/> is false; null when it is true.</summary>
+    public static string? UnsupportedReason => Unsupported.Value;
+
+    /// <summary>This run's id (from <c>PLATFORM_TEST_RUN_ID</c>, set by scripts/lib/test-services.sh), or the test host's PID.</summary>
+    public static string RunId { get; } = Environment.GetEnvironmentVariable(RunIdVariable) is { Length: > 0 } id
+        ? id
+        : "adhoc-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The iptables comment on every jump this run installs.</summary>
+    public static string RunComment => "platform-test:" + RunId;
+
+    /// <summary>The folder under the cgroup v2 root that holds this run's process cgroups, relative to that root.</summary>
+    internal static string RunCgroup => "platform-test/" + RunId;
+
+    /// <summary>
+    /// Cuts <paramref name="node"/>'s silo off from every peer: other silos, clients, PostgreSQL and Azurite, except
+    /// traffic to or from the <paramref name="open"/> ports (e.g. its own gateway port, so clients still reach it
+    /// while it cannot reach the membership table). Dispose or <see cref="Heal"/> to undo.
+    /// </summary>
+    public static NetworkPartition Isolate(SiloNode node, IEnumerable<int>? open = null)
     {
-        ArgumentNullException.ThrowIfNull(silo);
-        var partition = new NetworkPartition();
-        try
+        ArgumentNullException.ThrowIfNull(node);
+        var process = node.Process is { HasExited: false } p ? p : throw new InvalidOperationException($"{node} is not running.");
+        return Isolate(process, open);
+    }
+
+    /// <summary>Cuts <paramref name="process"/> off the loopback network except the <paramref name="open"/> ports.</summary>
+    public static NetworkPartition Isolate(PlatformProcess process, IEnumerable<int>? open = null)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (UnsupportedReason is { } reason)
         {
-            foreach (var port in new[] { silo.SiloPort, silo.GatewayPort })
-            {
-                var p = port.ToString(CultureInfo.InvariantCulture);
-                partition.Add(["OUTPUT", "-p", "tcp", "--dport", p, "-j", "DROP"]);
-                partition.Add(["OUTPUT", "-p", "tcp", "--sport", p, "-j", "DROP"]);
-            }
-        }
-        catch
-        {
-            partition.Dispose();
-            throw;
+            throw new InvalidOperationException("Network partitions are not available here: " + reason);
         }
 
+        var cgroup = process.Cgroup ?? throw new InvalidOperationException($"{process.Name} was started outside a cgroup of its own.");
+        var member = File.ReadAllText($"/proc/{process.Pid.ToString(CultureInfo.InvariantCulture)}/cgroup");
+        if (!member.Contains("0::/" + cgroup + "\n", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{process.Name} (pid {process.Pid}) is not in cgroup {cgroup}: {member.Trim()}");
+        }
+
+        var ports = string.Join(',', (open ?? []).Distinct().Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        var chain = "PT-" + Guid.NewGuid().ToString("N")[..12];
+        Iptables("-N", chain);
+        if (ports.Length > 0)
+        {
+            Iptables("-A", chain, "-p", "tcp", "-m", "multiport", "--dports", ports, "-j", "RETURN");
+            Iptables("-A", chain, "-p", "tcp", "-m", "multiport", "--sports", ports, "-j", "RETURN");
+        }
+
+        Iptables("-A", chain, "-j", "DROP");
+        string[] jump = ["OUTPUT", "-o", "lo", "-m", "cgroup", "--path", cgroup, "-m", "comment", "--comment", RunComment, "-j", chain];
+        Iptables(["-I", .. jump]);
+        process.Append($"==== {DateTime.UtcNow:O} nemesis: network partition {chain} (open ports: {(ports.Length > 0 ? ports : "none")})");
+        var partition = new NetworkPartition(process, chain, jump);
+        Active.TryAdd(partition, 0);
         return partition;
     }
 
-    public void Dispose()
+    /// <summary>Heals every partition still in place on one of <paramref name="processes"/> (a test failed before healing its own); returns how many.</summary>
+    public static int HealAll(IEnumerable<PlatformProcess?> processes)
     {
-        foreach (var rule in Enumerable.Reverse(_rules))
+        var of = processes.OfType<PlatformProcess>().ToHashSet();
+        var healed = 0;
+        foreach (var p in Active.Keys.Where(p => of.Contains(p._process)))
         {
-            Run(["-D", .. rule]);
+            p.Heal();
+            healed++;
         }
 
-        _rules.Clear();
+        return healed;
     }
 
-    private void Add(string[] rule)
+    /// <summary>Removes the rules: the process's packets flow again. Idempotent.</summary>
+    public void Heal()
     {
-        if (Run(["-I", .. rule]) != 0)
+        if (Interlocked.Exchange(ref _healed, 1) == 1)
         {
-            throw new InvalidOperationException($"iptables -I {string.Join(' ', rule)} failed.");
+            return;
         }
 
-        _rules.Add(rule);
+        Active.TryRemove(this, out _);
+        Iptables(["-D", .. _jump]);
+        Iptables("-F", _chain);
+        Iptables("-X", _chain);
+        _process.Append($"==== {DateTime.UtcNow:O} nemesis: network partition {_chain} healed");
     }
 
-    private static int Run(string[] arguments)
+    public void Dispose() => Heal();
+
+    /// <summary>
+    /// Creates a fresh cgroup for a process about to start (under <see cref="RunCgroup"/>) and returns its path
+    /// relative to the cgroup v2 root and the <c>cgroup.procs</c> file the process writes itself into before it execs;
+    /// null when partitions are not supported.
+    /// </summary>
+    internal static (string Relative, string Procs)? CreateProcessCgroup()
     {
-        using var process = Process.Start(new ProcessStartInfo("iptables", arguments) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false })!;
-        process.WaitForExit(10_000);
-        return process.ExitCode;
+        if (!IsSupported || CgroupRootPath.Value is not { } root)
+        {
+            return null;
+        }
+
+        var relative = RunCgroup + "/" + Guid.NewGuid().ToString("N")[..12];
+        var full = Path.Combine(root, relative);
+        Directory.CreateDirectory(full);
+        return (relative, Path.Combine(full, "cgroup.procs"));
     }
 
-    private static bool Probe()
+    /// <summary>Removes an empty process cgroup made by <see cref="CreateProcessCgroup"/> (after its process exited).</summary>
+    internal static void RemoveProcessCgroup(string? relative)
     {
+        if (relative is null || CgroupRootPath.Value is not { } root)
+        {
+            return;
+        }
+
         try
         {
-            string[] rule = ["OUTPUT", "-p", "tcp", "--dport", "1", "-j", "DROP"];
-            return Run(["-I", .. rule]) == 0 && Run(["-D", .. rule]) == 0;
+            Directory.Delete(Path.Combine(root, relative));
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (IOException)
         {
-            return false;
+            // Still populated (the process is exiting); scripts/lib/test-services.sh removes it at the end of the run.
         }
+    }
+
+    private static void Iptables(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("iptables") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-w");
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        var error = p.StandardError.ReadToEnd();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"iptables {string.Join(' ', arguments)} failed ({p.ExitCode}): {error.Trim()}");
+        }
+    }
+
+    private static string? FindUnsupportedReason()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "not Linux";
+        }
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return "not root";
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        if (!path.Split(':').Append("/usr/sbin").Any(d => File.Exists(Path.Combine(d, "iptables"))))
+        {
+            return "iptables is not installed (scripts/lib/test-services.sh installs it)";
+        }
+
+        return CgroupRootPath.Value is null ? "no cgroup v2 hierarchy is mounted" : null;
+    }
+
+    private static string? FindCgroup2Root()
+    {
+        if (!File.Exists("/proc/self/mounts"))
+        {
+            return null;
+        }
+
+        // "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0" (hybrid hierarchy) or /sys/fs/cgroup (unified).
+        return File.ReadLines("/proc/self/mounts")
+            .Select(l => l.Split(' '))
+            .Where(f => f.Length > 2 && f[2] == "cgroup2")
+            .Select(f => f[1])
+            .FirstOrDefault();
     }
 }

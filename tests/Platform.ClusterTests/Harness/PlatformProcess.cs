@@ -32,12 +32,13 @@ public sealed class PlatformProcess : IDisposable
         };
     }
 
-    private PlatformProcess(string name, string logPath, Process process, StreamWriter log)
+    private PlatformProcess(string name, string logPath, Process process, StreamWriter log, string? cgroup)
     {
         Name = name;
         LogPath = logPath;
         _process = process;
         _log = log;
+        Cgroup = cgroup;
     }
 
     public string Name { get; }
@@ -53,19 +54,33 @@ public sealed class PlatformProcess : IDisposable
     /// <summary>The file recording this process for scripts/test.sh's clean-up (<see cref="ChildProcessRegistry"/>); null when not recorded.</summary>
     public string? PidFile => _pidFile;
 
+    /// <summary>The process's own cgroup v2, relative to the hierarchy's root (what <see cref="NetworkPartition"/> matches); null when partitions are not supported here.</summary>
+    public string? Cgroup { get; }
+
     /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
     public bool IsPaused { get; private set; }
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c>, appending its output to <paramref name="logPath"/>.</summary>
     public static PlatformProcess Start(string name, string dll, IEnumerable<string> arguments, string logPath)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // In its own cgroup from the first instruction on (a shell joins it, then execs dotnet under the same PID),
+        // so that every socket the process opens can be cut by NetworkPartition: a socket keeps the cgroup it was
+        // created in, and moving a running process would leave its open connections untouched.
+        var cgroup = NetworkPartition.CreateProcessCgroup();
+        var info = new ProcessStartInfo(cgroup is null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        if (cgroup is { } g)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("echo $$ > \"$0\" && exec dotnet \"$@\"");
+            info.ArgumentList.Add(g.Procs);
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var a in arguments)
         {
@@ -79,12 +94,16 @@ public sealed class PlatformProcess : IDisposable
 
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        log.WriteLine($"==== {DateTime.UtcNow:O} starting {name}: dotnet {string.Join(' ', info.ArgumentList)}");
+        log.WriteLine($"==== {DateTime.UtcNow:O} starting {name}: {info.FileName} {string.Join(' ', info.ArgumentList)}");
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var result = new PlatformProcess(name, logPath, process, log);
+        var result = new PlatformProcess(name, logPath, process, log, cgroup?.Relative);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
-        process.Exited += (_, _) => result.Append($"==== {DateTime.UtcNow:O} {name} exited");
+        process.Exited += (_, _) =>
+        {
+            result.Append($"==== {DateTime.UtcNow:O} {name} exited");
+            NetworkPartition.RemoveProcessCgroup(result.Cgroup);
+        };
         process.Start();
         Live.TryAdd(result, 0);
         result._pidFile = ChildProcessRegistry.Record(process.Id);

@@ -145,20 +145,26 @@ public class ProcessCluster : IAsyncLifetime
         return false;
     }
 
-    /// <summary>Kills the slot's process if it still runs, starts a new one on the same ports and waits for /readyz.</summary>
-    public async Task RestartSiloAsync(int index)
+    /// <summary>
+    /// Kills the slot's process if it still runs, starts a new one on the same ports and waits for /readyz.
+    /// <paramref name="settings"/> override the cluster's configuration for this one process (e.g. its storage
+    /// connection string through a proxy); a later restart goes back to the cluster's.
+    /// </summary>
+    public async Task RestartSiloAsync(int index, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = Node(index);
         node.Process?.Dispose();
-        await StartSiloAsync(index);
+        await StartSiloAsync(index, settings);
     }
 
     /// <summary>
-    /// Undoes the nemesis: resumes paused silos, restarts exited ones, restarts the client host if it died, and waits
+    /// Undoes the nemesis: heals network partitions, resumes paused silos, restarts exited ones, restarts the client host if it died, and waits
     /// until every silo is Active. Call it at the start of each test that shares a cluster.
     /// </summary>
     public async Task EnsureHealthyAsync()
     {
+        NetworkPartition.HealAll(_silos.Select(s => s.Process).Append(ClientHost));
+
         // A silo left paused is restarted, not resumed: resumed after being declared Dead it would run on as a
         // zombie until it notices (see RestartZombiesAsync), and nobody should depend on how long that takes.
         foreach (var silo in _silos.Where(s => s.Process is { IsPaused: true, HasExited: false }))
@@ -305,7 +311,7 @@ public class ProcessCluster : IAsyncLifetime
         }
     }
 
-    private async Task StartSiloAsync(int index)
+    private async Task StartSiloAsync(int index, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = Node(index);
         var args = ClusterArguments().Concat(
@@ -320,6 +326,9 @@ public class ProcessCluster : IAsyncLifetime
         }
 
         args = args.Concat(Options.SiloSettings.Select(kv => $"--{kv.Key}={kv.Value}"));
+
+        // The command line's last value of a key wins.
+        args = args.Concat((settings ?? new Dictionary<string, string>()).Select(kv => $"--{kv.Key}={kv.Value}"));
         node.Starts++;
         node.Process = PlatformProcess.Start($"silo-{index} (start {node.Starts})", PlatformBinaries.Silo, args, Path.Combine(LogDirectory, $"silo-{index}.log"));
         await node.Process.WaitReadyAsync(node.HttpAddress, Options.StartTimeout);

@@ -20,6 +20,9 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
     private const int Accounts = 10;
     private const long Initial = 100;
 
+    /// <summary>The balance a read reports for an account that was not found.</summary>
+    private const long Missing = long.MinValue;
+
     /// <summary>
     /// 8 clients run random transfers (compare value >= amount, add -amount, add +amount, plus a receipt key) and
     /// full-balance reads. The victim is the silo hosting the most account shards (from <c>/locate</c>): SIGKILLed after 20
@@ -71,7 +74,11 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
 
                     Interlocked.Increment(ref reads);
                     var balances = Balances(read.Ok());
-                    if (balances.Sum() != Initial * Accounts || balances.Any(b => b < 0))
+                    if (balances.Any(b => b == Missing))
+                    {
+                        violations.Enqueue($"read at {clock.Elapsed.TotalSeconds:F1} s: accounts missing [{string.Join(", ", balances.Select((b, i) => (b, i)).Where(x => x.b == Missing).Select(x => Account(x.i)))}]");
+                    }
+                    else if (balances.Sum() != Initial * Accounts || balances.Any(b => b < 0))
                     {
                         violations.Enqueue($"read at {clock.Elapsed.TotalSeconds:F1} s: total {balances.Sum()} [{string.Join(", ", balances)}]");
                     }
@@ -111,7 +118,8 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
             }
         })).ToArray();
 
-        string Progress() => $"committed {acked.Count}, aborted {failed.Count}, unknown {unknown.Count} at {clock.Elapsed.TotalSeconds:F1} s";
+        string Progress() => $"committed {acked.Count}, refused for balance {insufficient}, aborted {failed.Count}, unknown {unknown.Count} at {clock.Elapsed.TotalSeconds:F1} s"
+            + (violations.TryPeek(out var first) ? $"; {violations.Count} violations, first: {first}" : "");
         TimeSpan deadAt, restartedAt;
         try
         {
@@ -198,7 +206,7 @@ public sealed class TransactionBankFaultTests(ThreeSiloCluster cluster, ITestOut
     private static long[] Balances(TransactionAnswer answer) => Balances(answer.Results);
 
     private static long[] Balances(IEnumerable<TransactionOpAnswer> results) =>
-        [.. results.Select(r => r.Found ? long.Parse(r.Value!, CultureInfo.InvariantCulture) : long.MinValue)];
+        [.. results.Select(r => r.Found ? long.Parse(r.Value!, CultureInfo.InvariantCulture) : Missing)];
 
     private static bool Touches(Transfer t, List<int> accounts) => accounts.Contains(t.From) || accounts.Contains(t.To);
 

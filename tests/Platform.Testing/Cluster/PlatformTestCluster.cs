@@ -9,6 +9,8 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Platform.Client;
+using Platform.EventLog;
+using Platform.EventLog.Storage;
 using Platform.KeyValue.Storage;
 using Platform.Locks;
 using Platform.Replication.Storage;
@@ -66,6 +68,7 @@ public sealed class PlatformTestCluster : IAsyncDisposable
             _settings["Platform:Storage:GrainStateTableName"] = options.TablePrefix + "State";
             _settings["Platform:Storage:TransactionalStateTableName"] = options.TablePrefix + "Txn";
             _settings["Platform:Storage:ReplicaTableName"] = options.TablePrefix + "Replicas";
+            _settings["Platform:Storage:EventLogTableName"] = options.TablePrefix + "Log";
         }
     }
 
@@ -158,6 +161,9 @@ public sealed class PlatformTestCluster : IAsyncDisposable
                 siloBuilder.Services.AddSingleton<IShardStorage>(stores.Shards);
                 siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(LockGrain.StorageName,
                     (sp, _) => new SharedGrainStorage(stores.Leases, sp.GetRequiredService<DeepCopier>()));
+                siloBuilder.Services.AddSingleton<IPartitionStorage>(stores.Partitions);
+                siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(TopicGrain.StorageName,
+                    (sp, _) => new SharedGrainStorage(stores.EventLog, sp.GetRequiredService<DeepCopier>()));
             }
 
             siloBuilder.AddPlatformGrains(builder.Configuration);

@@ -360,6 +360,9 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
         "platform-consistency" => (["psychic", "strongest", "strong eventual", "quorum", new string('s', 300), "ströng"], "strong"),
         "platform-session" => (["garbage", $"{Namespace}@x:0.1", $"{Namespace}@1:0.1,0.2", $"{Namespace}@1:a.1", $"{Namespace}@1:0.-1", "bad name@1:", "@1:0.1",
             $"{Namespace}@1:0.99999999999999999999", new string('a', 17000)], $"{Namespace}@1:0.1"),
+        "platform-ttl-ms" or "platform-sliding-ms" => (["0", "-1", "abc", "1.5", "99999999999", "99999999999999999999"], "1000"),
+        "platform-source-version" => (["0", "-1", "abc", "99999999999999999999"], "1"),
+        "platform-tags" => (["bad tag", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", "t\u00e9"], null),
         _ => throw new InvalidOperationException($"No bad values for header {header}: add them to BadHeaderValues so the header is covered."),
     };
 
@@ -381,7 +384,7 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
         var query = target.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? target : target[..query];
         var segments = path.Split('/');
-        string[] literals = ["v1", "kv", "namespaces", "shards", "locate", "txn", "locks", "semaphores", "elections", "cluster", "acquire", "renew", "release", "campaign", "proclaim", "resign", "watch"];
+        string[] literals = ["v1", "kv", "namespaces", "shards", "locate", "txn", "locks", "semaphores", "elections", "cluster", "acquire", "renew", "release", "campaign", "proclaim", "resign", "watch", "topics", "groups", "records", "heartbeat", "offsets", "members"];
         for (var i = 0; i < Math.Min(segments.Length, 3); i++)
         {
             segments[i] = literals.Contains(segments[i]) ? change(segments[i]) : segments[i];

@@ -14,7 +14,7 @@ namespace Platform.Tests.Api;
 /// A one-silo Memory cluster and the real HTTP host on Kestrel (not the in-memory TestServer, which has no raw request
 /// target), so requests arrive as a client wrote them, byte for byte (<see cref="RawHttp"/>). It also holds the
 /// anchors the bad-input suite checks after every request: a key in <c>default</c> and in a transactional namespace,
-/// a namespace, a held lock, a semaphore with a holder and an election with a leader.
+/// a namespace, a held lock, a semaphore with a holder and an election with a leader, a topic with records and a consumer group with a member.
 /// </summary>
 public sealed class KestrelApiFixture : IAsyncLifetime
 {
@@ -29,6 +29,17 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string AnchorSemaphore = "bad-sem";
     public const string AnchorElection = "bad-election";
     public const string Keeper = "keeper";
+    public const string AnchorTopic = "bad-topic";
+    public const string NewTopic = "bad-topic-new";
+    public const string AnchorGroup = "bad-group";
+    public const string AnchorCache = "bad-cache";
+    public const string NewCache = "bad-cache-new";
+    public const string AnchorSaga = "bad-saga";
+    public const string NewSaga = "bad-saga-new";
+    public const string AnchorSagaInstance = "bad-saga-instance";
+
+    /// <summary>The anchor saga's one step: a call to a closed port, tried once, so the instance ends compensated at once.</summary>
+    public const string AnchorSagaSteps = """{"steps":[{"name":"a","action":{"kind":"http","method":"POST","url":"http://127.0.0.1:9/none"},"retry":{"maxAttempts":1,"backoffMs":0,"jitter":false},"timeoutMs":1000}]}""";
 
     /// <summary>The longest lease the host allows (Platform:Locks:MaxLeaseMs default), renewed at the start of each test.</summary>
     public const int LeaseMs = 300_000;
@@ -55,6 +66,11 @@ public sealed class KestrelApiFixture : IAsyncLifetime
 
     public long ElectionTerm { get; private set; }
 
+    /// <summary>The anchor group's one member (an hour's session, heartbeated at the start of each test) and its generation.</summary>
+    public string GroupMember { get; private set; } = "";
+
+    public long GroupGeneration { get; private set; }
+
     public async Task InitializeAsync()
     {
         _cluster = await PlatformTestCluster.StartAsync(new PlatformTestClusterOptions
@@ -62,7 +78,14 @@ public sealed class KestrelApiFixture : IAsyncLifetime
             Silos = 1,
             Storage = StorageMode.Memory,
             HttpHost = false,
-            Settings = new Dictionary<string, string?> { ["Platform:KeyValue:MaxValueBytes"] = "65536" },
+            Settings = new Dictionary<string, string?>
+            {
+                ["Platform:KeyValue:MaxValueBytes"] = "65536",
+                ["Platform:EventLog:MaxRecordBytes"] = "65536",
+                ["Platform:EventLog:MaxBatchBytes"] = "65536",
+                ["Platform:EventLog:MaxBatchRecords"] = "100",
+                ["Platform:EventLog:MaxSessionTimeoutMs"] = "3600000",
+            },
         });
 
         var port = FreePorts.Next();
@@ -102,6 +125,18 @@ public sealed class KestrelApiFixture : IAsyncLifetime
             (await Api.PutKeyAsync(TxnNamespace, TxnKey, "100")).ExpectSuccess();
         }
 
+        if ((await Api.SendAsync(HttpMethod.Get, $"/v1/caches/{AnchorCache}/entries/{AnchorKey}")).StatusCode != HttpStatusCode.OK)
+        {
+            (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/caches/{AnchorCache}", new { shards = 2, capacity = new { entries = 100 } })).ExpectSuccess();
+            (await Api.SendAsync(HttpMethod.Put, $"/v1/caches/{AnchorCache}/entries/{Uri.EscapeDataString(AnchorKey)}", () => new StringContent(AnchorValue))).ExpectSuccess();
+        }
+
+        if ((await Api.GetAsync($"/v1/sagas/instances/{AnchorSagaInstance}")).StatusCode != HttpStatusCode.OK)
+        {
+            (await Api.SendAsync(HttpMethod.Put, $"/v1/sagas/definitions/{AnchorSaga}", () => new StringContent(AnchorSagaSteps, System.Text.Encoding.UTF8, "application/json"))).ExpectSuccess();
+            (await Api.SendJsonAsync(HttpMethod.Post, $"/v1/sagas/{AnchorSaga}/instances", new { id = AnchorSagaInstance })).ExpectSuccess();
+        }
+
         if ((await Api.GetNamespaceAsync(Namespace)).StatusCode == HttpStatusCode.NotFound)
         {
             (await Api.CreateNamespaceAsync(Namespace, shards: 3)).ExpectSuccess();
@@ -129,6 +164,23 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         {
             ElectionTerm = (await Api.CampaignAsync(AnchorElection, Keeper, LeaseMs, waitMs: 5000)).Ok().Term;
         }
+
+        if ((await Api.GetTopicAsync(AnchorTopic)).StatusCode == HttpStatusCode.NotFound)
+        {
+            (await Api.CreateTopicAsync(AnchorTopic, partitions: 2)).ExpectSuccess();
+            (await Api.ProduceAsync(AnchorTopic, [("k1", "v1"), ("k2", "v2"), (null, "v3")])).ExpectSuccess();
+        }
+
+        if ((await Api.GetTopicAsync(NewTopic)).StatusCode == HttpStatusCode.OK)
+        {
+            (await Api.DeleteTopicAsync(NewTopic)).ExpectSuccess();
+        }
+
+        if (GroupMember.Length == 0 || !(await Api.HeartbeatAsync(AnchorGroup, GroupMember, GroupGeneration)).IsSuccess)
+        {
+            var joined = (await Api.JoinGroupAsync(AnchorGroup, [AnchorTopic], sessionTimeoutMs: 3_600_000, waitMs: 5000)).Ok();
+            (GroupMember, GroupGeneration) = (joined.MemberId, joined.Generation);
+        }
     }
 
     /// <summary>
@@ -151,6 +203,11 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         parts.Add((await Api.GetLeaderAsync(AnchorElection)).Text);
         var anchor = await Api.GetKeyAsync("default", AnchorKey);
         parts.Add($"{anchor.StatusCode} {anchor.ETag} {anchor.ContentType} {anchor.Text}");
+        parts.Add((await Api.ListTopicsAsync(limit: 1000)).Text);
+        parts.Add((await Api.GetTopicAsync(AnchorTopic)).Text);
+        parts.Add((await Api.ReadAsync(AnchorTopic, 0)).Text);
+        parts.Add((await Api.ReadAsync(AnchorTopic, 1)).Text);
+        parts.Add((await Api.DescribeGroupAsync(AnchorGroup)).Text);
         return string.Join("\n", parts);
     }
 

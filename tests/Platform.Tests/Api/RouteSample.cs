@@ -120,6 +120,59 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
             new("GET /v1/elections/{name}", P(("name", AnchorElection))),
             new("GET /v1/elections/{name}/watch", P(("name", AnchorElection))) { Streams = true },
             new("GET /v1/cluster", P()) { Volatile = true },
+            new("GET /v1/topics", P()) { Query = "limit=10" },
+            new("PUT /v1/topics/{topic}", P(("topic", NewTopic))) { Json = """{"partitions":2,"retention":{"ms":60000,"bytes":1000000},"cleanup":"delete","maxRecordBytes":1000}""" },
+            new("GET /v1/topics/{topic}", P(("topic", AnchorTopic))),
+            new("DELETE /v1/topics/{topic}", P(("topic", AnchorTopic))),
+            new("POST /v1/topics/{topic}/partitions", P(("topic", AnchorTopic))) { Json = """{"partitions":3}""" },
+            new("POST /v1/topics/{topic}/records", P(("topic", AnchorTopic)))
+            {
+                Json = """{"records":[{"key":"k","value":"v","headers":{"h":"1"},"partition":0}],"producerId":"bad-producer","epoch":0,"sequence":0}""",
+            },
+            new("GET /v1/topics/{topic}/partitions/{partition}/records", P(("topic", AnchorTopic), ("partition", "0"))) { Query = "offset=0&limit=10&waitMs=0" },
+            new("POST /v1/groups/{group}/members", P(("group", AnchorGroup)))
+            {
+                Query = "waitMs=0",
+                Json = $$"""{"topics":["{{AnchorTopic}}"],"memberId":"{{anchors.GroupMember}}","sessionTimeoutMs":3600000,"assignor":"range"}""",
+            },
+            new("POST /v1/groups/{group}/members/{memberId}/heartbeat", P(("group", AnchorGroup), ("memberId", anchors.GroupMember)))
+            {
+                Json = $$"""{"generation":{{anchors.GroupGeneration.ToString(CultureInfo.InvariantCulture)}}}""",
+            },
+            new("DELETE /v1/groups/{group}/members/{memberId}", P(("group", AnchorGroup), ("memberId", anchors.GroupMember))),
+            new("POST /v1/groups/{group}/offsets", P(("group", AnchorGroup)))
+            {
+                Json = $$"""{"memberId":"{{anchors.GroupMember}}","generation":{{anchors.GroupGeneration.ToString(CultureInfo.InvariantCulture)}},"offsets":[{"topic":"{{AnchorTopic}}","partition":0,"offset":1}]}""",
+            },
+            new("GET /v1/groups/{group}", P(("group", AnchorGroup))),
+            new("GET /v1/caches", P()) { Query = "limit=10" },
+            new("PUT /v1/caches/{name}", P(("name", NewCache)))
+            {
+                Json = """{"shards":2,"capacity":{"entries":100,"bytes":1000000},"eviction":"lru","defaultTtlMs":60000,"ttlJitter":0.1,"strategy":"aside","nearCache":{"enabled":true,"ttlMs":1000,"capacity":10}}""",
+            },
+            new("GET /v1/caches/{name}", P(("name", AnchorCache))),
+            new("DELETE /v1/caches/{name}", P(("name", AnchorCache))),
+            new("GET /v1/caches/{name}/stats", P(("name", AnchorCache))),
+            new("POST /v1/caches/{name}/invalidate", P(("name", AnchorCache))) { Json = """{"keys":["k"],"tags":["t"],"prefix":"p"}""" },
+            new("POST /v1/caches/{name}/flush", P(("name", AnchorCache))),
+            new("GET /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey))),
+            new("PUT /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey)))
+            {
+                RawBody = "changed"u8.ToArray(),
+                Headers = [("Content-Type", "text/plain")],
+                UndocumentedHeaders = ["Content-Type"],
+            },
+            new("DELETE /v1/caches/{name}/entries/{key}", P(("name", AnchorCache), ("key", AnchorKey))),
+            new("PUT /v1/sagas/definitions/{name}", P(("name", NewSaga)))
+            {
+                Json = """{"steps":[{"name":"a","action":{"kind":"http","method":"POST","url":"http://127.0.0.1:9/{{input.a}}","body":"{}","expect":[200]},"compensation":{"kind":"kv","op":"delete","namespace":"default","key":"k","ifVersion":1,"ifAbsent":false},"retry":{"maxAttempts":1,"backoffMs":0,"jitter":false},"timeoutMs":1000},{"name":"b","action":{"kind":"kv","op":"put","namespace":"default","key":"k","value":"v"}}]}""",
+            },
+            new("GET /v1/sagas/definitions/{name}", P(("name", AnchorSaga))) { Query = "version=1" },
+            new("POST /v1/sagas/{name}/instances", P(("name", AnchorSaga))) { Json = """{"id":"bad-saga-instance"}""" },
+            new("GET /v1/sagas/instances/{id}", P(("id", AnchorSagaInstance))),
+            new("POST /v1/sagas/instances/{id}/abort", P(("id", AnchorSagaInstance))),
+            new("POST /v1/sagas/instances/{id}/retry", P(("id", AnchorSagaInstance))),
+            new("POST /v1/sagas/instances/{id}/skip", P(("id", AnchorSagaInstance))),
         ];
     }
 }

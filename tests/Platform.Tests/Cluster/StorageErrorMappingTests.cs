@@ -92,6 +92,10 @@ public sealed class StorageErrorMappingTests(StorageErrorMappingTests.FaultyClus
         AssertClassified(new OrleansTransactionServiceNotAvailableException(), "unavailable", unavailable: true);
         AssertClassified(new OrleansTransactionPrepareTimeoutException("tx", new TimeoutException()), "timeout", unavailable: true);
 
+        // Outcome unknown: a 503 that must never say a retry is safe (a retry could apply the transfer twice).
+        AssertClassified(new OrleansTransactionInDoubtException("tx", new TimeoutException()), "inDoubt", unavailable: true, retrySafe: false);
+        AssertClassified(new TimeoutException("no answer"), "timeout", unavailable: true, retrySafe: false);
+
         Assert.True(ClusterErrors.IsTransient(new InconsistentStateException("ETag mismatch")));
         Assert.True(ClusterErrors.IsTransient(new OrleansTransactionAbortedException("tx", "unclassified")));
         Assert.False(ClusterErrors.IsTransient(new InvalidOperationException("a bug")));
@@ -168,11 +172,12 @@ public sealed class StorageErrorMappingTests(StorageErrorMappingTests.FaultyClus
         }
     }
 
-    private static void AssertClassified(Exception exception, string reason, bool unavailable)
+    private static void AssertClassified(Exception exception, string reason, bool unavailable, bool retrySafe = true)
     {
         var failed = TransactionFailures.Classify(exception);
         Assert.NotNull(failed);
         Assert.Equal(reason, failed.Reason);
+        Assert.Equal(retrySafe, failed.RetrySafe);
         Assert.Equal(unavailable ? PlatformErrorKind.Unavailable : PlatformErrorKind.Conflict, failed.Kind);
         Assert.Equal(unavailable ? TimeSpan.FromSeconds(1) : null, failed.RetryAfter);
     }

@@ -8,21 +8,27 @@ namespace Platform.Tests.Transactions;
 /// <summary>
 /// Test-only fault hook for transactional storage: decorates the <see cref="TransactionStorage.Name"/> storage of every
 /// silo of a test cluster (<see cref="Install"/>), and, once armed for one silo, stops that silo's storage dead at a
-/// chosen point of two-phase commit. From that moment the silo's transactional storage never completes another call
+/// chosen point of two-phase commit of one named transaction: the first whose record a participant on that silo
+/// prepares (for a manager on another silo) after <see cref="Arm"/>. From that moment the silo's transactional storage never completes another call
 /// (it hangs until <see cref="Release"/>, then fails), so nothing it does afterwards reaches storage or answers a
 /// transaction manager: as far as storage and the other participants can tell, the process died there. The test
 /// then kills the silo and checks what recovery made of the transaction.
 /// </summary>
 internal sealed class TransactionCrashPoint
 {
-    private readonly TaskCompletionSource<string> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<CrashedTransaction> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _released = new();
     private SiloAddress? _victim;
     private CrashPhase _phase;
     private int _crashed;
+    private CrashedTransaction? _target;
 
-    /// <summary>Completes with the crashed participant's grain id when the armed point was reached.</summary>
-    public Task<string> Reached => _reached.Task;
+    /// <summary>Completes with the crashed participant's grain and the transaction it crashed in when the armed point was reached.</summary>
+    public Task<CrashedTransaction> Reached => _reached.Task;
+
+    /// <summary>The transaction the point will crash in, once a participant on the victim prepared it (null before).</summary>
+    public CrashedTransaction? Target { get { lock (_gate) { return _target; } } }
 
     public bool HasCrashed => Volatile.Read(ref _crashed) == 1;
 
@@ -51,14 +57,36 @@ internal sealed class TransactionCrashPoint
 
     private bool IsDead(SiloAddress silo) => HasCrashed && IsVictim(silo);
 
-    private bool TryCrash(SiloAddress silo, CrashPhase phase, string grain)
+    /// <summary>A participant on <paramref name="silo"/> stored its record <paramref name="sequenceId"/> of a remote manager's transaction.</summary>
+    private void Prepared(SiloAddress silo, string grain, long sequenceId, string transactionId)
     {
-        if (!IsVictim(silo) || phase != _phase || Interlocked.CompareExchange(ref _crashed, 1, 0) != 0)
+        if (!IsVictim(silo))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _target ??= new CrashedTransaction(grain, sequenceId, transactionId);
+        }
+    }
+
+    /// <summary>True when this is the armed point of the named transaction (at most once).</summary>
+    private bool TryCrash(SiloAddress silo, CrashPhase phase, string grain, long sequenceId)
+    {
+        CrashedTransaction? target;
+        lock (_gate)
+        {
+            target = _target;
+        }
+
+        if (!IsVictim(silo) || phase != _phase || target is null || target.Grain != grain || sequenceId < target.SequenceId
+            || Interlocked.CompareExchange(ref _crashed, 1, 0) != 0)
         {
             return false;
         }
 
-        _reached.TrySetResult(grain);
+        _reached.TrySetResult(target);
         return true;
     }
 
@@ -77,7 +105,6 @@ internal sealed class TransactionCrashPoint
     private sealed class Storage<TState>(ITransactionalStateStorage<TState> inner, TransactionCrashPoint point, SiloAddress silo, string grain) : ITransactionalStateStorage<TState>, ITransactionalStateFence
         where TState : class, new()
     {
-        private long _preparedUpTo;
 
         // The shards fence their storage when an activation loads it (LeasedTransactionalStateStorage): keep that.
         public Task FenceAsync(CancellationToken cancellationToken = default) =>
@@ -95,12 +122,11 @@ internal sealed class TransactionCrashPoint
 
             var prepared = statesToPrepare is { Count: > 0 } ? statesToPrepare.Max(s => s.SequenceId) : 0;
 
-            // The confirmation of a commit a remote manager decided: nothing new to prepare, the commit point moves
-            // over records prepared earlier. Crash before it is written.
-            // (A manager committing its own transaction writes its commit record into the metadata; a participant
-            // confirming a remote manager's decision does not, which tells the two apart.)
-            if (prepared == 0 && commitUpTo is { } upTo && upTo >= _preparedUpTo && _preparedUpTo > 0 && metadata.CommitRecords.Count == 0
-                && point.TryCrash(silo, CrashPhase.CommitDecided, grain))
+            // The confirmation of a commit a remote manager decided: the commit point moves over the named
+            // transaction's record, prepared earlier. Crash before it is written. (A manager committing its own
+            // transaction writes its commit record into the metadata; a participant confirming a remote manager's
+            // decision does not, which tells the two apart.)
+            if (commitUpTo is { } upTo && metadata.CommitRecords.Count == 0 && point.TryCrash(silo, CrashPhase.CommitDecided, grain, upTo))
             {
                 return await point.Hang<string>();
             }
@@ -108,19 +134,18 @@ internal sealed class TransactionCrashPoint
             var etag = await inner.Store(expectedETag, metadata, statesToPrepare, commitUpTo, abortAfter);
             if (prepared > 0 && (commitUpTo ?? 0) < prepared)
             {
-                _preparedUpTo = prepared;
-
-                // A participant's prepare of a remote manager's transaction (each record names that manager), now in
-                // storage: crash before it votes.
-                var remoteManager = statesToPrepare!.All(p => p.TransactionManager.Reference is { } tm && tm.GrainId.ToString() != grain);
-                if (remoteManager && metadata.CommitRecords.Count == 0 && point.TryCrash(silo, CrashPhase.Prepared, grain))
+                // A participant's prepare of a remote manager's transaction (its record names that manager), now in
+                // storage: name it, and crash before the participant votes.
+                var record = statesToPrepare!.Single(p => p.SequenceId == prepared);
+                var remoteManager = record.TransactionManager.Reference is { } tm && tm.GrainId.ToString() != grain;
+                if (remoteManager && metadata.CommitRecords.Count == 0)
                 {
-                    return await point.Hang<string>();
+                    point.Prepared(silo, grain, prepared, record.TransactionId);
+                    if (point.TryCrash(silo, CrashPhase.Prepared, grain, prepared))
+                    {
+                        return await point.Hang<string>();
+                    }
                 }
-            }
-            else if (commitUpTo >= _preparedUpTo)
-            {
-                _preparedUpTo = 0;
             }
 
             return etag;

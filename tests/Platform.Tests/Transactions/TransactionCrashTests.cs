@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
-using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Sharding;
 using Platform.Testing.Cluster;
+using Platform.Testing.Http;
 using Platform.Testing.Waiting;
 using Platform.Tests.Infrastructure;
 using Platform.Transactions;
@@ -27,11 +28,12 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
 
     /// <summary>
     /// A participant on the crashed silo had its prepared record in storage but never voted: the manager cannot have
-    /// committed, so the transfer is aborted as a whole (neither balance nor the receipt changed), the client was not
-    /// told it succeeded, and every earlier transfer is intact.
+    /// committed. While the participant is still frozen (not yet killed), the client's <c>POST /v1/txn</c> is answered
+    /// 503 with <c>Retry-After</c>, a <c>reason</c> and <c>retrySafe: true</c>; after the kill and recovery the transfer
+    /// is aborted as a whole (neither balance nor the receipt changed) and every earlier transfer is intact.
     /// </summary>
     [Fact]
-    public Task Crash_AfterAParticipantPreparedBeforeItVoted_AbortsTheTransferAsAWhole() => CrashAndRecover(CrashPhase.Prepared);
+    public Task Crash_AfterAParticipantPreparedBeforeItVoted_Answers503RetrySafeOverHttp_AndAbortsTheTransferAsAWhole() => CrashAndRecover(CrashPhase.Prepared);
 
     /// <summary>
     /// The manager (on the surviving silo) had decided commit; the participant on the crashed silo had not written
@@ -43,11 +45,19 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
 
     private static string Account(int i) => $"acct-{i}";
 
-    private static Task<TransactionResult> Transfer(IKeyValueStore kv, string ns, int from, int to, string receipt) =>
-        kv.Transaction(ns)
-            .If(TransactionCompare.ValueOf(Account(from), TransactionCompareOp.GreaterOrEqual, 5))
-            .Then(TransactionOp.Add(Account(from), -5), TransactionOp.Add(Account(to), 5), TransactionOp.Put(receipt, $"{from}>{to}"))
-            .CommitAsync();
+    /// <summary>A transfer over HTTP (<c>POST /v1/txn</c>), so the answer checked is the one a client gets on the wire.</summary>
+    private static Task<ApiResponse<TransactionAnswer>> Transfer(PlatformApiClient api, string ns, int from, int to, string receipt) =>
+        api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(120) }).TransactAsync(new
+        {
+            @namespace = ns,
+            compare = new object[] { new { key = Account(from), target = "value", op = ">=", value = 5 } },
+            success = new object[]
+            {
+                new { op = "add", key = Account(from), value = "-5" },
+                new { op = "add", key = Account(to), value = "5" },
+                new { op = "put", key = receipt, value = $"{from}>{to}" },
+            },
+        });
 
     private async Task CrashAndRecover(CrashPhase phase)
     {
@@ -59,7 +69,6 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
             AzureTablesConnectionString = fixture.AzureTables,
             TablePrefix = fixture.RunId,
             ServiceId = $"{fixture.RunId}-crash-{phase}",
-            HttpHost = false,
             ConfigureSilo = { point.Install },
         });
         var kv = cluster.Service<IKeyValueStore>();
@@ -72,7 +81,7 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
         point.Arm(victim.SiloAddress, phase);
         var applied = new List<(int From, int To, string Receipt)>();
         var refused = new List<string>();
-        Task<TransactionResult>? crashed = null;
+        Task<ApiResponse<TransactionAnswer>>? crashed = null;
         (int From, int To, string Receipt) crashedTransfer = (0, 0, "");
         for (var attempt = 0; attempt < 60 && crashed is null; attempt++)
         {
@@ -80,7 +89,7 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
             var s = onSurvivor[(attempt / onVictim.Count) % onSurvivor.Count];
             var (from, to) = attempt % 2 == 0 ? (v, s) : (s, v);
             var receipt = $"receipt-{attempt:D3}";
-            var call = Transfer(kv, ns, from, to, receipt);
+            var call = Transfer(cluster.Api, ns, from, to, receipt);
             if (await Task.WhenAny(call, point.Reached) == point.Reached)
             {
                 crashed = call;
@@ -88,25 +97,44 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
                 break;
             }
 
-            try
+            // Answered: when a participant on the victim prepared this transfer (the point names it), the victim
+            // crashes at this transfer's confirmation, which Orleans sends after answering the client. No other
+            // transfer starts until then, so the frozen confirmation is this transfer's.
+            if (point.Target is not null)
             {
-                if ((await call).Succeeded)
-                {
-                    applied.Add((from, to, receipt));
-                }
-                else
-                {
-                    refused.Add(receipt);
-                }
+                crashed = call;
+                crashedTransfer = (from, to, receipt);
+                await point.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+                break;
             }
-            catch (PlatformTransactionFailedException ex) when (ex.RetrySafe)
+
+            var done = await call;
+            if (done.Status == 200 && done.Ok().Succeeded)
+            {
+                applied.Add((from, to, receipt));
+            }
+            else if (done.Status == 200 || done.Problem?.RetrySafe == true)
             {
                 refused.Add(receipt);
+            }
+            else
+            {
+                Assert.Fail($"transfer {receipt} before the crash: {done.Status} {done.Text}");
             }
         }
 
         Assert.True(crashed is not null, $"no transfer reached {phase} on {victim} in 60 attempts ({applied.Count} committed): the victim's shards were always the manager");
-        output.WriteLine($"crash point {phase} reached by {await point.Reached} in transfer {crashedTransfer} after {applied.Count} committed transfers");
+        var named = await point.Reached;
+        output.WriteLine($"crash point {phase} reached by {named.Grain} in transaction {named.TransactionId} (record {named.SequenceId}): transfer {crashedTransfer}, after {applied.Count} committed transfers");
+
+        // At "prepared, not voted" the victim is frozen, not yet killed: the manager never gets its vote, and the
+        // client's answer over HTTP must say the transfer failed and that retrying is safe (it aborted).
+        ApiResponse<TransactionAnswer>? frozenAnswer = null;
+        if (phase == CrashPhase.Prepared)
+        {
+            frozenAnswer = await crashed.WaitAsync(TimeSpan.FromSeconds(150));
+            output.WriteLine($"answer while the participant is frozen: {frozenAnswer.Status}, Retry-After {frozenAnswer.RetryAfter}, {frozenAnswer.Text}");
+        }
 
         await cluster.KillSiloAsync(victim.Index);
         point.Release();
@@ -126,21 +154,9 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
             "every balance and receipt after recovery",
             new EventuallyOptions { Timeout = TimeSpan.FromSeconds(150), Interval = TimeSpan.FromMilliseconds(500), RetryOn = static _ => true });
 
-        string answer;
-        bool? succeeded = null;
-        try
-        {
-            succeeded = (await crashed.WaitAsync(TimeSpan.FromSeconds(90))).Succeeded;
-            answer = succeeded.Value ? "succeeded" : "compare failed";
-        }
-        catch (Exception ex)
-        {
-            answer = ex is PlatformTransactionFailedException failed ? $"{failed.Reason} (retrySafe {failed.RetrySafe})" : ex.GetType().Name;
-            if (ex is PlatformTransactionFailedException { RetrySafe: true })
-            {
-                succeeded = false;
-            }
-        }
+        var final = frozenAnswer ?? await crashed.WaitAsync(TimeSpan.FromSeconds(150));
+        bool? succeeded = final.Status == 200 ? final.Ok().Succeeded : final.Problem?.RetrySafe == true ? false : null;
+        var answer = $"{final.Status} {final.Text}";
 
         var results = await reading;
         var balances = Enumerable.Range(0, Accounts).Select(i => long.Parse(Encoding.UTF8.GetString(results[i].Value!), CultureInfo.InvariantCulture)).ToArray();
@@ -162,18 +178,15 @@ public sealed class TransactionCrashTests(RealServersFixture fixture, ITestOutpu
         if (phase == CrashPhase.Prepared)
         {
             Assert.False(crashedApplied, "a transfer whose participant never voted was applied");
-            Assert.NotEqual(true, succeeded);
-        }
-        else if (succeeded == false)
-        {
-            // The confirmation the victim froze on can belong to the previous transfer (Orleans confirms participants
-            // after it answered the client), while the transfer in flight is the one that aborts with the victim:
-            // then the answer must say so and nothing of it may apply. (Seen once in a loaded CI run.)
-            output.WriteLine("the frozen confirmation was an earlier transfer's; the one in flight aborted");
-            Assert.False(crashedApplied, "a transfer answered as aborted (retry-safe) was applied");
+            Assert.True(final.StatusCode == HttpStatusCode.ServiceUnavailable, $"a transfer whose participant froze before voting got {answer}");
+            Assert.True(final.Problem is { RetrySafe: true, Reason: not null }, $"the 503 does not say retrySafe: true with a reason: {answer}");
+            Assert.True(final.RetryAfter is not null, $"the 503 has no Retry-After: {answer}");
         }
         else
         {
+            // The frozen confirmation is the crashed transfer's own (the point names the transaction): the manager
+            // decided commit, so the client was told so, and recovery applies it.
+            Assert.True(succeeded, $"the manager decided commit of the named transfer, but the client got: {answer}");
             Assert.True(crashedApplied, "a transfer the manager committed was not applied after recovery");
         }
 

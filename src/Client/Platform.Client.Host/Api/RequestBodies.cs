@@ -6,11 +6,11 @@ namespace Platform.Client.Host.Api;
 internal static class RequestBodies
 {
     /// <summary>Reads the raw body, refusing with 413 as soon as it passes <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, string setting = "Platform:KeyValue:MaxValueBytes")
     {
         if (request.ContentLength > maxBytes)
         {
-            throw TooLarge(request.ContentLength.Value, maxBytes);
+            throw TooLarge(request.ContentLength.Value, maxBytes, setting);
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -46,7 +46,7 @@ internal static class RequestBodies
             {
                 if (buffer.Length + read > maxBytes)
                 {
-                    throw TooLarge(buffer.Length + read, maxBytes);
+                    throw TooLarge(buffer.Length + read, maxBytes, setting);
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -60,6 +60,6 @@ internal static class RequestBodies
         return buffer.ToArray();
     }
 
-    private static PlatformPayloadTooLargeException TooLarge(long size, int max) =>
-        new($"The body is {(size > max ? $"over {max}" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; the limit (Platform:KeyValue:MaxValueBytes) is {max}.");
+    private static PlatformPayloadTooLargeException TooLarge(long size, int max, string setting) =>
+        new($"The body is {(size > max ? $"over {max}" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; the limit ({setting}) is {max}.");
 }

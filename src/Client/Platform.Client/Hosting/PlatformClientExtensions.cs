@@ -4,10 +4,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Platform.Caches;
 using Platform.Client.Cluster;
 using Platform.Configuration;
+using Platform.EventLog;
 using Platform.KeyValue;
 using Platform.Locks;
+using Platform.Sagas;
 using Platform.Transactions;
 
 namespace Platform.Client;
@@ -24,6 +27,9 @@ public static class PlatformClientExtensions
         services.AddKeyValueClient(configuration);
         services.AddTransactionsClient(configuration);
         services.AddLocksClient(configuration);
+        services.AddEventLogClient(configuration);
+        services.AddCachesClient(configuration);
+        services.AddSagasClient(configuration);
         services.AddClusterClient(configuration);
         return services;
     }

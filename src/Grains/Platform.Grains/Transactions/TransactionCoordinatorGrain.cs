@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Sharding;
 
@@ -13,10 +15,20 @@ namespace Platform.Transactions;
 [StatelessWorker]
 // The grain type shipped under the old class name; stored grain ids keep it.
 [GrainType("txncoordinator")]
-public sealed class TransactionCoordinatorGrain : Grain, ITransactionCoordinatorGrain
+public sealed class TransactionCoordinatorGrain(IOptions<TransactionOptions> options) : Grain, ITransactionCoordinatorGrain
 {
     public async Task<TransactionResult> Execute(TransactionSpec request)
     {
+        // The client checks the same limit first; a caller that bypasses it is refused here before anything runs.
+        var maxOps = options.Value.MaxOps;
+        foreach (var (field, count) in new[] { ("compare", request.Compare.Count), ("success", request.Success.Count), ("failure", request.Failure.Count) })
+        {
+            if (count > maxOps)
+            {
+                throw new PlatformValidationException(field, $"has {count} entries, over the limit of {maxOps} ({TransactionOptions.SectionName}:MaxOps)");
+            }
+        }
+
         var ns = request.Namespace;
 
         // Lock phase: every shard either branch touches is locked one after the other in ascending shard order, so

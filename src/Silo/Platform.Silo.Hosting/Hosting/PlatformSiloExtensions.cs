@@ -40,5 +40,8 @@ public static class PlatformSiloExtensions
         .AddPlatformKeyValue(configuration)
         .AddPlatformReplication(configuration)
         .AddPlatformTransactions(configuration)
-        .AddPlatformLocks(configuration);
+        .AddPlatformLocks(configuration)
+        .AddPlatformEventLog(configuration)
+        .AddPlatformCaches(configuration)
+        .AddPlatformSagas(configuration);
 }

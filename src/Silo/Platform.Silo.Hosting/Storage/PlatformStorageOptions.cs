@@ -27,6 +27,9 @@ public sealed partial class PlatformStorageOptions : IPlatformOptions
     /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
     public string TransactionalStateTableName { get; set; } = TableTransactionalStateStorageFactory.DefaultTableName;
 
+    /// <summary>Table of the event log's partitions (AzureTable only). Default <c>PlatformLog</c>.</summary>
+    public string EventLogTableName { get; set; } = "PlatformLog";
+
     /// <summary>
     /// Test only, unsafe: lets a silo of a multi-silo cluster (<c>Platform:Cluster:Provider=AdoNet</c>) run on
     /// <c>Memory</c> storage, which loses every namespace, key, lock and transaction a silo held when it stops. Default
@@ -55,6 +58,11 @@ public sealed partial class PlatformStorageOptions : IPlatformOptions
         if (!TableName().IsMatch(ReplicaTableName))
         {
             yield return $"{SectionName}:ReplicaTableName must be 3-63 letters and digits starting with a letter (got '{ReplicaTableName}').";
+        }
+
+        if (!TableName().IsMatch(EventLogTableName))
+        {
+            yield return $"{SectionName}:EventLogTableName must be 3-63 letters and digits starting with a letter (got '{EventLogTableName}').";
         }
 
         if (!TableName().IsMatch(TransactionalStateTableName))

@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# bench/run.sh replication — sourced by bench/run.sh (uses its helpers and those of modes/cluster.sh and modes/locks.sh).
+#
+#   bench/run.sh replication   PUT and GET through HTTP and the typed client at REPL_CONCURRENCY clients on a
+#                              $SILOS-silo cluster (PostgreSQL membership, CLUSTER_STORAGE grain storage, Memory by
+#                              default): a plain namespace (N=1), and N=3 replicated namespaces with ack majority,
+#                              all, one and leader; beside a 3-member etcd cluster on loopback (put, linearizable
+#                              get) in the same run; then the failover time: SIGKILL of a shard leader's silo to the
+#                              first acknowledged write on that shard.
+#
+# Tunables: REPL_CONCURRENCY (16), REPL_KEYS (1000), REPL_SHARDS (4), REPL_ACKS ("majority all one leader"), REPL_FAILOVERS (3),
+# ETCD_MEMBERS (3), ETCD_DATA_PARENT (/dev/shm, as in `locks`), DURATION, WARMUP, KEYS, VALUE_SIZE.
+
+REPL_CONCURRENCY="${REPL_CONCURRENCY:-16}"
+# Fewer keys than the kv modes: each GET line first writes every key once (preload), on every namespace and on etcd.
+REPL_KEYS="${REPL_KEYS:-1000}"
+REPL_SHARDS="${REPL_SHARDS:-4}"
+REPL_ACKS="${REPL_ACKS:-majority all one leader}"
+REPL_FAILOVERS="${REPL_FAILOVERS:-3}"
+ETCD_MEMBERS="${ETCD_MEMBERS:-3}"
+
+# Sets ETCD_ENDPOINTS (comma-separated client URLs) and ETCD_PIDS; an ETCD_MEMBERS-member cluster on loopback.
+start_etcd_cluster() {
+    local i names=() clients=() peers=() initial="" data token="bench-$RANDOM$RANDOM"
+    [ -d "$ETCD_DATA_PARENT" ] && [ -w "$ETCD_DATA_PARENT" ] || ETCD_DATA_PARENT="$WORK"
+    data="$(mktemp -d "$ETCD_DATA_PARENT/platform-bench-etcd.XXXXXX")"
+    ETCD_DATA="$data"
+    trap 'cleanup; rm -rf "$ETCD_DATA"; platform_services_stop' EXIT
+    for ((i = 0; i < ETCD_MEMBERS; i++)); do
+        names[i]="m$i"
+        clients[i]="http://127.0.0.1:$(free_port)"
+        peers[i]="http://127.0.0.1:$(free_port)"
+        initial+="${initial:+,}m$i=${peers[i]}"
+    done
+    ETCD_PIDS=()
+    log "etcd $(etcd --version | awk '/etcd Version/ { print $3 }'): $ETCD_MEMBERS members on loopback (data under $data)"
+    for ((i = 0; i < ETCD_MEMBERS; i++)); do
+        etcd --name "${names[i]}" --data-dir "$data/${names[i]}" \
+            --listen-client-urls "${clients[i]}" --advertise-client-urls "${clients[i]}" \
+            --listen-peer-urls "${peers[i]}" --initial-advertise-peer-urls "${peers[i]}" \
+            --initial-cluster "$initial" --initial-cluster-state new --initial-cluster-token "$token" \
+            >"$WORK/etcd-$i.log" 2>&1 &
+        ETCD_PIDS+=($!)
+        PIDS+=($!)
+        echo "member ${names[i]}: pid $!, client ${clients[i]}, peer ${peers[i]}"
+    done
+    ETCD_ENDPOINTS="$(IFS=,; echo "${clients[*]}")"
+    for _ in $(seq 1 120); do
+        if ETCDCTL_API=3 etcdctl --endpoints "$ETCD_ENDPOINTS" endpoint health >/dev/null 2>&1; then
+            ETCDCTL_API=3 etcdctl --endpoints "$ETCD_ENDPOINTS" endpoint status -w table || true
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "etcd cluster did not become healthy; logs:" >&2
+    tail -n 10 "$WORK"/etcd-*.log >&2 || true
+    return 1
+}
+
+# repl_driver ARGS...: Platform.Bench with this mode's load shape; RESULT line in LAST_RESULT ("failed" when none).
+repl_driver() {
+    local out="$WORK/repl-driver.out"
+    dotnet "$BIN_BENCH" "$@" --concurrency "$REPL_CONCURRENCY" --value-size "$VALUE_SIZE" --keys "$REPL_KEYS" \
+        --duration "$DURATION" --warmup "$WARMUP" | tee "$out" || true
+    LAST_RESULT="$(grep '^RESULT ' "$out" | tail -n 1 || true)"
+    [ -n "$LAST_RESULT" ] || LAST_RESULT="RESULT target=failed ops_per_s=0"
+}
+
+# create_namespace NS BODY: PUT /v1/namespaces/NS; prints the answer; returns non-zero unless 200/201.
+create_namespace() {
+    local status
+    status="$(curl -sS -o "$WORK/ns.json" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$2" "$CLUSTER_URL/v1/namespaces/$1")"
+    echo "PUT /v1/namespaces/$1 $2 -> $status $(head -c 400 "$WORK/ns.json")"
+    [ "$status" = 200 ] || [ "$status" = 201 ]
+}
+
+# repl_lines LABEL NS [CONSISTENCY]: HTTP PUT, HTTP GET, typed-client PUT and GET on NS; appends table rows to ROWS.
+repl_lines() {
+    local label="$1" ns="$2" consistency="${3:-}" put get cput cget
+    log "$label: HTTP PUT (c=$REPL_CONCURRENCY)"
+    repl_driver kv-http --url "$CLUSTER_URL" --namespace "$ns" --op put
+    put="$LAST_RESULT"
+    log "$label: HTTP GET${consistency:+ ($consistency)} (c=$REPL_CONCURRENCY)"
+    repl_driver kv-http --url "$CLUSTER_URL" --namespace "$ns" --op get ${consistency:+--consistency "$consistency"}
+    get="$LAST_RESULT"
+    log "$label: typed client PUT and GET (c=$REPL_CONCURRENCY)"
+    Platform__Cluster__Provider=AdoNet Platform__Cluster__ConnectionString="$PLATFORM_TEST_POSTGRES" \
+        repl_driver kv-client --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID" --namespace "$ns" --op put
+    cput="$LAST_RESULT"
+    Platform__Cluster__Provider=AdoNet Platform__Cluster__ConnectionString="$PLATFORM_TEST_POSTGRES" \
+        repl_driver kv-client --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID" --namespace "$ns" --op get --no-preload
+    cget="$LAST_RESULT"
+    ROWS+=("$(row "$label: HTTP PUT" "$put")" "$(row "$label: HTTP GET${consistency:+ $consistency}" "$get")"
+        "$(row "$label: typed client PUT" "$cput")" "$(row "$label: typed client GET" "$cget")")
+    LINE_PUT="$put" LINE_GET="$get"
+}
+
+mode_replication() {
+    build_cluster
+    machine_info
+    ensure_etcd
+    [ "$ETCD_AVAILABLE" = 1 ] || { echo "etcd is not available; cannot run the side-by-side"; return 1; }
+    start_services
+    CLUSTER_STORAGE="${CLUSTER_STORAGE_REPLICATION:-Memory}"
+    start_cluster
+    SERVER_PID="$CLUSTER_HOST_PID"
+    ROWS=()
+    local ack ns majority_put="" majority_get=""
+
+    create_namespace "repl-n1" "{\"shards\": $REPL_SHARDS}" || return 1
+    repl_lines "N=1 (not replicated)" "repl-n1"
+    for ack in $REPL_ACKS; do
+        ns="repl-n3-$ack"
+        if ! create_namespace "$ns" "{\"shards\": $REPL_SHARDS, \"replication\": {\"mode\": \"leader\", \"replicas\": 3, \"ack\": \"$ack\"}}"; then
+            ROWS+=("| N=3 ack=$ack | not available (namespace refused) | | | | | |")
+            continue
+        fi
+        # Let every group elect its leader before measuring.
+        sleep 3
+        repl_lines "N=3 ack=$ack" "$ns" strong
+        if [ "$ack" = majority ]; then majority_put="$LINE_PUT" majority_get="$LINE_GET"; fi
+    done
+
+    start_etcd_cluster
+    log "etcd: put (c=$REPL_CONCURRENCY)"
+    repl_driver etcd-kv --endpoints "$ETCD_ENDPOINTS" --op put
+    local etcd_put="$LAST_RESULT"
+    log "etcd: linearizable get (c=$REPL_CONCURRENCY)"
+    repl_driver etcd-kv --endpoints "$ETCD_ENDPOINTS" --op get
+    local etcd_get="$LAST_RESULT"
+    ROWS+=("$(row "etcd $ETCD_MEMBERS members: put" "$etcd_put")" "$(row "etcd $ETCD_MEMBERS members: linearizable get" "$etcd_get")")
+
+    FAILOVER_LINES=()
+    if declare -F replication_failover >/dev/null && [ -n "$majority_put" ]; then
+        replication_failover "repl-n3-majority"
+    fi
+    stop_cluster
+
+    log "results (value $VALUE_SIZE B, $REPL_KEYS keys, ${DURATION}s each, $REPL_SHARDS shards, $CLUSTER_STORAGE storage; load now: $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "| what | ops/s | p50 ms | p99 ms | errors | server CPU us/op | driver CPU us/op |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "(server CPU = the client host process only; the silos do the replication)"
+    [ -n "$majority_put" ] && echo "RATIO n3_majority_put_over_etcd_put=$(ratio "$(field ops_per_s <<<"$majority_put")" "$(field ops_per_s <<<"$etcd_put")") (goal >= 1)"
+    [ -n "$majority_get" ] && echo "RATIO n3_strong_get_over_etcd_linearizable_get=$(ratio "$(field ops_per_s <<<"$majority_get")" "$(field ops_per_s <<<"$etcd_get")") (goal >= 2)"
+    printf '%s\n' "${FAILOVER_LINES[@]}"
+}

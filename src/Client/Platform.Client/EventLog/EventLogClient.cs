@@ -1,0 +1,437 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Platform.Errors;
+using Platform.Sharding;
+using Platform.Validation;
+
+namespace Platform.EventLog;
+
+/// <summary>
+/// The one path to the event log's grains for .NET callers and the HTTP host: input checks against
+/// <see cref="EventLogOptions"/>, topic views cached for <see cref="TopicCacheTime"/> (and refreshed at once when a
+/// partition answers that its generation is gone), partitioning on the key-value store's ring, and the grain calls.
+/// </summary>
+internal sealed class EventLogClient(IGrainFactory grains, IOptions<EventLogOptions> options, HashRingCache rings, TimeProvider time) : IEventLog
+{
+    /// <summary>How long a topic view is used before it is read again: a grown topic is seen by producers within it.</summary>
+    public static readonly TimeSpan TopicCacheTime = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, (TopicInfo Topic, DateTimeOffset Until)> _topics = new(StringComparer.Ordinal);
+    private int _roundRobin;
+
+    private EventLogOptions Limits => options.Value;
+
+    public async Task<(TopicInfo Topic, bool Created)> CreateTopicAsync(string topic, TopicSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Checks.Name(topic, "topic");
+        var partitions = settings.Partitions ?? Limits.DefaultPartitions;
+        if (partitions < 1 || partitions > Limits.MaxPartitions)
+        {
+            throw new PlatformValidationException("partitions", $"must be between 1 and {Limits.MaxPartitions} (got {partitions}) ({EventLogOptions.SectionName}:MaxPartitions)");
+        }
+
+        var maxRecordBytes = settings.MaxRecordBytes ?? Limits.MaxRecordBytes;
+        if (maxRecordBytes < 1 || maxRecordBytes > Limits.MaxRecordBytes)
+        {
+            throw new PlatformValidationException("maxRecordBytes", $"must be between 1 and {Limits.MaxRecordBytes} (got {maxRecordBytes}) ({EventLogOptions.SectionName}:MaxRecordBytes)");
+        }
+
+        if (settings.RetentionMs is < 1)
+        {
+            throw new PlatformValidationException("retention.ms", $"must be at least 1 (got {settings.RetentionMs})");
+        }
+
+        if (settings.RetentionBytes is < 1)
+        {
+            throw new PlatformValidationException("retention.bytes", $"must be at least 1 (got {settings.RetentionBytes})");
+        }
+
+        var spec = new TopicSpec
+        {
+            Partitions = partitions,
+            RetentionMs = settings.RetentionMs,
+            RetentionBytes = settings.RetentionBytes,
+            Cleanup = settings.Cleanup,
+            MaxRecordBytes = maxRecordBytes,
+        };
+        var result = await grains.GetGrain<ITopicGrain>(topic).Create(spec).WaitAsync(cancellationToken);
+        _topics.TryRemove(topic, out _);
+        return (result.Topic, result.Created);
+    }
+
+    public Task<TopicInfo?> GetTopicAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(topic, "topic");
+        return grains.GetGrain<ITopicGrain>(topic).Get().WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PartitionOffsets>> GetOffsetsAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        var info = await TopicAsync(topic, fresh: true, cancellationToken);
+        return await Task.WhenAll(Enumerable.Range(0, info.Spec.Partitions).Select(p => Partition(info, p).Offsets().WaitAsync(cancellationToken)));
+    }
+
+    public async Task<TopicPage> ListTopicsAsync(int? limit = null, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        var size = Checks.PageSize(limit, 100, 1000);
+        string? after = null;
+        if (continuationToken is not null)
+        {
+            Checks.Name(continuationToken, "continuationToken");
+            after = continuationToken;
+        }
+
+        var names = await grains.GetGrain<ITopicCatalogGrain>(ITopicCatalogGrain.Key).List(after, size + 1).WaitAsync(cancellationToken);
+        return names.Count > size ? new TopicPage([.. names.Take(size)], names[size - 1]) : new TopicPage(names, null);
+    }
+
+    public async Task<bool> DeleteTopicAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(topic, "topic");
+        var deleted = await grains.GetGrain<ITopicGrain>(topic).Delete().WaitAsync(cancellationToken);
+        _topics.TryRemove(topic, out _);
+        return deleted;
+    }
+
+    public async Task<TopicInfo> AddPartitionsAsync(string topic, int partitions, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(topic, "topic");
+        if (partitions < 1 || partitions > Limits.MaxPartitions)
+        {
+            throw new PlatformValidationException("partitions", $"must be between 1 and {Limits.MaxPartitions} (got {partitions}) ({EventLogOptions.SectionName}:MaxPartitions)");
+        }
+
+        var info = await grains.GetGrain<ITopicGrain>(topic).AddPartitions(partitions).WaitAsync(cancellationToken);
+        _topics[topic] = (info, time.GetUtcNow() + TopicCacheTime);
+        return info;
+    }
+
+    public async Task<ProduceResult> ProduceAsync(string topic, IReadOnlyList<ProduceRecord> records, ProducerIdentity? producer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        Checks.Name(topic, "topic");
+        CheckRecords(records, producer);
+        for (var attempt = 0; ; attempt++)
+        {
+            var info = await TopicAsync(topic, fresh: attempt > 0, cancellationToken);
+            try
+            {
+                return await ProduceOnceAsync(info, records, producer, cancellationToken);
+            }
+            catch (TopicGoneException) when (attempt == 0)
+            {
+                _topics.TryRemove(topic, out _);
+            }
+        }
+    }
+
+    public async Task<ReadResult> ReadAsync(string topic, int partition, ReadStart start, int? limit = null, int waitMs = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        Checks.Name(topic, "topic");
+        var size = Checks.PageSize(limit, Limits.DefaultReadLimit, Limits.MaxReadLimit);
+        if (waitMs < 0 || waitMs > Limits.MaxWaitMs)
+        {
+            throw new PlatformValidationException("waitMs", $"must be between 0 and {Limits.MaxWaitMs} (got {waitMs}) ({EventLogOptions.SectionName}:MaxWaitMs)");
+        }
+
+        if (start.Offset is < 0)
+        {
+            throw new PlatformValidationException("offset", $"must not be negative (got {start.Offset})");
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var info = await TopicAsync(topic, fresh: attempt > 0, cancellationToken);
+            CheckPartition(info, partition, "partition");
+            try
+            {
+                return await Partition(info, partition).Read(start, size, Limits.MaxReadBytes, waitMs, cancellationToken);
+            }
+            catch (TopicGoneException) when (attempt == 0)
+            {
+                _topics.TryRemove(topic, out _);
+            }
+        }
+    }
+
+    public async Task<GroupJoinResult> JoinGroupAsync(string group, GroupJoinRequest request, int waitMs = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Checks.Name(group, "group");
+        if (request.Topics is null || request.Topics.Count == 0 || request.Topics.Count > Limits.MaxTopicsPerMember)
+        {
+            throw new PlatformValidationException("topics", $"must name 1 to {Limits.MaxTopicsPerMember} topics (got {request.Topics?.Count ?? 0}) ({EventLogOptions.SectionName}:MaxTopicsPerMember)");
+        }
+
+        for (var i = 0; i < request.Topics.Count; i++)
+        {
+            Checks.Name(request.Topics[i], $"topics[{i}]");
+        }
+
+        if (request.Topics.Distinct(StringComparer.Ordinal).Count() != request.Topics.Count)
+        {
+            throw new PlatformValidationException("topics", "must not name a topic twice");
+        }
+
+        if (request.MemberId is not null)
+        {
+            Checks.Name(request.MemberId, "memberId");
+        }
+
+        if (request.InstanceId is not null)
+        {
+            Checks.Name(request.InstanceId, "instanceId");
+        }
+
+        if (request.SessionTimeoutMs < Limits.MinSessionTimeoutMs || request.SessionTimeoutMs > Limits.MaxSessionTimeoutMs)
+        {
+            throw new PlatformValidationException("sessionTimeoutMs", $"must be between {Limits.MinSessionTimeoutMs} and {Limits.MaxSessionTimeoutMs} (got {request.SessionTimeoutMs})");
+        }
+
+        if (waitMs < 0 || waitMs > Limits.MaxWaitMs)
+        {
+            throw new PlatformValidationException("waitMs", $"must be between 0 and {Limits.MaxWaitMs} (got {waitMs}) ({EventLogOptions.SectionName}:MaxWaitMs)");
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var topic in request.Topics)
+        {
+            counts[topic] = (await TopicAsync(topic, fresh: true, cancellationToken)).Spec.Partitions;
+        }
+
+        var grain = grains.GetGrain<IConsumerGroupGrain>(group);
+        var joined = await grain.Join(request with { Topics = [.. request.Topics] }, counts).WaitAsync(cancellationToken);
+        return joined.Rebalancing && waitMs > 0 ? await grain.AwaitSettled(joined.MemberId, waitMs, cancellationToken) : joined;
+    }
+
+    public Task<GroupHeartbeatResult> HeartbeatAsync(string group, string memberId, long generation, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(group, "group");
+        Checks.Name(memberId, "memberId");
+        return grains.GetGrain<IConsumerGroupGrain>(group).Heartbeat(memberId, generation).WaitAsync(cancellationToken);
+    }
+
+    public Task<bool> LeaveGroupAsync(string group, string memberId, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(group, "group");
+        Checks.Name(memberId, "memberId");
+        return grains.GetGrain<IConsumerGroupGrain>(group).Leave(memberId).WaitAsync(cancellationToken);
+    }
+
+    public Task CommitAsync(string group, string memberId, long generation, IReadOnlyList<OffsetCommit> offsets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        Checks.Name(group, "group");
+        Checks.Name(memberId, "memberId");
+        if (offsets.Count == 0 || offsets.Count > Limits.MaxPartitions)
+        {
+            throw new PlatformValidationException("offsets", $"must hold 1 to {Limits.MaxPartitions} entries (got {offsets.Count})");
+        }
+
+        var seen = new HashSet<(string, int)>();
+        for (var i = 0; i < offsets.Count; i++)
+        {
+            var offset = offsets[i] ?? throw new PlatformValidationException($"offsets[{i}]", "must not be null");
+            Checks.Name(offset.Topic, $"offsets[{i}].topic");
+            if (offset.Partition < 0)
+            {
+                throw new PlatformValidationException($"offsets[{i}].partition", $"must not be negative (got {offset.Partition})");
+            }
+
+            if (offset.Offset < 0)
+            {
+                throw new PlatformValidationException($"offsets[{i}].offset", $"must not be negative (got {offset.Offset})");
+            }
+
+            if (!seen.Add((offset.Topic, offset.Partition)))
+            {
+                throw new PlatformValidationException($"offsets[{i}]", $"names {offset.Topic}/{offset.Partition} a second time");
+            }
+        }
+
+        return grains.GetGrain<IConsumerGroupGrain>(group).Commit(memberId, generation, offsets).WaitAsync(cancellationToken);
+    }
+
+    public async Task<GroupDescription> DescribeGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(group, "group");
+        var view = await grains.GetGrain<IConsumerGroupGrain>(group).Describe().WaitAsync(cancellationToken);
+        if (view.Empty)
+        {
+            throw new PlatformNotFoundException($"Group '{group}' does not exist (no member ever joined it).");
+        }
+
+        var committed = view.Offsets.ToDictionary(o => new TopicPartition(o.Topic, o.Partition), o => o.Offset);
+        var holders = view.Members.SelectMany(m => m.Assignment.Select(p => (p, m.MemberId))).ToDictionary(x => x.p, x => x.MemberId);
+        var topics = view.Members.SelectMany(m => m.Topics).Concat(view.Offsets.Select(o => o.Topic)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var lags = new List<PartitionLag>();
+        foreach (var topic in topics)
+        {
+            var info = await grains.GetGrain<ITopicGrain>(topic).Get().WaitAsync(cancellationToken);
+            if (info is null)
+            {
+                continue;
+            }
+
+            var offsets = await Task.WhenAll(Enumerable.Range(0, info.Spec.Partitions).Select(p => Partition(info, p).Offsets().WaitAsync(cancellationToken)));
+            foreach (var partition in offsets)
+            {
+                var key = new TopicPartition(topic, partition.Partition);
+                long? done = committed.TryGetValue(key, out var c) ? c : null;
+                var lag = Math.Max(0, partition.Latest - Math.Max(done ?? partition.Earliest, partition.Earliest));
+                lags.Add(new PartitionLag(topic, partition.Partition, done, partition.Earliest, partition.Latest, lag, holders.GetValueOrDefault(key)));
+            }
+        }
+
+        return new GroupDescription(view, lags);
+    }
+
+    private async Task<ProduceResult> ProduceOnceAsync(TopicInfo info, IReadOnlyList<ProduceRecord> records, ProducerIdentity? producer, CancellationToken cancellationToken)
+    {
+        var partitions = info.Spec.Partitions;
+        var ring = rings.For(partitions);
+        var sticky = producer is null ? -1 : StickyPartition(producer, partitions);
+        var next = producer is null ? Interlocked.Add(ref _roundRobin, records.Count) - records.Count : 0;
+        var targets = new int[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var size = record.Size();
+            if (size > info.Spec.MaxRecordBytes)
+            {
+                throw new PlatformPayloadTooLargeException($"records[{i}] is {size} bytes; topic '{info.Name}' allows at most {info.Spec.MaxRecordBytes} (maxRecordBytes).");
+            }
+
+            if (record.Partition is { } explicitPartition)
+            {
+                CheckPartition(info, explicitPartition, $"records[{i}].partition");
+                targets[i] = explicitPartition;
+            }
+            else
+            {
+                targets[i] = record.Key is not null ? ring.ShardFor(record.Key) : sticky >= 0 ? sticky : (int)((uint)(next + i) % (uint)partitions);
+            }
+        }
+
+        var groups = Enumerable.Range(0, records.Count).GroupBy(i => targets[i]).ToList();
+        var positions = new RecordPosition[records.Count];
+        var answers = await Task.WhenAll(groups.Select(async g =>
+        {
+            var indexes = g.ToList();
+            var stamp = producer is null ? null : new ProducerStamp
+            {
+                ProducerId = producer.ProducerId,
+                Epoch = producer.Epoch,
+                FirstSequence = producer.Sequence + indexes[0],
+                LastSequence = producer.Sequence + indexes[^1],
+            };
+            var result = await Partition(info, g.Key).Append([.. indexes.Select(i => records[i] with { Partition = null })], stamp).WaitAsync(cancellationToken);
+            for (var j = 0; j < indexes.Count; j++)
+            {
+                positions[indexes[j]] = new RecordPosition(g.Key, result.Offsets[j]);
+            }
+
+            return result.Duplicate;
+        }));
+        return new ProduceResult(positions, answers.All(d => d));
+    }
+
+    private void CheckRecords(IReadOnlyList<ProduceRecord> records, ProducerIdentity? producer)
+    {
+        if (records.Count == 0 || records.Count > Limits.MaxBatchRecords)
+        {
+            throw new PlatformValidationException("records", $"must hold 1 to {Limits.MaxBatchRecords} records (got {records.Count}) ({EventLogOptions.SectionName}:MaxBatchRecords)");
+        }
+
+        long total = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i] ?? throw new PlatformValidationException($"records[{i}]", "must not be null");
+            if (record.Key is not null)
+            {
+                Checks.Key(record.Key, Limits.MaxKeyBytes, $"records[{i}].key");
+            }
+
+            if (record.Partition is < 0)
+            {
+                throw new PlatformValidationException($"records[{i}].partition", $"must not be negative (got {record.Partition})");
+            }
+
+            if (record.Headers is { } headers)
+            {
+                if (headers.Count > Limits.MaxHeaders)
+                {
+                    throw new PlatformValidationException($"records[{i}].headers", $"holds {headers.Count} headers; at most {Limits.MaxHeaders} are allowed ({EventLogOptions.SectionName}:MaxHeaders)");
+                }
+
+                foreach (var (name, value) in headers)
+                {
+                    if (string.IsNullOrEmpty(name) || name.Any(char.IsControl) || value is null)
+                    {
+                        throw new PlatformValidationException($"records[{i}].headers", "names must be non-empty without control characters, and values present");
+                    }
+                }
+            }
+
+            var size = record.Size();
+            if (size > Limits.MaxRecordBytes)
+            {
+                throw new PlatformPayloadTooLargeException($"records[{i}] is {size} bytes; at most {Limits.MaxRecordBytes} are allowed ({EventLogOptions.SectionName}:MaxRecordBytes).");
+            }
+
+            total += size;
+        }
+
+        if (total > Limits.MaxBatchBytes)
+        {
+            throw new PlatformPayloadTooLargeException($"The records are {total} bytes together; at most {Limits.MaxBatchBytes} are allowed in one call ({EventLogOptions.SectionName}:MaxBatchBytes).");
+        }
+
+        if (producer is not null)
+        {
+            Checks.Name(producer.ProducerId, "producerId");
+            if (producer.Epoch < 0)
+            {
+                throw new PlatformValidationException("epoch", $"must not be negative (got {producer.Epoch})");
+            }
+
+            if (producer.Sequence < 0 || producer.Sequence > long.MaxValue - records.Count)
+            {
+                throw new PlatformValidationException("sequence", $"must be between 0 and {long.MaxValue - records.Count} (got {producer.Sequence})");
+            }
+        }
+    }
+
+    private static void CheckPartition(TopicInfo info, int partition, string field)
+    {
+        if (partition < 0 || partition >= info.Spec.Partitions)
+        {
+            throw new PlatformValidationException(field, $"must be between 0 and {info.Spec.Partitions - 1}: topic '{info.Name}' has {info.Spec.Partitions} partitions (got {partition})");
+        }
+    }
+
+    /// <summary>The partition every keyless record of an idempotent call goes to: the same on a retry, so a retry is recognised.</summary>
+    private static int StickyPartition(ProducerIdentity producer, int partitions) =>
+        (int)(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{producer.ProducerId}/{producer.Epoch}/{producer.Sequence}"))) % (ulong)partitions);
+
+    private IPartitionGrain Partition(TopicInfo info, int index) => grains.GetGrain<IPartitionGrain>(info.Partition(index).Key);
+
+    private async Task<TopicInfo> TopicAsync(string topic, bool fresh, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!fresh && _topics.TryGetValue(topic, out var cached) && cached.Until > now)
+        {
+            return cached.Topic;
+        }
+
+        var info = await grains.GetGrain<ITopicGrain>(topic).Get().WaitAsync(cancellationToken)
+            ?? throw new PlatformNotFoundException($"Topic '{topic}' does not exist.");
+        _topics[topic] = (info, now + TopicCacheTime);
+        return info;
+    }
+}

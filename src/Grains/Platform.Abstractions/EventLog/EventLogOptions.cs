@@ -1,0 +1,162 @@
+using Platform.Configuration;
+
+namespace Platform.EventLog;
+
+/// <summary>
+/// Limits of the event log (<c>Platform:EventLog</c>): enforced by the partition, topic and group grains
+/// (authoritative) and checked early by the typed client. Every default is documented in docs/eventlog.md.
+/// </summary>
+public sealed class EventLogOptions : IPlatformOptions
+{
+    public const string SectionName = "Platform:EventLog";
+
+    /// <summary>The highest partition count any setting may allow.</summary>
+    public const int PartitionCeiling = 1024;
+
+    /// <summary>The highest wait (long poll, join) allowed: a wait is one grain call, and Orleans' response timeout is 30 s.</summary>
+    public const int WaitCeilingMs = 25_000;
+
+    /// <summary>
+    /// The largest record any setting may allow: an append is one Azure Table batch (4 MiB of base64 payload), so a
+    /// record with its batch stays well inside it.
+    /// </summary>
+    public const int RecordCeilingBytes = 2 * 1024 * 1024;
+
+    /// <summary>Most partitions of a topic (1-1024). Default 1024.</summary>
+    public int MaxPartitions { get; set; } = PartitionCeiling;
+
+    /// <summary>Partitions of a topic created without <c>partitions</c>. Default 1.</summary>
+    public int DefaultPartitions { get; set; } = 1;
+
+    /// <summary>Largest record (key + value + header names and values, in UTF-8 bytes) and the ceiling of a topic's <c>maxRecordBytes</c>. Default 1 MiB.</summary>
+    public int MaxRecordBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most records in one produce request. Default 500.</summary>
+    public int MaxBatchRecords { get; set; } = 500;
+
+    /// <summary>Most bytes (as <see cref="MaxRecordBytes"/> counts them) in one produce request. Default 2 MiB.</summary>
+    public int MaxBatchBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Longest record key in UTF-8 bytes. Default 512.</summary>
+    public int MaxKeyBytes { get; set; } = 512;
+
+    /// <summary>Most headers on one record. Default 32.</summary>
+    public int MaxHeaders { get; set; } = 32;
+
+    /// <summary>Records a read answers when it names no <c>limit</c>. Default 100.</summary>
+    public int DefaultReadLimit { get; set; } = 100;
+
+    /// <summary>Most records one read answers (<c>limit</c>). Default 1000.</summary>
+    public int MaxReadLimit { get; set; } = 1000;
+
+    /// <summary>Most value bytes one read answers (a read always holds at least one record). Default 8 MiB.</summary>
+    public int MaxReadBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Longest <c>waitMs</c> of a read or a join. Default 20000; at most 25000 (below the 30 s grain call timeout).</summary>
+    public int MaxWaitMs { get; set; } = 20_000;
+
+    /// <summary>Most producers a partition remembers for the idempotent producer; the one idle longest is forgotten first. Default 256.</summary>
+    public int MaxProducersPerPartition { get; set; } = 256;
+
+    /// <summary>Shortest <c>sessionTimeoutMs</c> of a group member. Default 1000.</summary>
+    public int MinSessionTimeoutMs { get; set; } = 1000;
+
+    /// <summary>Longest <c>sessionTimeoutMs</c> of a group member. Default 300000 (5 min).</summary>
+    public int MaxSessionTimeoutMs { get; set; } = 300_000;
+
+    /// <summary>Session timeout of a join that names none. Default 10000.</summary>
+    public int DefaultSessionTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Most members of one consumer group. Default 1000.</summary>
+    public int MaxGroupMembers { get; set; } = 1000;
+
+    /// <summary>Most topics one member subscribes to. Default 100.</summary>
+    public int MaxTopicsPerMember { get; set; } = 100;
+
+    /// <summary>How often a group checks its members' sessions. Default 250 ms.</summary>
+    public int SessionCheckMs { get; set; } = 250;
+
+    /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (MaxPartitions is < 1 or > PartitionCeiling)
+        {
+            yield return $"{SectionName}:MaxPartitions must be between 1 and {PartitionCeiling} (got {MaxPartitions}).";
+        }
+
+        if (DefaultPartitions < 1 || DefaultPartitions > MaxPartitions)
+        {
+            yield return $"{SectionName}:DefaultPartitions must be between 1 and MaxPartitions ({MaxPartitions}) (got {DefaultPartitions}).";
+        }
+
+        if (MaxRecordBytes is < 1 or > RecordCeilingBytes)
+        {
+            yield return $"{SectionName}:MaxRecordBytes must be between 1 and {RecordCeilingBytes} (got {MaxRecordBytes}).";
+        }
+
+        if (MaxBatchRecords is < 1 or > 10_000)
+        {
+            yield return $"{SectionName}:MaxBatchRecords must be between 1 and 10000 (got {MaxBatchRecords}).";
+        }
+
+        if (MaxBatchBytes < MaxRecordBytes || MaxBatchBytes > RecordCeilingBytes)
+        {
+            yield return $"{SectionName}:MaxBatchBytes must be between MaxRecordBytes ({MaxRecordBytes}) and {RecordCeilingBytes} (got {MaxBatchBytes}).";
+        }
+
+        if (MaxKeyBytes is < 1 or > 4096)
+        {
+            yield return $"{SectionName}:MaxKeyBytes must be between 1 and 4096 (got {MaxKeyBytes}).";
+        }
+
+        if (MaxHeaders is < 0 or > 1000)
+        {
+            yield return $"{SectionName}:MaxHeaders must be between 0 and 1000 (got {MaxHeaders}).";
+        }
+
+        if (MaxReadLimit < 1 || DefaultReadLimit < 1 || DefaultReadLimit > MaxReadLimit)
+        {
+            yield return $"{SectionName}:DefaultReadLimit and MaxReadLimit must be at least 1 with DefaultReadLimit <= MaxReadLimit (got {DefaultReadLimit}, {MaxReadLimit}).";
+        }
+
+        if (MaxReadBytes < 1)
+        {
+            yield return $"{SectionName}:MaxReadBytes must be at least 1 (got {MaxReadBytes}).";
+        }
+
+        if (MaxWaitMs is < 0 or > WaitCeilingMs)
+        {
+            yield return $"{SectionName}:MaxWaitMs must be between 0 and {WaitCeilingMs} (below the 30 s grain call timeout) (got {MaxWaitMs}).";
+        }
+
+        if (MaxProducersPerPartition is < 1 or > 256)
+        {
+            yield return $"{SectionName}:MaxProducersPerPartition must be between 1 and 256 (what one partition's head row holds) (got {MaxProducersPerPartition}).";
+        }
+
+        if (MinSessionTimeoutMs < 100 || MaxSessionTimeoutMs < MinSessionTimeoutMs)
+        {
+            yield return $"{SectionName}:MinSessionTimeoutMs must be at least 100 and at most MaxSessionTimeoutMs (got {MinSessionTimeoutMs}, {MaxSessionTimeoutMs}).";
+        }
+
+        if (DefaultSessionTimeoutMs < MinSessionTimeoutMs || DefaultSessionTimeoutMs > MaxSessionTimeoutMs)
+        {
+            yield return $"{SectionName}:DefaultSessionTimeoutMs must be between MinSessionTimeoutMs and MaxSessionTimeoutMs (got {DefaultSessionTimeoutMs}).";
+        }
+
+        if (MaxGroupMembers < 1)
+        {
+            yield return $"{SectionName}:MaxGroupMembers must be at least 1 (got {MaxGroupMembers}).";
+        }
+
+        if (MaxTopicsPerMember < 1)
+        {
+            yield return $"{SectionName}:MaxTopicsPerMember must be at least 1 (got {MaxTopicsPerMember}).";
+        }
+
+        if (SessionCheckMs is < 10 or > 10_000)
+        {
+            yield return $"{SectionName}:SessionCheckMs must be between 10 and 10000 (got {SessionCheckMs}).";
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using Platform.Validation;
+
+namespace Platform.Sagas;
+
+/// <summary>The checks of a definition's steps; each answer names the field (e.g. <c>steps[2].retry.maxAttempts</c>).</summary>
+public static class SagaDefinitionRules
+{
+    /// <summary>The step kinds this version runs.</summary>
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "http", "kv" };
+
+    private static readonly HashSet<string> Methods = new(StringComparer.Ordinal) { "GET", "POST", "PUT", "PATCH", "DELETE" };
+
+    /// <summary>The first problem, or null.</summary>
+    public static (string Field, string Reason)? Check(IReadOnlyList<SagaStep>? steps, SagasOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (steps is null || steps.Count == 0)
+        {
+            return ("steps", "must list at least one step");
+        }
+
+        if (steps.Count > limits.MaxSteps)
+        {
+            return ("steps", $"lists {steps.Count} steps; at most {limits.MaxSteps} (Platform:Sagas:MaxSteps)");
+        }
+
+        var earlier = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var at = $"steps[{i}]";
+            if (step is null)
+            {
+                return (at, "must be an object");
+            }
+
+            if (NameRules.CheckName(step.Name) is { } nameError)
+            {
+                return ($"{at}.name", nameError);
+            }
+
+            if (step.Name.Contains('.', StringComparison.Ordinal) || step.Name.Contains(':', StringComparison.Ordinal))
+            {
+                return ($"{at}.name", "must not contain '.' or ':' (templates and idempotency keys use them)");
+            }
+
+            if (earlier.Contains(step.Name))
+            {
+                return ($"{at}.name", $"'{step.Name}' names an earlier step too; step names are unique");
+            }
+
+            if (step.Action is null)
+            {
+                return ($"{at}.action", "is required");
+            }
+
+            if (Operation(step.Action, $"{at}.action", earlier, limits.MaxTemplateChars) is { } actionError)
+            {
+                return actionError;
+            }
+
+            if (step.Compensation is not null && Operation(step.Compensation, $"{at}.compensation", new HashSet<string>(earlier, StringComparer.Ordinal) { step.Name }, limits.MaxTemplateChars) is { } compensationError)
+            {
+                return compensationError;
+            }
+
+            var retry = step.Retry ?? new SagaRetry();
+            if (retry.MaxAttempts < 1 || retry.MaxAttempts > limits.MaxAttempts)
+            {
+                return ($"{at}.retry.maxAttempts", $"must be between 1 and {limits.MaxAttempts} (Platform:Sagas:MaxAttempts)");
+            }
+
+            if (retry.BackoffMs < 0 || retry.BackoffMs > limits.MaxBackoffMs)
+            {
+                return ($"{at}.retry.backoffMs", $"must be between 0 and {limits.MaxBackoffMs} (Platform:Sagas:MaxBackoffMs)");
+            }
+
+            if (step.TimeoutMs < 1 || step.TimeoutMs > limits.MaxStepTimeoutMs)
+            {
+                return ($"{at}.timeoutMs", $"must be between 1 and {limits.MaxStepTimeoutMs} (Platform:Sagas:MaxStepTimeoutMs)");
+            }
+
+            earlier.Add(step.Name);
+        }
+
+        return null;
+    }
+
+    private static (string Field, string Reason)? Operation(SagaOperation operation, string at, IReadOnlySet<string> earlier, int maxChars)
+    {
+        switch (operation.Kind)
+        {
+            case "http":
+                if (operation.Method is null || !Methods.Contains(operation.Method))
+                {
+                    return ($"{at}.method", "must be one of GET, POST, PUT, PATCH, DELETE");
+                }
+
+                if (string.IsNullOrEmpty(operation.Url) ||
+                    !(operation.Url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || operation.Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+                {
+                    return ($"{at}.url", "must be an absolute http:// or https:// URL (templates allowed after the scheme)");
+                }
+
+                if (operation.Expect is { } expect && (expect.Count > 32 || expect.Any(s => s is < 100 or > 599)))
+                {
+                    return ($"{at}.expect", "must list at most 32 status codes, each between 100 and 599");
+                }
+
+                if (operation.Op is not null || operation.Namespace is not null || operation.Key is not null || operation.Value is not null)
+                {
+                    return ($"{at}.kind", "http takes method, url, body and expect only");
+                }
+
+                return Templates(at, earlier, maxChars, ("url", operation.Url), ("body", operation.Body));
+            case "kv":
+                if (operation.Op is not ("put" or "delete"))
+                {
+                    return ($"{at}.op", "must be put or delete");
+                }
+
+                if (NameRules.CheckName(operation.Namespace) is { } nsError)
+                {
+                    return ($"{at}.namespace", nsError);
+                }
+
+                if (string.IsNullOrEmpty(operation.Key))
+                {
+                    return ($"{at}.key", "is required");
+                }
+
+                if (operation.Op == "put" && operation.Value is null)
+                {
+                    return ($"{at}.value", "is required for put");
+                }
+
+                if (operation.IfVersion is < 0)
+                {
+                    return ($"{at}.ifVersion", "must be at least 0");
+                }
+
+                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null)
+                {
+                    return ($"{at}.kind", "kv takes op, namespace, key, value, ifVersion and ifAbsent only");
+                }
+
+                return Templates(at, earlier, maxChars, ("key", operation.Key), ("value", operation.Value));
+            default:
+                return ($"{at}.kind", $"'{operation.Kind}' is not a step kind; known kinds: {string.Join(", ", Kinds.Order(StringComparer.Ordinal))}");
+        }
+    }
+
+    private static (string Field, string Reason)? Templates(string at, IReadOnlySet<string> earlier, int maxChars, params (string Field, string? Template)[] fields)
+    {
+        foreach (var (field, template) in fields)
+        {
+            if (template?.Length > maxChars)
+            {
+                return ($"{at}.{field}", $"is longer than {maxChars} characters (Platform:Sagas:MaxTemplateChars)");
+            }
+
+            foreach (var path in SagaTemplate.References(template))
+            {
+                if (SagaTemplate.Check(path, earlier) is { } reason)
+                {
+                    return ($"{at}.{field}", reason);
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Platform.Caches;
+using Platform.Testing.Waiting;
+
+namespace Platform.Tests.Caches;
+
+/// <summary>
+/// <see cref="IDistributedCache"/> on Platform, checked against the interface's documented behaviours (get, set
+/// with absolute, relative and sliding expiration, refresh, remove) on the fake clock, and HybridCache over it in two
+/// hosts.
+/// </summary>
+[Collection(CachesCollection.Name)]
+public sealed class DistributedCacheTests(CachesFixture fixture)
+{
+    private static readonly byte[] Value = [1, 2, 3];
+
+    private PlatformDistributedCache Cache(string name, ICaches? caches = null) =>
+        new(caches ?? fixture.Caches, Options.Create(new PlatformDistributedCacheOptions
+        {
+            CacheName = name,
+            Spec = new CacheSpec { Shards = 2, Capacity = new CacheCapacity { Entries = 1000 } },
+        }), Options.Create(new CachesOptions()), fixture.Time);
+
+    private static string Name() => $"dist-{Guid.NewGuid():N}";
+
+    /// <summary>Get answers null for a missing key and the bytes set; the cache is created on first use.</summary>
+    [Fact]
+    public async Task GetAndSet_RoundTripAndMissingIsNull()
+    {
+        using var cache = Cache(Name());
+        Assert.Null(await cache.GetAsync("missing"));
+        await cache.SetAsync("k", Value, new DistributedCacheEntryOptions());
+        Assert.Equal(Value, await cache.GetAsync("k"));
+        Assert.Equal(Value, cache.Get("k"));
+    }
+
+    /// <summary>Relative and absolute expiration end the entry at that time, the earlier of the two when both are set; a past absolute expiration throws.</summary>
+    [Fact]
+    public async Task AbsoluteExpiration_EndsTheEntryAtThatTime()
+    {
+        using var cache = Cache(Name());
+        await cache.SetAsync("rel", Value, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1) });
+        await cache.SetAsync("abs", Value, new DistributedCacheEntryOptions { AbsoluteExpiration = fixture.Time.GetUtcNow().AddSeconds(2), AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(5) });
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.NotNull(await cache.GetAsync("rel"));
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await cache.GetAsync("rel"));
+        Assert.NotNull(await cache.GetAsync("abs"));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await cache.GetAsync("abs"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => cache.SetAsync("past", Value, new DistributedCacheEntryOptions { AbsoluteExpiration = fixture.Time.GetUtcNow().AddSeconds(-1) }));
+    }
+
+    /// <summary>Sliding expiration: reads and Refresh extend the entry by the window, never past its absolute expiration; unread it ends after one window.</summary>
+    [Fact]
+    public async Task SlidingExpiration_ReadsAndRefreshExtendUpToAbsolute()
+    {
+        using var cache = Cache(Name());
+        await cache.SetAsync("s", Value, new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(1), AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(3) });
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.NotNull(await cache.GetAsync("s"));
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(900));
+        await cache.RefreshAsync("s");
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.NotNull(await cache.GetAsync("s"));                     // 2.7 s: alive only because of the refresh
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Null(await cache.GetAsync("s"));                        // 3 s: the absolute expiration wins
+
+        await cache.SetAsync("u", Value, new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(1) });
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await cache.GetAsync("u"));
+    }
+
+    /// <summary>Remove deletes the entry; removing or refreshing a missing key is not an error.</summary>
+    [Fact]
+    public async Task Remove_DeletesAndMissingIsFine()
+    {
+        using var cache = Cache(Name());
+        await cache.SetAsync("k", Value, new DistributedCacheEntryOptions());
+        await cache.RemoveAsync("k");
+        Assert.Null(await cache.GetAsync("k"));
+        await cache.RemoveAsync("k");
+        await cache.RefreshAsync("k");
+        cache.Remove("k");
+    }
+
+    private static HybridCache Hybrid(string name, ICaches caches)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(caches);
+        services.AddPlatformDistributedCache(o => o.CacheName = name);
+        services.AddHybridCache();
+        return services.BuildServiceProvider().GetRequiredService<HybridCache>();
+    }
+
+    /// <summary>HybridCache in two hosts shares Platform as its L2: what one host created the other reads without calling its factory, and a removal through one is seen by the other once it reads L2.</summary>
+    [Fact]
+    public async Task HybridCache_TwoHosts_ShareL2AndSeeRemovals()
+    {
+        var name = Name();
+        var a = Hybrid(name, fixture.Caches);
+        var b = Hybrid(name, fixture.HostCaches);
+        var noL1 = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableLocalCache };
+        var calls = 0;
+        ValueTask<string> Factory(string value) { Interlocked.Increment(ref calls); return ValueTask.FromResult(value); }
+
+        Assert.Equal("from-a", await a.GetOrCreateAsync("k", _ => Factory("from-a"), noL1, tags: ["t"]));
+        await Eventually.Until(async ct => await fixture.Caches.GetAsync(name, "k", ct) is not null, "HybridCache's L2 write (it writes in the background)");
+        Assert.Equal("from-a", await b.GetOrCreateAsync("k", _ => Factory("from-b"), noL1));
+        Assert.Equal(1, calls);
+
+        await a.RemoveAsync("k");
+        Assert.Equal("from-b", await b.GetOrCreateAsync("k", _ => Factory("from-b"), noL1, tags: ["t"]));
+
+        // Platform's own invalidation reaches HybridCache's L2 too.
+        await fixture.Caches.InvalidateAsync(name, new CacheInvalidation { Keys = ["k"] });
+        Assert.Equal("again", await a.GetOrCreateAsync("k", _ => Factory("again"), noL1));
+        Assert.Equal(3, calls);
+    }
+}
