@@ -47,7 +47,8 @@ public sealed partial class ReplicaGrain(
     /// </summary>
     public const string DirectoryName = "platform-replicas";
 
-    private readonly Dictionary<long, WriteWaiter> _writes = [];
+    // Writes waiting for their acknowledgement level, in proposal order (few at a time: one per write in flight).
+    private readonly List<WriteWaiter> _writes = [];
     private readonly Dictionary<long, TaskCompletionSource<long>> _reads = [];
     private readonly List<(long Index, TaskCompletionSource Done)> _applied = [];
     private readonly List<long> _ledTerms = [];
@@ -192,7 +193,12 @@ public sealed partial class ReplicaGrain(
         KeyValueWriteRules.Validate(request, keyValueOptions.Value);
         if (_state.ResultOf(write.RequestId) is { } earlier)
         {
-            return Written(earlier, _appliedIndex);
+            // A retry of a write that applied: answer its first outcome once the namespace's ack level holds for
+            // everything applied so far (which includes it).
+            var retried = new WriteWaiter(_appliedIndex, _node.Term) { Applied = earlier, Speculative = earlier };
+            _writes.Add(retried);
+            AfterStep();
+            return await Acknowledged(retried, write.Timeout);
         }
 
         IReadOnlyDictionary<string, long>? lockTokens = null;
@@ -228,20 +234,28 @@ public sealed partial class ReplicaGrain(
             waiter.Speculative = _speculative.Decide(index, command);
         }
 
-        _writes[index] = waiter;
+        // Proposed; the drain below replicates it (and, in a group of one, may commit and apply it at once), and Apply
+        // and AfterStep complete the waiter, so it is registered first.
+        _writes.Add(waiter);
         Drive();
+        return await Acknowledged(waiter, write.Timeout);
+    }
+
+    /// <summary>Waits until the registered <paramref name="waiter"/>'s write meets the namespace's ack level, or answers Unavailable after <paramref name="timeout"/>.</summary>
+    private async Task<ReplicaWriteResult> Acknowledged(WriteWaiter waiter, TimeSpan timeout)
+    {
         try
         {
-            return await waiter.Done.Task.WaitAsync(write.Timeout, time);
+            return await waiter.Done.Task.WaitAsync(timeout, time);
         }
         catch (TimeoutException)
         {
-            _writes.Remove(index);
+            _writes.Remove(waiter);
             return new ReplicaWriteResult
             {
                 Status = ReplicaCallStatus.Unavailable,
                 Term = _node.Term,
-                Detail = $"not acknowledged ({_settings.Ack}) within {write.Timeout.TotalMilliseconds:0} ms; it may or may not apply",
+                Detail = $"not acknowledged ({_settings.Ack}) within {timeout.TotalMilliseconds:0} ms; it may or may not apply",
             };
         }
     }
@@ -583,7 +597,7 @@ public sealed partial class ReplicaGrain(
         if (entry.Kind == EntryKind.Command)
         {
             var result = _state.Apply(ReplicaCommand.Decode(entry.Data));
-            if (_writes.TryGetValue(entry.Index, out var waiter))
+            foreach (var waiter in _writes.Where(w => w.Index == entry.Index && w.Applied is null).ToList())
             {
                 if (waiter.Term == entry.Term)
                 {
@@ -592,7 +606,7 @@ public sealed partial class ReplicaGrain(
                 else
                 {
                     // Another leader's entry took this index: the write did not apply here, and never will.
-                    _writes.Remove(entry.Index);
+                    _writes.Remove(waiter);
                     waiter.Done.TrySetResult(NotLeaderWrite() with { Detail = "leadership changed before the write committed; it did not apply" });
                 }
             }
@@ -635,11 +649,12 @@ public sealed partial class ReplicaGrain(
             return;
         }
 
-        foreach (var (index, waiter) in _writes.ToList())
+        foreach (var waiter in _writes.ToList())
         {
+            var index = waiter.Index;
             if (_node.Role != RaftRole.Leader || _node.Term != waiter.Term)
             {
-                _writes.Remove(index);
+                _writes.Remove(waiter);
                 waiter.Done.TrySetResult(Unavailable("this replica stopped leading its group before the write was acknowledged; it may or may not apply"));
                 continue;
             }
@@ -654,7 +669,7 @@ public sealed partial class ReplicaGrain(
             };
             if (result is not null)
             {
-                _writes.Remove(index);
+                _writes.Remove(waiter);
                 waiter.Done.TrySetResult(Written(result, index));
             }
         }
@@ -771,7 +786,7 @@ public sealed partial class ReplicaGrain(
 
     private void FailWrites(string why)
     {
-        foreach (var waiter in _writes.Values)
+        foreach (var waiter in _writes)
         {
             waiter.Done.TrySetResult(Unavailable($"{why}; the write may or may not apply"));
         }
