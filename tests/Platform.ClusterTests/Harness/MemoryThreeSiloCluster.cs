@@ -15,6 +15,7 @@ public sealed class MemoryThreeSiloCluster : ProcessCluster
     internal static ProcessClusterOptions Configure(ProcessClusterOptions options)
     {
         options.Settings["Platform:Replication:SnapshotEntries"] = "300";
+        options.Settings["Platform:Replication:RebalanceInterval"] = "00:00:02";
         return options;
     }
 }

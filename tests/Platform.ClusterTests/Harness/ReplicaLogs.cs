@@ -53,6 +53,37 @@ public sealed class ReplicaLogs : IAsyncDisposable
         return [.. dumps.OfType<ReplicaLogDump>()];
     }
 
+    /// <summary>The status of each replica of a group (null for one that does not answer within 5 s).</summary>
+    public async Task<IReadOnlyList<ReplicaStatus?>> StatusAsync(ShardId group, int replicas)
+    {
+        var grains = _host.Services.GetRequiredService<IGrainFactory>();
+        return await Task.WhenAll(Enumerable.Range(0, replicas).Select(async r =>
+        {
+            try
+            {
+                return await grains.GetGrain<IReplicaGrain>(new ReplicaId(group, r).ToGrainKey()).Status().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return null;
+            }
+        }));
+    }
+
+    /// <summary>True when a group is whole: a leader, every replica a voter on a silo of its own, none lagging the leader's commit.</summary>
+    public static bool IsWhole(IReadOnlyList<ReplicaStatus?> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        if (statuses.Any(s => s is null))
+        {
+            return false;
+        }
+
+        var leader = statuses.FirstOrDefault(s => s!.Role == ReplicaRole.Leader);
+        return leader is not null && statuses.All(s => s!.Voter && s.AppliedIndex >= leader.CommitIndex - 1 && s.Term == leader.Term)
+            && statuses.Select(s => s!.Silo).Distinct().Count() == statuses.Count;
+    }
+
     /// <summary>
     /// The violations among a group's logs: two members that led one term, or two logs that differ at an index both
     /// have committed.

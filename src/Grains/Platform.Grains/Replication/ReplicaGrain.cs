@@ -61,6 +61,15 @@ public sealed partial class ReplicaGrain(
     private SpeculativeState _speculative = null!;
     private IReplicaGrain[] _peers = [];
     private string?[] _siloOf = [];
+
+    // The tick each replica's silo was last heard of; a silo heard of long ago is not trusted for rebalancing (the
+    // replica may have moved since).
+    private long[] _siloHeard = [];
+
+    // The configuration when this leader last asked a replica to move, and the tick it asked: no second move is asked
+    // until the first shows in the configuration (or long after, if it never did).
+    private RaftConfiguration? _relocationConfig;
+    private long _relocationTick;
     private IGrainTimer? _ticker;
     private IReplicaLog? _log;
     private long _incarnation;
@@ -123,6 +132,7 @@ public sealed partial class ReplicaGrain(
         _appliedIndex = _node.Applied;
         _peers = [.. Enumerable.Range(0, _settings.Replicas).Select(r => GrainFactory.GetGrain<IReplicaGrain>(new ReplicaId(_id.Shard, r).ToGrainKey()))];
         _siloOf = new string?[_settings.Replicas];
+        _siloHeard = new long[_settings.Replicas];
         _siloOf[_id.Replica] = Silo;
         _ticker = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(_options.TickInterval, _options.TickInterval) { KeepAlive = true, Interleave = false });
         var restored = load.State is not null;
@@ -167,6 +177,7 @@ public sealed partial class ReplicaGrain(
             if (message.From.Replica >= 0 && message.From.Replica < _siloOf.Length)
             {
                 _siloOf[message.From.Replica] = packet.FromSilo;
+                _siloHeard[message.From.Replica] = _ticks;
             }
 
             _node.Step(message);
@@ -752,7 +763,15 @@ public sealed partial class ReplicaGrain(
             return;
         }
 
-        var placed = _node.Config.Voters.Select(v => (v.Replica, Silo: _siloOf[v.Replica])).ToList();
+        var interval = Math.Max(1, (long)(_options.RebalanceInterval / _options.TickInterval));
+        if (_relocationConfig is not null && _relocationConfig.Equals(_node.Config) && _ticks - _relocationTick < 6 * interval)
+        {
+            return;
+        }
+
+        // Only silos heard of lately: a replica that moved (or is moving) has not been heard of at its old one since.
+        var fresh = 4L * _options.ElectionTicks;
+        var placed = _node.Config.Voters.Select(v => (v.Replica, Silo: v.Replica == _id.Replica || _ticks - _siloHeard[v.Replica] <= fresh ? _siloOf[v.Replica] : null)).ToList();
         if (placed.Any(p => p.Silo is null))
         {
             return;
@@ -764,6 +783,8 @@ public sealed partial class ReplicaGrain(
             return;
         }
 
+        _relocationConfig = _node.Config;
+        _relocationTick = _ticks;
         _ = RebalanceAsync(crowded.OrderBy(c => c.Replica == _id.Replica).First().Replica, placed.Select(p => p.Silo!).ToHashSet());
     }
 
@@ -776,6 +797,11 @@ public sealed partial class ReplicaGrain(
             {
                 LogRebalance(_key, replica);
                 await _peers[replica].Relocate();
+            }
+            else
+            {
+                // Nowhere to go: the next check may ask again.
+                _relocationConfig = null;
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
