@@ -19,12 +19,3 @@ public sealed class MemoryThreeSiloCluster : ProcessCluster
         return options;
     }
 }
-
-/// <summary>Five silo processes on memory storage, for groups of five that lose two; only with PLATFORM_TEST_FIVE_SILOS=1 (slow).</summary>
-public sealed class MemoryFiveSiloCluster : ProcessCluster
-{
-    public MemoryFiveSiloCluster()
-        : base(MemoryThreeSiloCluster.Configure(new ProcessClusterOptions { SiloCount = 5, Storage = "Memory", IdPrefix = "r5" }))
-    {
-    }
-}

@@ -40,9 +40,10 @@ public interface IReplicaGrain : IGrainWithStringKey
     Task Drop();
 
     /// <summary>
-    /// Asks this replica to move to a silo without another replica of its group (the leader asks when silos joined):
-    /// it hands over leadership if it has it, then deactivates; the placement director puts its next activation.
+    /// Asks this replica to move to <paramref name="target"/>, a silo without another replica of its group (the leader
+    /// asks when silos joined): it hands over leadership if it has it, then migrates there (the target travels as the
+    /// placement hint, so the move does not depend on directory lookups that may still name a dead silo).
     /// </summary>
     [Alias("Relocate")]
-    Task Relocate();
+    Task Relocate(SiloAddress target);
 }

@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.GrainDirectory;
+using Orleans.Runtime.Placement;
 using Platform.KeyValue;
 using Platform.Replication.Placement;
 using Platform.Replication.Raft;
@@ -381,8 +382,9 @@ public sealed partial class ReplicaGrain(
         DeactivateOnIdle();
     }
 
-    public Task Relocate()
+    public Task Relocate(SiloAddress target)
     {
+        ArgumentNullException.ThrowIfNull(target);
         if (!_gone && _node is { Role: RaftRole.Leader })
         {
             _node.TransferLeadership();
@@ -390,7 +392,16 @@ public sealed partial class ReplicaGrain(
         }
 
         LogRelocating(_key, Silo);
-        DeactivateOnIdle();
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        try
+        {
+            MigrateOnIdle();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -793,10 +804,11 @@ public sealed partial class ReplicaGrain(
         try
         {
             var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            if (hosts.Keys.Any(h => !used.Contains(h.ToParsableString())))
+            var target = hosts.Keys.Where(h => !used.Contains(h.ToParsableString())).OrderBy(h => h.ToParsableString(), StringComparer.Ordinal).FirstOrDefault();
+            if (target is not null)
             {
-                LogRebalance(_key, replica);
-                await _peers[replica].Relocate();
+                LogRebalance(_key, replica, target);
+                await _peers[replica].Relocate(target);
             }
             else
             {
@@ -886,8 +898,8 @@ public sealed partial class ReplicaGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Replica {Replica} leaves silo {Silo} to spread its group")]
     private partial void LogRelocating(string replica, string silo);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replica group of {Replica}: asking replica {Moving} to move to a silo without one of the group")]
-    private partial void LogRebalance(string replica, int moving);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica group of {Replica}: asking replica {Moving} to move to silo {Target}, which has none of the group")]
+    private partial void LogRebalance(string replica, int moving, SiloAddress target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: undecodable packet dropped")]
     private partial void LogBadPacket(Exception exception, string replica);

@@ -20,6 +20,13 @@ public sealed class ReplicaPlacementDirector(IGrainFactory grains) : IPlacementD
             return silos.Length == 0 ? context.LocalSilo : silos[0];
         }
 
+        // A move the group's leader asked for (Relocate) names its silo: the leader knows where its members run, while
+        // the directory lookups below may still name an activation on a silo that died.
+        if (IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) is { } hint)
+        {
+            return hint;
+        }
+
         var management = grains.GetGrain<IManagementGrain>(0);
         var siblings = await Task.WhenAll(Enumerable.Range(0, ReplicationSettings.MaxReplicas).Where(r => r != id.Replica).Select(async r =>
         {
