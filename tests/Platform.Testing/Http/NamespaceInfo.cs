@@ -10,6 +10,3 @@ public sealed record NamespaceInfo(
     bool Transactional,
     ReplicationInfo? Replication = null,
     IReadOnlyList<string>? Warnings = null);
-
-/// <summary>A replicated namespace's <c>replication</c>.</summary>
-public sealed record ReplicationInfo(string Mode, int Replicas, string Ack, string Consistency);

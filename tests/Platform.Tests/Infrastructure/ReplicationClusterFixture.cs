@@ -19,10 +19,3 @@ public sealed class ReplicationClusterFixture : PlatformClusterFixture
         },
     };
 }
-
-/// <summary>Tests that share one <see cref="ReplicationClusterFixture"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class ReplicationClusterCollection : ICollectionFixture<ReplicationClusterFixture>
-{
-    public const string Name = "replication cluster";
-}

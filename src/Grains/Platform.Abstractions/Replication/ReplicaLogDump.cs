@@ -18,6 +18,3 @@ public sealed record ReplicaLogDump
     /// <summary>Every term in which this incarnation was leader.</summary>
     [Id(5)] public IReadOnlyList<long> LedTerms { get; init; } = [];
 }
-
-[GenerateSerializer, Immutable, Alias("Platform.ReplicaLogEntry")]
-public readonly record struct ReplicaLogEntry([property: Id(0)] long Index, [property: Id(1)] long Term, [property: Id(2)] ulong Hash);

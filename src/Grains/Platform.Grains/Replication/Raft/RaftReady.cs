@@ -30,6 +30,3 @@ public sealed class RaftReady
         HardState is null && Snapshot is null && Entries.Count == 0 && CommittedEntries.Count == 0 && Messages.Count == 0
         && ReadStates.Count == 0 && FailedReads.Count == 0;
 }
-
-/// <summary>What a node had in storage when it stopped: a restart from it keeps its incarnation.</summary>
-public sealed record RaftPersistedState(HardState HardState, RaftSnapshot? Snapshot, IReadOnlyList<LogEntry> Entries);
