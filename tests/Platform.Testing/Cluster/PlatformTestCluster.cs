@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Providers;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -167,6 +168,14 @@ public sealed class PlatformTestCluster : IAsyncDisposable
             }
 
             siloBuilder.AddPlatformGrains(builder.Configuration);
+            if (Storage == StorageMode.Memory)
+            {
+                // After the platform's registration, so it replaces Orleans' memory storage as the default.
+                var stores = Options.MemoryStores;
+                siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                    (sp, _) => new SharedGrainStorage(stores.Grains, sp.GetRequiredService<DeepCopier>()));
+            }
+
             if (Options.Time is { } time)
             {
                 // Grains resolve the default TimeProvider (and Orleans drives grain timers with it); the runtime's
