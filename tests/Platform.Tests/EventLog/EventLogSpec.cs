@@ -191,7 +191,7 @@ public abstract class EventLogSpec(PlatformClusterFixture fixture)
         {
             NextOffset = 3,
             Producers = ProducerTable.Record(stored.Head.Producers, stamp, 1, 2, DateTimeOffset.UtcNow, 16),
-        }, stored.ETag, behind);
+        }, stored.ETag, stored.Segments[^1].FirstOffset, behind);
 
         var next = (await Api.ProduceAsync(topic, [("k", "grain-3")])).Ok();
         Assert.Equal(3, next.Records.Single().Offset);
