@@ -12,8 +12,10 @@ namespace Platform.EventLog;
 /// recent window of records in memory (older ones are read from storage), and applies retention and compaction.
 /// </summary>
 /// <remarks>
-/// [Reentrant] so that long-poll reads wait without holding up appends. Appends, retention and drops run one at a time
-/// under <see cref="_gate"/> (an async mutex, never a blocked thread); reads take no gate and answer from the
+/// [Reentrant] so that long-poll reads wait without holding up appends. Writes (appends, retention, drops) run one at
+/// a time under <see cref="_gate"/> (an async mutex, never a blocked thread); appends that queue behind a write are
+/// written together by the next one (group commit: one chunk, one storage write, each append answered with its own
+/// offsets or refusal); reads take no gate and answer from the
 /// published window, to which an append adds only after its write succeeded, or from storage below it (a read that
 /// overlapped a compaction rewrite is read again). A write that loses its ETag race (another activation wrote)
 /// re-loads the partition and decides the append again once on the fresh state, so a stale activation never stores
@@ -37,6 +39,7 @@ public sealed partial class PartitionGrain(IPartitionStorage storage, IOptions<E
     private long _compactedTo = -1;
     private DateTimeOffset _tombstonesDue = DateTimeOffset.MaxValue;
     private TaskCompletionSource _appended = NewSignal();
+    private readonly List<PendingAppend> _pending = [];
 
     private EventLogOptions Limits => options.Value;
 
@@ -65,62 +68,156 @@ public sealed partial class PartitionGrain(IPartitionStorage storage, IOptions<E
             }
         }
 
+        // Group commit: appends that arrive while a write is in flight queue up, and the next holder of the gate
+        // writes all queued appends (up to one batch's limits) as ONE chunk with the head, answering each with its
+        // own offsets (or its own refusal) once that write succeeded.
+        var pending = new PendingAppend(records, producer);
+        _pending.Add(pending);
         await _gate.WaitAsync();
         try
         {
-            for (var attempt = 0; ; attempt++)
+            while (!pending.Done.Task.IsCompleted)
             {
-                if (_head.Dropped)
-                {
-                    throw new TopicGoneException($"Partition {_id.Index} of topic '{_id.Topic}' (generation {_id.Generation}) was deleted.");
-                }
-
-                if (producer is not null && ProducerTable.FindDuplicate(_head.Producers, producer) is { } stored)
-                {
-                    return new AppendResult { Offsets = [.. Enumerable.Range(0, stored.Count).Select(i => stored.FirstOffset + i)], Duplicate = true };
-                }
-
-                var now = time.GetUtcNow();
-                var stamp = now < _head.LastTimestamp ? _head.LastTimestamp : now;
-                var first = _head.NextOffset;
-                var appended = records.Select((r, i) => new LogRecord { Offset = first + i, Key = r.Key, Value = r.Value, Headers = r.Headers, Timestamp = stamp }).ToList();
-                var active = _segments.Count > 0 && !Rolled(_segments[^1], now) ? _segments[^1] : null;
-                var head = _head with
-                {
-                    NextOffset = first + records.Count,
-                    LastTimestamp = stamp,
-                    Producers = producer is null ? _head.Producers : ProducerTable.Record(_head.Producers, producer, first, records.Count, now, Limits.MaxProducersPerPartition),
-                };
-                try
-                {
-                    var etag = await storage.AppendAsync(_id, head, _etag, active?.FirstOffset ?? first, appended);
-                    _head = head;
-                    _etag = etag;
-                    if (active is null)
-                    {
-                        _segments.Add(SegmentInfo.Of(appended));
-                    }
-                    else
-                    {
-                        _segments[^1] = active.With(appended);
-                    }
-
-                    _tail.AddRange(appended);
-                    _tailBytes += appended.Sum(SegmentInfo.SizeOf);
-                    TrimTail();
-                    Signal();
-                    return new AppendResult { Offsets = [.. appended.Select(r => r.Offset)] };
-                }
-                catch (PartitionStorageConflictException) when (attempt == 0)
-                {
-                    // Another activation wrote: decide again on what storage holds now.
-                    Publish(await storage.LoadAsync(_id, Limits.MemoryWindowBytes));
-                }
+                await WriteQueuedAsync();
             }
         }
         finally
         {
             _gate.Release();
+        }
+
+        return await pending.Done.Task;
+    }
+
+    /// <summary>Takes the queued appends that fit one write (records and bytes limits, at least one) and writes them.</summary>
+    private async Task WriteQueuedAsync()
+    {
+        var take = 0;
+        var count = 0;
+        var bytes = 0L;
+        while (take < _pending.Count)
+        {
+            var next = _pending[take];
+            if (take > 0 && (count + next.Records.Count > Limits.MaxBatchRecords || bytes + next.Bytes > Limits.MaxBatchBytes))
+            {
+                break;
+            }
+
+            count += next.Records.Count;
+            bytes += next.Bytes;
+            take++;
+        }
+
+        var batch = _pending.GetRange(0, take);
+        _pending.RemoveRange(0, take);
+        try
+        {
+            foreach (var (append, result) in await WriteAsync(batch))
+            {
+                append.Done.TrySetResult(result);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var append in batch)
+            {
+                append.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decides the appends of <paramref name="batch"/> in order on the published head (a producer's retry answered with
+    /// its stored offsets, a refused one failed alone) and stores the accepted ones in one ETag-checked write; on a
+    /// lost ETag race re-loads and decides again once.
+    /// </summary>
+    private async Task<List<(PendingAppend Append, AppendResult Result)>> WriteAsync(List<PendingAppend> batch)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (_head.Dropped)
+            {
+                throw new TopicGoneException($"Partition {_id.Index} of topic '{_id.Topic}' (generation {_id.Generation}) was deleted.");
+            }
+
+            var now = time.GetUtcNow();
+            var stamp = now < _head.LastTimestamp ? _head.LastTimestamp : now;
+            var first = _head.NextOffset;
+            var next = first;
+            var producers = _head.Producers;
+            var appended = new List<LogRecord>();
+            var answers = new List<(PendingAppend Append, AppendResult? Result)>();
+            foreach (var append in batch)
+            {
+                if (append.Done.Task.IsCompleted)
+                {
+                    continue;
+                }
+
+                if (append.Producer is { } producer)
+                {
+                    ProducerBatch? stored;
+                    try
+                    {
+                        stored = ProducerTable.FindDuplicate(producers, producer);
+                    }
+                    catch (PlatformException ex)
+                    {
+                        append.Done.TrySetException(ex);
+                        continue;
+                    }
+
+                    if (stored is not null)
+                    {
+                        answers.Add((append, new AppendResult { Offsets = [.. Enumerable.Range(0, stored.Count).Select(i => stored.FirstOffset + i)], Duplicate = true }));
+                        continue;
+                    }
+
+                    producers = ProducerTable.Record(producers, producer, next, append.Records.Count, now, Limits.MaxProducersPerPartition);
+                }
+
+                var offsets = new List<long>(append.Records.Count);
+                foreach (var r in append.Records)
+                {
+                    appended.Add(new LogRecord { Offset = next, Key = r.Key, Value = r.Value, Headers = r.Headers, Timestamp = stamp });
+                    offsets.Add(next++);
+                }
+
+                answers.Add((append, new AppendResult { Offsets = offsets }));
+            }
+
+            if (appended.Count == 0)
+            {
+                return [.. answers.Select(a => (a.Append, a.Result!))];
+            }
+
+            var active = _segments.Count > 0 && !Rolled(_segments[^1], now) ? _segments[^1] : null;
+            var head = _head with { NextOffset = next, LastTimestamp = stamp, Producers = producers };
+            try
+            {
+                var etag = await storage.AppendAsync(_id, head, _etag, active?.FirstOffset ?? first, appended);
+                _head = head;
+                _etag = etag;
+                if (active is null)
+                {
+                    _segments.Add(SegmentInfo.Of(appended));
+                }
+                else
+                {
+                    _segments[^1] = active.With(appended);
+                }
+
+                _tail.AddRange(appended);
+                _tailBytes += appended.Sum(SegmentInfo.SizeOf);
+                TrimTail();
+                Signal();
+                return [.. answers.Select(a => (a.Append, a.Result!))];
+            }
+            catch (PartitionStorageConflictException) when (attempt == 0)
+            {
+                // Another activation wrote: decide again on what storage holds now.
+                Publish(await storage.LoadAsync(_id, Limits.MemoryWindowBytes));
+            }
         }
     }
 
