@@ -9,6 +9,7 @@ var root = new RootCommand("Platform benchmarks: load on the key-value store ove
     LocksCommand.Create(),
     EtcdKeyValueCommand.Create(),
     TransactionHttpCommand.Create(),
+    LogCommand.Create(),
     MicroCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -6,8 +6,14 @@ namespace Platform.Testing.Http;
 public sealed partial class PlatformApiClient
 {
     /// <summary><c>PUT /v1/topics/{topic}</c>: 201 created, 200 unchanged, 409 other settings.</summary>
-    public Task<ApiResponse<TopicAnswer>> CreateTopicAsync(string topic, int? partitions = null, string? cleanup = null, int? maxRecordBytes = null, CancellationToken cancellationToken = default) =>
-        CallAsync<TopicAnswer>(HttpMethod.Put, $"/v1/topics/{Escape(topic)}", Json(new { partitions, cleanup, maxRecordBytes }), null, cancellationToken);
+    public Task<ApiResponse<TopicAnswer>> CreateTopicAsync(string topic, int? partitions = null, string? cleanup = null, int? maxRecordBytes = null, long? retentionMs = null, long? retentionBytes = null, CancellationToken cancellationToken = default) =>
+        CallAsync<TopicAnswer>(HttpMethod.Put, $"/v1/topics/{Escape(topic)}", Json(new
+        {
+            partitions,
+            cleanup,
+            maxRecordBytes,
+            retention = retentionMs is null && retentionBytes is null ? null : new { ms = retentionMs, bytes = retentionBytes },
+        }), null, cancellationToken);
 
     public Task<ApiResponse<TopicAnswer>> GetTopicAsync(string topic, CancellationToken cancellationToken = default) =>
         CallAsync<TopicAnswer>(HttpMethod.Get, $"/v1/topics/{Escape(topic)}", null, null, cancellationToken);

@@ -95,6 +95,33 @@ public abstract class EventLogSpec(PlatformClusterFixture fixture)
         Assert.Equal(["e1", "e2"], (await Api.ReadAsync(topic, 0)).Ok().Items.Select(r => r.Value));
     }
 
+    /// <summary>
+    /// Concurrent produce calls on one partition (written together by group commit) each get their own dense,
+    /// consecutive offsets holding their own records, and a refused producer's call fails alone.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentProduce_OnOnePartition_EachCallGetsItsOwnOffsets_AndARefusalFailsOnlyItself()
+    {
+        var topic = NewName("group-commit");
+        (await Api.CreateTopicAsync(topic, partitions: 1)).ExpectSuccess();
+        (await Api.ProduceAsync(topic, [("k", "e2")], ("fenced", 2, 0))).ExpectSuccess();
+        var calls = Enumerable.Range(0, 40).Select(c => Api.ProduceAsync(topic, Enumerable.Range(0, 3).Select(i => ((string?)$"c{c}", (string?)$"{c}-{i}")))).ToList();
+        var refused = Api.ProduceAsync(topic, [("k", "zombie")], ("fenced", 1, 1));
+        var answers = (await Task.WhenAll(calls)).Select(a => a.Ok()).ToList();
+        ProblemAssert.IsProblem(await refused, HttpStatusCode.Conflict);
+
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), answers.SelectMany(a => a.Records.Select(r => r.Offset)).Order());
+        var read = (await ReadAllAsync(topic, 1))[0].ToDictionary(r => r.Offset);
+        for (var c = 0; c < answers.Count; c++)
+        {
+            var offsets = answers[c].Records.Select(r => r.Offset).ToList();
+            Assert.Equal(Enumerable.Range(0, 3).Select(i => offsets[0] + i), offsets);
+            Assert.Equal(Enumerable.Range(0, 3).Select(i => $"{c}-{i}"), offsets.Select(o => read[o].Value));
+        }
+
+        Assert.DoesNotContain(read.Values, r => r.Value == "zombie");
+    }
+
     /// <summary>A read at the end waits (long poll) and answers with the record produced while it waited.</summary>
     [Fact]
     public async Task Read_AtTheEnd_WaitsAndAnswersTheNextRecord()
@@ -191,7 +218,7 @@ public abstract class EventLogSpec(PlatformClusterFixture fixture)
         {
             NextOffset = 3,
             Producers = ProducerTable.Record(stored.Head.Producers, stamp, 1, 2, DateTimeOffset.UtcNow, 16),
-        }, stored.ETag, behind);
+        }, stored.ETag, stored.Segments[^1].FirstOffset, behind);
 
         var next = (await Api.ProduceAsync(topic, [("k", "grain-3")])).Ok();
         Assert.Equal(3, next.Records.Single().Offset);

@@ -16,6 +16,13 @@ public abstract class FakeClockClusterFixture(StorageMode storage) : PlatformClu
         Silos = 1,
         Storage = storage,
         Time = new FakeTimeProvider(DateTimeOffset.UtcNow),
-        Settings = CommonSettings(),
+        Settings = new Dictionary<string, string?>(CommonSettings())
+        {
+            // Small segments and memory window, so retention, compaction and reads from storage show with few records.
+            ["Platform:EventLog:SegmentBytes"] = "1024",
+            ["Platform:EventLog:MemoryWindowBytes"] = "2048",
+            ["Platform:EventLog:CleanupIntervalMs"] = "1000",
+            ["Platform:EventLog:DeleteRetentionMs"] = "60000",
+        },
     };
 }

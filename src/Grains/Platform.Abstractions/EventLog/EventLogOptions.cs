@@ -76,6 +76,24 @@ public sealed class EventLogOptions : IPlatformOptions
     /// <summary>How often a group checks its members' sessions. Default 250 ms.</summary>
     public int SessionCheckMs { get; set; } = 250;
 
+    /// <summary>A partition's segment rolls (the next append starts a new one) once it holds this many bytes. Default 1 MiB (1 KiB to 64 MiB).</summary>
+    public int SegmentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>A partition's segment rolls once its first record is this old. Default 3600000 (1 h).</summary>
+    public long SegmentMs { get; set; } = 3_600_000;
+
+    /// <summary>Bytes of recent records a partition keeps in memory (whole appends, at least the last); older records are read from storage. Default 4 MiB.</summary>
+    public long MemoryWindowBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How often an active partition applies retention and compaction. Default 30000 (30 s).</summary>
+    public int CleanupIntervalMs { get; set; } = 30_000;
+
+    /// <summary>How long compaction keeps a tombstone (a record with no value) that is the latest of its key. Default 86400000 (24 h).</summary>
+    public long DeleteRetentionMs { get; set; } = 86_400_000;
+
+    /// <summary>Most distinct keys one compaction pass maps; past it the pass compacts only the segments it mapped. Default 100000.</summary>
+    public int MaxCompactionKeys { get; set; } = 100_000;
+
     /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
     public IEnumerable<string> Validate()
     {
@@ -152,6 +170,36 @@ public sealed class EventLogOptions : IPlatformOptions
         if (MaxTopicsPerMember < 1)
         {
             yield return $"{SectionName}:MaxTopicsPerMember must be at least 1 (got {MaxTopicsPerMember}).";
+        }
+
+        if (SegmentBytes is < 1024 or > 64 * 1024 * 1024)
+        {
+            yield return $"{SectionName}:SegmentBytes must be between 1024 and 67108864 (got {SegmentBytes}).";
+        }
+
+        if (SegmentMs < 1000)
+        {
+            yield return $"{SectionName}:SegmentMs must be at least 1000 (got {SegmentMs}).";
+        }
+
+        if (MemoryWindowBytes < 0)
+        {
+            yield return $"{SectionName}:MemoryWindowBytes must be at least 0 (got {MemoryWindowBytes}).";
+        }
+
+        if (CleanupIntervalMs is < 100 or > 3_600_000)
+        {
+            yield return $"{SectionName}:CleanupIntervalMs must be between 100 and 3600000 (got {CleanupIntervalMs}).";
+        }
+
+        if (DeleteRetentionMs < 0)
+        {
+            yield return $"{SectionName}:DeleteRetentionMs must be at least 0 (got {DeleteRetentionMs}).";
+        }
+
+        if (MaxCompactionKeys < 1)
+        {
+            yield return $"{SectionName}:MaxCompactionKeys must be at least 1 (got {MaxCompactionKeys}).";
         }
 
         if (SessionCheckMs is < 10 or > 10_000)

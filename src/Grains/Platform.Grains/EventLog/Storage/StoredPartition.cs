@@ -1,4 +1,7 @@
 namespace Platform.EventLog.Storage;
 
-/// <summary>A partition as loaded: its head with the ETag to write it with (null: never written), and its records in offset order.</summary>
-public sealed record StoredPartition(PartitionHead Head, string? ETag, IReadOnlyList<LogRecord> Records);
+/// <summary>
+/// A partition as loaded: its head with the ETag to write it with (null: never written), its segments in offset order,
+/// and its tail: every stored record from <see cref="TailStart"/> on (the recent window the grain keeps in memory).
+/// </summary>
+public sealed record StoredPartition(PartitionHead Head, string? ETag, IReadOnlyList<SegmentInfo> Segments, long TailStart, IReadOnlyList<LogRecord> Tail);
