@@ -3,6 +3,7 @@ using System.Text.Json;
 using Platform.Errors;
 using Platform.Sagas;
 using Platform.Testing.Http;
+using Platform.Testing.Stubs;
 using Platform.Testing.Waiting;
 
 namespace Platform.Tests.Sagas;
