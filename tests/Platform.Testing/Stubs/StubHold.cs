@@ -16,14 +16,18 @@ public sealed class StubHold
 
     public StubHoldPoint Point { get; }
 
+    /// <summary>The held call (null until <see cref="Reached"/>).</summary>
+    public StubCall? Call { get; private set; }
+
     /// <summary>Completes when the held call has arrived (and, for <see cref="StubHoldPoint.AfterApply"/>, was applied).</summary>
     public Task Reached => _reached.Task;
 
     /// <summary>Drops the held call without an answer.</summary>
     public void Release() => _released.TrySetResult();
 
-    internal Task HoldAsync()
+    internal Task HoldAsync(StubCall call)
     {
+        Call = call;
         _reached.TrySetResult();
         return _released.Task;
     }

@@ -110,7 +110,7 @@ public sealed class StubService : IDisposable
             var hold = TakeHold(path);
             if (hold is { Point: StubHoldPoint.BeforeApply })
             {
-                await hold.HoldAsync();
+                await hold.HoldAsync(call);
                 context.Response.Abort();
                 return;
             }
@@ -137,7 +137,7 @@ public sealed class StubService : IDisposable
 
             if (hold is { Point: StubHoldPoint.AfterApply })
             {
-                await hold.HoldAsync();
+                await hold.HoldAsync(call);
                 context.Response.Abort();
                 return;
             }
