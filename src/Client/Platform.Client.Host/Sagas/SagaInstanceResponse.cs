@@ -17,7 +17,8 @@ public sealed record SagaInstanceResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<string> Steps,
-    string? Silo)
+    string? Silo,
+    long Revision)
 {
     public static SagaInstanceResponse From(SagaInstanceView view)
     {
@@ -35,6 +36,7 @@ public sealed record SagaInstanceResponse(
             view.CreatedAt,
             view.UpdatedAt,
             view.Steps,
-            view.Silo);
+            view.Silo,
+            view.Revision);
     }
 }

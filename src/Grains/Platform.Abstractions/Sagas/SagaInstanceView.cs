@@ -38,4 +38,7 @@ public sealed record SagaInstanceView
 
     /// <summary>The silo whose activation answered (its parsable address).</summary>
     [Id(13)] public string? Silo { get; init; }
+
+    /// <summary>The log's revision: it grows with every write (a watch's event id).</summary>
+    [Id(14)] public long Revision { get; init; }
 }

@@ -40,6 +40,7 @@ public sealed partial class SagaInstanceGrain(
     private readonly Counter<long> _parked = meters.Create("Platform").CreateCounter<long>("platform.sagas.parked", description: "Saga instances parked as needs-attention.");
     private readonly CancellationTokenSource _stop = new();
     private Run? _run;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -85,6 +86,7 @@ public sealed partial class SagaInstanceGrain(
             Steps = [.. definition.Steps.Select(_ => "pending")],
             CreatedAt = now,
             UpdatedAt = now,
+            Revision = 1,
         };
         try
         {
@@ -102,6 +104,28 @@ public sealed partial class SagaInstanceGrain(
     }
 
     public Task<SagaInstanceView?> Get() => Task.FromResult(S.Definition is null ? null : View(false));
+
+    public async Task<SagaInstanceView?> WaitForChange(long afterRevision, int waitMs)
+    {
+        // Only reads: it waits for a write's signal and then takes the state as that write left it.
+        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(Math.Clamp(waitMs, 0, 60_000));
+        while (S.Definition is null || S.Revision <= afterRevision)
+        {
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero || _stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var changed = _changed.Task;
+            if (await Task.WhenAny(changed, Task.Delay(left, time)) != changed)
+            {
+                return null;
+            }
+        }
+
+        return View(false);
+    }
 
     public async Task<SagaInstanceView> Abort()
     {
@@ -351,6 +375,7 @@ public sealed partial class SagaInstanceGrain(
             Body = Apply(operation.Body, v => JsonEncodedText.Encode(v, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString()),
             Key = Apply(operation.Key, v => v),
             Value = Apply(operation.Value, v => v),
+            Ops = operation.Ops?.Select(o => o with { Key = Apply(o.Key, v => v)!, Value = Apply(o.Value, v => v) }).ToList(),
         };
     }
 
@@ -380,10 +405,13 @@ public sealed partial class SagaInstanceGrain(
     private async Task Write(SagaInstanceState next)
     {
         var published = state.State;
-        state.State = next with { UpdatedAt = time.GetUtcNow() };
+        state.State = next with { UpdatedAt = time.GetUtcNow(), Revision = published.Revision + 1 };
         try
         {
             await state.WriteStateAsync();
+            var changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -427,6 +455,7 @@ public sealed partial class SagaInstanceGrain(
             Created = created,
             Steps = S.Steps,
             Silo = silo.SiloAddress.ToParsableString(),
+            Revision = S.Revision,
         };
     }
 

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 using Orleans.Providers;
 using Orleans.Storage;
 using Platform.Configuration;
+using Platform.EventLog;
 using Platform.KeyValue;
+using Platform.Locks;
 using Platform.Sagas;
 using Platform.Silo.Hosting.Sagas;
 
@@ -27,6 +29,8 @@ public static class SagasSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<SagasOptions>(SagasOptions.SectionName);
         silo.Services.AddKeyValueClient(configuration);
+        silo.Services.AddLocksClient(configuration);
+        silo.Services.AddEventLogClient(configuration);
         silo.Services.AddHttpClient(SagaStepRunner.HttpClientName);
         silo.Services.TryAddSingleton<ISagaStepRunner, SagaStepRunner>();
         silo.Services.TryAddKeyedSingleton<IGrainStorage>(SagaInstanceGrain.StorageName,
