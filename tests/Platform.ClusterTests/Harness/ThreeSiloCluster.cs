@@ -4,7 +4,7 @@ namespace Platform.ClusterTests.Harness;
 public sealed class ThreeSiloCluster : ProcessCluster
 {
     public ThreeSiloCluster()
-        : base(new ProcessClusterOptions { SiloCount = 3 })
+        : base(new ProcessClusterOptions { SiloCount = 3, SiloSettings = { ["Platform:Sagas:ResumePeriodMs"] = "2000" } })
     {
     }
 }

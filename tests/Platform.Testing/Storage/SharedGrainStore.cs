@@ -38,7 +38,8 @@ public sealed class SharedGrainStore
         }
     }
 
-    internal static string Key(string stateName, GrainId grainId) => $"{stateName}|{grainId}";
+    /// <summary>The row key of one grain's state.</summary>
+    public static string Key(string stateName, GrainId grainId) => $"{stateName}|{grainId}";
 
     /// <summary>Writes (or, with a null state, deletes) a row if <paramref name="expected"/> is its current ETag; returns the new ETag.</summary>
     internal string? Write(string key, string? expected, object? state)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Platform.Errors;
 using Platform.Sagas;
 using Platform.Testing.Http;
+using Platform.Testing.Stubs;
 using Platform.Testing.Waiting;
 
 namespace Platform.Tests.Sagas;
@@ -173,6 +174,10 @@ public sealed class SagaTests(SagasFixture fixture)
             (new { steps = new[] { new { name = "a", action = new { kind = "http", method = "POST", url = $"{Stub.Base}/x" }, retry = new { backoffMs = -1 } } } }, "steps[0].retry.backoffMs"),
             (new { steps = new[] { new { name = "a", action = new { kind = "http", method = "POST", url = $"{Stub.Base}/x" }, timeoutMs = 0 } } }, "steps[0].timeoutMs"),
             (new { steps = new[] { new { name = "a", action = new { kind = "kv", op = "put", @namespace = "n", key = "k" } } } }, "steps[0].action.value"),
+            (new { steps = new[] { new { name = "a", action = new { kind = "txn", @namespace = "n", ops = Array.Empty<object>() } } } }, "steps[0].action.ops"),
+            (new { steps = new[] { new { name = "a", action = new { kind = "txn", @namespace = "n", ops = new[] { new { op = "swap", key = "k" } } } } } }, "steps[0].action.ops[0].op"),
+            (new { steps = new[] { new { name = "a", action = new { kind = "lock", op = "grab", name = "l" } } } }, "steps[0].action.op"),
+            (new { steps = new[] { new { name = "a", action = new { kind = "produce", topic = "t" } } } }, "steps[0].action.value"),
         ];
         foreach (var (body, field) in cases)
         {

@@ -1,5 +1,6 @@
 using Platform.Sagas;
 using Platform.Testing.Cluster;
+using Platform.Testing.Stubs;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Sagas;

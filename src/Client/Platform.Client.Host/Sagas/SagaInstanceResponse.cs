@@ -15,7 +15,10 @@ public sealed record SagaInstanceResponse(
     IReadOnlyList<SagaAttempt> History,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> Steps,
+    string? Silo,
+    long Revision)
 {
     public static SagaInstanceResponse From(SagaInstanceView view)
     {
@@ -31,6 +34,9 @@ public sealed record SagaInstanceResponse(
             view.History,
             view.Error,
             view.CreatedAt,
-            view.UpdatedAt);
+            view.UpdatedAt,
+            view.Steps,
+            view.Silo,
+            view.Revision);
     }
 }

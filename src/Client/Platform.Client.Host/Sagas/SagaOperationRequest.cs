@@ -12,4 +12,9 @@ public sealed record SagaOperationRequest(
     string? Key,
     string? Value,
     long? IfVersion,
-    bool? IfAbsent);
+    bool? IfAbsent,
+    string? Name = null,
+    int? LeaseMs = null,
+    int? WaitMs = null,
+    string? Topic = null,
+    IReadOnlyList<SagaTxnOpRequest?>? Ops = null);

@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Platform.Client.Host.Api;
 using Platform.Errors;
 using Platform.Sagas;
@@ -23,6 +27,9 @@ public static class SagasApi
             .WithSummary("Start an instance of the latest version; the same id again answers the existing instance.").ProducesProblems(400, 404, 409, 415);
         group.MapGet("/instances/{id}", Get).WithName("GetSagaInstance")
             .WithSummary("An instance's state, current step, outputs and every attempt.").ProducesProblems(400, 404);
+        group.MapGet("/instances/{id}/watch", Watch).WithName("WatchSaga")
+            .WithSummary("Server-Sent Events: the instance now, then one 'saga' event per write of its log (id: its revision), ending at rest; Last-Event-ID resumes.")
+            .ProducesProblems(400, 404);
         group.MapPost("/instances/{id}/abort", Abort).WithName("AbortSaga")
             .WithSummary("Compensate now (after the call in flight).").ProducesProblems(400, 404, 409);
         group.MapPost("/instances/{id}/retry", Retry).WithName("RetrySaga")
@@ -55,6 +62,28 @@ public static class SagasApi
 
     private static async Task<Ok<SagaInstanceResponse>> Get(ISagas sagas, string id, CancellationToken ct) =>
         TypedResults.Ok(SagaInstanceResponse.From(await sagas.GetAsync(id, ct)));
+
+    private static async Task<ServerSentEventsResult<SagaInstanceResponse>> Watch(
+        ISagas sagas, string id, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken ct)
+    {
+        long after = 0;
+        if (lastEventId is not null && !long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            throw new PlatformValidationException("Last-Event-ID", "must be a revision (a non-negative integer) from an earlier event");
+        }
+
+        // Checked before the stream starts, so an unknown instance is a 404.
+        await sagas.GetAsync(id, ct);
+        return TypedResults.ServerSentEvents(Events(sagas.WatchAsync(id, after, ct), ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<SagaInstanceResponse>> Events(IAsyncEnumerable<SagaInstanceView> views, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var view in views.WithCancellation(ct))
+        {
+            yield return new SseItem<SagaInstanceResponse>(SagaInstanceResponse.From(view), "saga") { EventId = view.Revision.ToString(CultureInfo.InvariantCulture) };
+        }
+    }
 
     private static async Task<Ok<SagaInstanceResponse>> Abort(ISagas sagas, string id, CancellationToken ct) =>
         TypedResults.Ok(SagaInstanceResponse.From(await sagas.AbortAsync(id, ct)));
@@ -108,5 +137,12 @@ public static class SagasApi
         Value = request.Value,
         IfVersion = request.IfVersion,
         IfAbsent = request.IfAbsent ?? false,
+        Name = request.Name,
+        LeaseMs = request.LeaseMs,
+        WaitMs = request.WaitMs,
+        Topic = request.Topic,
+        Ops = request.Ops?.Select((op, i) => op is null
+            ? throw new PlatformValidationException($"{at}.ops[{i}]", "must be an object")
+            : new SagaTxnOp { Op = op.Op ?? "", Key = op.Key ?? "", Value = op.Value, Amount = op.Amount ?? 0 }).ToList(),
     };
 }

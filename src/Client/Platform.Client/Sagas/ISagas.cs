@@ -19,6 +19,13 @@ public interface ISagas
     /// <summary>An instance; not found when absent.</summary>
     Task<SagaInstanceView> GetAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The instance's transitions: the current state first (unless its revision is not above
+    /// <paramref name="afterRevision"/>), then one view per write of its log, ending after the first view at rest.
+    /// Resume a broken watch with the last revision seen.
+    /// </summary>
+    IAsyncEnumerable<SagaInstanceView> WatchAsync(string id, long afterRevision = 0, CancellationToken cancellationToken = default);
+
     /// <summary>Compensates a running instance now; a conflict once it is completed or compensated.</summary>
     Task<SagaInstanceView> AbortAsync(string id, CancellationToken cancellationToken = default);
 

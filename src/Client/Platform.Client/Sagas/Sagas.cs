@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Platform.Client.Cluster;
 using Platform.Errors;
 using Platform.Validation;
 
@@ -10,6 +12,9 @@ namespace Platform.Sagas;
 /// <summary>The typed client of sagas: every input check, then one grain call (definition or instance).</summary>
 internal sealed class Sagas(IGrainFactory grains, IOptions<SagasOptions> options) : ISagas
 {
+    /// <summary>How long one wait of a watch lasts on the grain before it asks again.</summary>
+    private const int WatchPollMs = 15_000;
+
     private SagasOptions Limits => options.Value;
 
     public async Task<SagaDefinitionPutResult> PutDefinitionAsync(string name, IReadOnlyList<SagaStep> steps, CancellationToken cancellationToken = default)
@@ -54,6 +59,56 @@ internal sealed class Sagas(IGrainFactory grains, IOptions<SagasOptions> options
 
     public Task<SagaInstanceView> GetAsync(string id, CancellationToken cancellationToken = default) =>
         Call(id, async g => await g.Get() ?? throw new PlatformNotFoundException($"Saga instance '{id}' does not exist."), cancellationToken);
+
+    public IAsyncEnumerable<SagaInstanceView> WatchAsync(string id, long afterRevision = 0, CancellationToken cancellationToken = default)
+    {
+        Checks.Name(id, "id");
+        return Watch(grains.GetGrain<ISagaInstanceGrain>(id), id, afterRevision, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<SagaInstanceView> Watch(ISagaInstanceGrain grain, string id, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var first = await grain.Get().WaitAsync(cancellationToken) ?? throw new PlatformNotFoundException($"Saga instance '{id}' does not exist.");
+        if (first.Revision > after)
+        {
+            yield return first;
+            after = first.Revision;
+        }
+
+        if (SagaStates.IsAtRest(first.State))
+        {
+            yield break;
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SagaInstanceView? next = null;
+            try
+            {
+                next = await grain.WaitForChange(after, WatchPollMs).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+            catch (Exception ex) when (ClusterErrors.IsTransient(ex) || ex is OrleansException)
+            {
+                // The instance moved (a silo went away): ask again; the revision says where we were.
+            }
+
+            if (next is null)
+            {
+                continue;
+            }
+
+            yield return next;
+            after = next.Revision;
+            if (SagaStates.IsAtRest(next.State))
+            {
+                yield break;
+            }
+        }
+    }
 
     public Task<SagaInstanceView> AbortAsync(string id, CancellationToken cancellationToken = default) => Call(id, g => g.Abort(), cancellationToken);
 

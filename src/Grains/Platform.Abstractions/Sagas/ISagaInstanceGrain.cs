@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Platform.Sagas;
 
 /// <summary>
@@ -27,4 +29,8 @@ public interface ISagaInstanceGrain : IGrainWithStringKey
     /// <summary>Marks a parked instance's failing compensation as done by hand and goes on. Conflict unless it needs attention.</summary>
     [Alias("Skip")]
     Task<SagaInstanceView> Skip();
+
+    /// <summary>The instance once its revision is above <paramref name="afterRevision"/> (at once if it is), or null after <paramref name="waitMs"/>; interleaves with the instance's turns.</summary>
+    [Alias("WaitForChange"), AlwaysInterleave]
+    Task<SagaInstanceView?> WaitForChange(long afterRevision, int waitMs);
 }

@@ -6,7 +6,10 @@ namespace Platform.Sagas;
 public static class SagaDefinitionRules
 {
     /// <summary>The step kinds this version runs.</summary>
-    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "http", "kv" };
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "http", "kv", "txn", "lock", "produce" };
+
+    /// <summary>Most writes of one <c>txn</c> step (one more, the step's marker, is added).</summary>
+    public const int MaxTxnOps = 64;
 
     private static readonly HashSet<string> Methods = new(StringComparer.Ordinal) { "GET", "POST", "PUT", "PATCH", "DELETE" };
 
@@ -107,7 +110,7 @@ public static class SagaDefinitionRules
                     return ($"{at}.expect", "must list at most 32 status codes, each between 100 and 599");
                 }
 
-                if (operation.Op is not null || operation.Namespace is not null || operation.Key is not null || operation.Value is not null)
+                if (operation.Op is not null || operation.Namespace is not null || operation.Key is not null || operation.Value is not null || HasPlatformFields(operation))
                 {
                     return ($"{at}.kind", "http takes method, url, body and expect only");
                 }
@@ -139,9 +142,106 @@ public static class SagaDefinitionRules
                     return ($"{at}.ifVersion", "must be at least 0");
                 }
 
-                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null)
+                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null || HasPlatformFields(operation))
                 {
                     return ($"{at}.kind", "kv takes op, namespace, key, value, ifVersion and ifAbsent only");
+                }
+
+                return Templates(at, earlier, maxChars, ("key", operation.Key), ("value", operation.Value));
+            case "txn":
+                if (NameRules.CheckName(operation.Namespace) is { } txnNsError)
+                {
+                    return ($"{at}.namespace", txnNsError);
+                }
+
+                if (operation.Ops is not { Count: > 0 } ops || ops.Count > MaxTxnOps)
+                {
+                    return ($"{at}.ops", $"must list 1 to {MaxTxnOps} writes");
+                }
+
+                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
+                    || operation.Op is not null || operation.Key is not null || operation.Value is not null || operation.Name is not null
+                    || operation.Topic is not null || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent)
+                {
+                    return ($"{at}.kind", "txn takes namespace and ops only");
+                }
+
+                for (var i = 0; i < ops.Count; i++)
+                {
+                    var op = ops[i];
+                    var opAt = $"{at}.ops[{i}]";
+                    if (op.Op is not ("put" or "delete" or "add"))
+                    {
+                        return ($"{opAt}.op", "must be put, delete or add");
+                    }
+
+                    if (string.IsNullOrEmpty(op.Key))
+                    {
+                        return ($"{opAt}.key", "is required");
+                    }
+
+                    if (op.Op == "put" && op.Value is null)
+                    {
+                        return ($"{opAt}.value", "is required for put");
+                    }
+
+                    if (op.Op != "put" && op.Value is not null)
+                    {
+                        return ($"{opAt}.value", "is only taken by put");
+                    }
+
+                    if (Templates(opAt, earlier, maxChars, ("key", op.Key), ("value", op.Value)) is { } opError)
+                    {
+                        return opError;
+                    }
+                }
+
+                return null;
+            case "lock":
+                if (operation.Op is not ("acquire" or "release"))
+                {
+                    return ($"{at}.op", "must be acquire or release");
+                }
+
+                if (NameRules.CheckName(operation.Name) is { } lockError)
+                {
+                    return ($"{at}.name", lockError);
+                }
+
+                if (operation.LeaseMs is < 1)
+                {
+                    return ($"{at}.leaseMs", "must be at least 1");
+                }
+
+                if (operation.WaitMs is < 0)
+                {
+                    return ($"{at}.waitMs", "must be at least 0");
+                }
+
+                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
+                    || operation.Namespace is not null || operation.Key is not null || operation.Value is not null || operation.Topic is not null
+                    || operation.Ops is not null || operation.IfVersion is not null || operation.IfAbsent)
+                {
+                    return ($"{at}.kind", "lock takes op, name, leaseMs and waitMs only");
+                }
+
+                return null;
+            case "produce":
+                if (NameRules.CheckName(operation.Topic) is { } topicError)
+                {
+                    return ($"{at}.topic", topicError);
+                }
+
+                if (operation.Value is null)
+                {
+                    return ($"{at}.value", "is required");
+                }
+
+                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
+                    || operation.Op is not null || operation.Namespace is not null || operation.Name is not null || operation.Ops is not null
+                    || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent)
+                {
+                    return ($"{at}.kind", "produce takes topic, key and value only");
                 }
 
                 return Templates(at, earlier, maxChars, ("key", operation.Key), ("value", operation.Value));
@@ -149,6 +249,9 @@ public static class SagaDefinitionRules
                 return ($"{at}.kind", $"'{operation.Kind}' is not a step kind; known kinds: {string.Join(", ", Kinds.Order(StringComparer.Ordinal))}");
         }
     }
+
+    private static bool HasPlatformFields(SagaOperation operation) =>
+        operation.Name is not null || operation.Topic is not null || operation.Ops is not null || operation.LeaseMs is not null || operation.WaitMs is not null;
 
     private static (string Field, string Reason)? Templates(string at, IReadOnlySet<string> earlier, int maxChars, params (string Field, string? Template)[] fields)
     {

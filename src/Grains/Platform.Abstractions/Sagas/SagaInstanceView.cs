@@ -32,4 +32,13 @@ public sealed record SagaInstanceView
 
     /// <summary>True when this call created the instance; false when it answered one that existed.</summary>
     [Id(11)] public bool Created { get; init; }
+
+    /// <summary>Each step's standing, in definition order: <c>pending</c>, <c>in-doubt</c>, <c>done</c>, <c>unknown</c>, <c>failed</c>, <c>compensated</c>, <c>skipped</c>.</summary>
+    [Id(12)] public IReadOnlyList<string> Steps { get; init; } = [];
+
+    /// <summary>The silo whose activation answered (its parsable address).</summary>
+    [Id(13)] public string? Silo { get; init; }
+
+    /// <summary>The log's revision: it grows with every write (a watch's event id).</summary>
+    [Id(14)] public long Revision { get; init; }
 }

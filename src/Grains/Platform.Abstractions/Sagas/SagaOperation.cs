@@ -4,7 +4,10 @@ namespace Platform.Sagas;
 /// A step's action or compensation. <c>http</c>: <see cref="Method"/>, <see cref="Url"/>, <see cref="Body"/> (templates)
 /// and <see cref="Expect"/> (default any 2xx). <c>kv</c>: <see cref="Op"/> (<c>put</c>, <c>delete</c>),
 /// <see cref="Namespace"/>, <see cref="Key"/>, <see cref="Value"/> (templates), <see cref="IfVersion"/>,
-/// <see cref="IfAbsent"/>.
+/// <see cref="IfAbsent"/>. <c>txn</c>: <see cref="Namespace"/>, <see cref="Ops"/> (one transaction, applied once per
+/// idempotency key). <c>lock</c>: <see cref="Op"/> (<c>acquire</c>, <c>release</c>), <see cref="Name"/>,
+/// <see cref="LeaseMs"/>, <see cref="WaitMs"/> (the owner is the saga id). <c>produce</c>: <see cref="Topic"/>,
+/// <see cref="Key"/>, <see cref="Value"/> (templates; the producer id is the idempotency key).
 /// </summary>
 [GenerateSerializer, Alias("Platform.SagaOperation")]
 public sealed record SagaOperation
@@ -30,4 +33,19 @@ public sealed record SagaOperation
     [Id(9)] public long? IfVersion { get; init; }
 
     [Id(10)] public bool IfAbsent { get; init; }
+
+    /// <summary>The lock of a <c>lock</c> step.</summary>
+    [Id(11)] public string? Name { get; init; }
+
+    /// <summary>The lease of a lock <c>acquire</c>, in ms (null: the lock's default).</summary>
+    [Id(12)] public int? LeaseMs { get; init; }
+
+    /// <summary>How long a lock <c>acquire</c> waits for the lock, in ms.</summary>
+    [Id(13)] public int? WaitMs { get; init; }
+
+    /// <summary>The event-log topic of a <c>produce</c> step.</summary>
+    [Id(14)] public string? Topic { get; init; }
+
+    /// <summary>The writes of a <c>txn</c> step.</summary>
+    [Id(15)] public IReadOnlyList<SagaTxnOp>? Ops { get; init; }
 }

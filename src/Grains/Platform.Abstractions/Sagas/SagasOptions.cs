@@ -28,6 +28,12 @@ public sealed class SagasOptions : IPlatformOptions
     /// <summary>Most attempts kept in an instance's history (older ones are dropped, newest kept). Default 1000.</summary>
     public int MaxHistory { get; set; } = 1_000;
 
+    /// <summary>
+    /// Period of the <c>saga-resume</c> reminder that re-activates an instance not at rest (after a crash, or a
+    /// deactivation mid-run), in ms. Orleans' minimum reminder period is lowered to it when it is shorter. Default 60000.
+    /// </summary>
+    public int ResumePeriodMs { get; set; } = 60_000;
+
     /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
     public IEnumerable<string> Validate()
     {
@@ -64,6 +70,11 @@ public sealed class SagasOptions : IPlatformOptions
         if (MaxHistory < 10)
         {
             yield return $"{SectionName}:MaxHistory must be at least 10 (got {MaxHistory}).";
+        }
+
+        if (ResumePeriodMs is < 1_000 or > 3_600_000)
+        {
+            yield return $"{SectionName}:ResumePeriodMs must be between 1000 and 3600000 (got {ResumePeriodMs}).";
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Platform.Sagas;
 
 /// <summary>Keeps every version of one definition; a put equal to the latest version answers it unchanged.</summary>
 public sealed class SagaDefinitionGrain(
-    [PersistentState("sagaDefinition")] IPersistentState<SagaDefinitionState> state,
+    [PersistentState("sagaDefinition", SagaInstanceGrain.StorageName)] IPersistentState<SagaDefinitionState> state,
     TimeProvider time) : Grain, ISagaDefinitionGrain
 {
     public async Task<(SagaDefinition Definition, bool Created)> Put(IReadOnlyList<SagaStep> steps)

@@ -3,10 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Platform.Errors;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Platform.Sagas;
 
@@ -14,52 +12,62 @@ namespace Platform.Sagas;
 /// Runs one saga instance from its write-ahead log (<see cref="SagaInstanceState"/>, ETag-checked): before each
 /// attempt the intent is written, after it the result, so a new activation (a call, or the reminder after a crash)
 /// resumes at the step in doubt and re-sends it with the same idempotency key (<c>{sagaId}:{step}</c>,
-/// <c>{sagaId}:{step}:compensate</c>). Attempts are retried by a Polly pipeline (exponential backoff, jitter) with a
-/// Polly timeout around each call. The run loop is one background task on the activation; requests only read or
-/// flag while it runs.
+/// <c>{sagaId}:{step}:compensate</c>).
+/// Grain-safety: every read and write of the state happens in a turn of this grain (a request, the reminder, or a
+/// <see cref="ISagaRunGrain"/> call), which Orleans never interleaves (the grain is not reentrant). The calls
+/// themselves run in a <see cref="SagaStepPipeline"/> on the thread pool, which holds no grain state and reports back
+/// only through grain calls; a turn never awaits a step's call, so reads, abort and the reminder are answered while a
+/// step is in flight.
 /// </summary>
 public sealed partial class SagaInstanceGrain(
-    [PersistentState("sagaInstance")] IPersistentState<SagaInstanceState> state,
+    [PersistentState("sagaInstance", SagaInstanceGrain.StorageName)] IPersistentState<SagaInstanceState> state,
     ISagaStepRunner runner,
     IOptions<SagasOptions> options,
     TimeProvider time,
+    ILocalSiloDetails silo,
     IMeterFactory meters,
-    ILogger<SagaInstanceGrain> logger) : Grain, ISagaInstanceGrain, IRemindable, IDisposable
+    ILogger<SagaInstanceGrain> logger) : Grain, ISagaInstanceGrain, ISagaRunGrain, IRemindable, IDisposable
 {
+    /// <summary>The grain storage name of definitions and instances: the default storage unless the host registers one under it.</summary>
+    public const string StorageName = "sagas";
+
     /// <summary>The reminder that re-activates an instance that is not at rest (after a crash, or a deactivation mid-run).</summary>
     public const string ReminderName = "saga-resume";
 
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+    private const string Action = "action";
+    private const string Compensation = "compensation";
 
     private readonly Counter<long> _parked = meters.Create("Platform").CreateCounter<long>("platform.sagas.parked", description: "Saga instances parked as needs-attention.");
     private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private Run? _run;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Id => this.GetPrimaryKeyString();
 
     private SagaInstanceState S => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (S.Definition is not null && S.State is SagaStates.Running or SagaStates.Compensating)
-        {
-            EnsureLoop();
-        }
+    private TimeSpan ResumePeriod => TimeSpan.FromMilliseconds(options.Value.ResumePeriodMs);
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Definition is not null && !SagaStates.IsAtRest(S.State))
+        {
+            await KickSafely();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The pipeline in flight stops calling and reporting; the log says where the next activation resumes.
+        _stop.Cancel();
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        await _stop.CancelAsync();
-        if (_loop is { } loop)
-        {
-            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
-        }
-
+        _stop.Cancel();
+        _stop.Dispose();
     }
-
-    public void Dispose() => _stop.Dispose();
 
     public async Task<SagaInstanceView> Start(SagaDefinition definition, string input)
     {
@@ -78,6 +86,7 @@ public sealed partial class SagaInstanceGrain(
             Steps = [.. definition.Steps.Select(_ => "pending")],
             CreatedAt = now,
             UpdatedAt = now,
+            Revision = 1,
         };
         try
         {
@@ -89,12 +98,34 @@ public sealed partial class SagaInstanceGrain(
             throw;
         }
 
-        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-        EnsureLoop();
+        await this.RegisterOrUpdateReminder(ReminderName, ResumePeriod, ResumePeriod);
+        await KickSafely();
         return View(true);
     }
 
     public Task<SagaInstanceView?> Get() => Task.FromResult(S.Definition is null ? null : View(false));
+
+    public async Task<SagaInstanceView?> WaitForChange(long afterRevision, int waitMs)
+    {
+        // Only reads: it waits for a write's signal and then takes the state as that write left it.
+        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(Math.Clamp(waitMs, 0, 60_000));
+        while (S.Definition is null || S.Revision <= afterRevision)
+        {
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero || _stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var changed = _changed.Task;
+            if (await Task.WhenAny(changed, Task.Delay(left, time)) != changed)
+            {
+                return null;
+            }
+        }
+
+        return View(false);
+    }
 
     public async Task<SagaInstanceView> Abort()
     {
@@ -106,8 +137,9 @@ public sealed partial class SagaInstanceGrain(
 
         if (S.State == SagaStates.Running && !S.AbortRequested)
         {
+            // Durable before the answer; the pipeline in flight is told not to call again at its next attempt.
             await Write(S with { AbortRequested = true });
-            EnsureLoop();
+            await KickSafely();
         }
 
         return View(false);
@@ -117,8 +149,8 @@ public sealed partial class SagaInstanceGrain(
     {
         Parked();
         await Write(S with { State = SagaStates.Compensating, Error = null });
-        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-        EnsureLoop();
+        await this.RegisterOrUpdateReminder(ReminderName, ResumePeriod, ResumePeriod);
+        await KickSafely();
         return View(false);
     }
 
@@ -128,8 +160,8 @@ public sealed partial class SagaInstanceGrain(
         var steps = S.Steps.ToList();
         steps[S.Index] = "skipped";
         await Write(S with { State = SagaStates.Compensating, Error = null, Steps = steps, Index = S.Index - 1 });
-        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-        EnsureLoop();
+        await this.RegisterOrUpdateReminder(ReminderName, ResumePeriod, ResumePeriod);
+        await KickSafely();
         return View(false);
     }
 
@@ -141,7 +173,94 @@ public sealed partial class SagaInstanceGrain(
             return;
         }
 
-        EnsureLoop();
+        await KickSafely();
+    }
+
+    public async Task<bool> AttemptStarting(Guid run, int attempt)
+    {
+        if (_run is not { } r || r.Id != run || (r.Phase == Action && S.AbortRequested))
+        {
+            return false;
+        }
+
+        var entry = new SagaAttempt { Step = r.Step, Phase = r.Phase, Attempt = attempt, IdempotencyKey = r.Key, StartedAt = time.GetUtcNow() };
+        var standing = S.Steps;
+        if (r.Phase == Action && standing[r.Index] != "in-doubt")
+        {
+            standing = [.. standing];
+            standing[r.Index] = "in-doubt";
+        }
+
+        await Write(S with { History = Append(S.History, entry), Steps = standing });
+        return true;
+    }
+
+    public async Task AttemptEnded(Guid run, int attempt, SagaStepResult? result, string? error)
+    {
+        if (_run is not { } r || r.Id != run)
+        {
+            return;
+        }
+
+        var open = S.History.FindLast(a => a.Step == r.Step && a.Phase == r.Phase && a.Attempt == attempt && a.EndedAt is null)
+            ?? new SagaAttempt { Step = r.Step, Phase = r.Phase, Attempt = attempt, IdempotencyKey = r.Key };
+        var entry = open with { EndedAt = time.GetUtcNow(), Status = result?.Status, Succeeded = result?.Succeeded ?? false, Error = result?.Error ?? error };
+        var history = Replace(S.History, entry);
+        if (result is not { Succeeded: true })
+        {
+            await Write(S with { History = history });
+            return;
+        }
+
+        // The result of a success and the move to the next step are one write.
+        var standing = S.Steps.ToList();
+        if (r.Phase == Action)
+        {
+            standing[r.Index] = "done";
+            var outputs = new Dictionary<string, string>(S.Outputs, StringComparer.Ordinal) { [r.Step] = result.Output };
+            await Write(S with { History = history, Steps = standing, Outputs = outputs, Index = r.Index + 1 });
+        }
+        else
+        {
+            standing[r.Index] = "compensated";
+            await Write(S with { History = history, Steps = standing, Index = r.Index - 1 });
+        }
+
+        _run = null;
+        await KickSafely();
+    }
+
+    public async Task RunEnded(Guid run, SagaRunOutcome outcome, bool unknown, string? error)
+    {
+        if (_run is not { } r || r.Id != run)
+        {
+            return;
+        }
+
+        _run = null;
+        switch (outcome)
+        {
+            case SagaRunOutcome.Unrecorded:
+                // Storage refused a write: do not spin; the reminder (or the next call) resumes from what is stored.
+                return;
+            case SagaRunOutcome.Stopped:
+                break;
+            case SagaRunOutcome.Exhausted when r.Phase == Action:
+                var standing = S.Steps.ToList();
+                standing[r.Index] = unknown ? "unknown" : "failed";
+                await Write(S with { Steps = standing, State = SagaStates.Compensating, Error = $"step '{r.Step}' failed: {error ?? "no answer"}" });
+                break;
+            case SagaRunOutcome.Exhausted:
+                var attempts = S.Definition!.Steps[r.Index].Retry.MaxAttempts;
+                var reason = $"compensation of step '{r.Step}' failed {attempts} times: {error ?? "no answer"}";
+                await Write(S with { State = SagaStates.NeedsAttention, Error = reason });
+                await Unremind();
+                _parked.Add(1);
+                LogParked(logger, Id, r.Step, reason);
+                return;
+        }
+
+        await KickSafely();
     }
 
     private void Existing()
@@ -155,198 +274,94 @@ public sealed partial class SagaInstanceGrain(
     private void Parked()
     {
         Existing();
-        if (S.State != SagaStates.NeedsAttention || _loop is { IsCompleted: false })
+        if (S.State != SagaStates.NeedsAttention || _run is not null)
         {
             throw new PlatformConflictException($"Saga instance '{Id}' is {S.State}; only an instance that needs attention takes retry or skip.");
         }
     }
 
-    private void EnsureLoop()
+    /// <summary>Moves the state machine until a step's pipeline is launched or the instance is at rest; a failed write is logged and left to the reminder.</summary>
+    private async Task KickSafely()
     {
-        if (_loop is null || _loop.IsCompleted)
-        {
-            _loop = RunLoop();
-        }
-    }
-
-    private async Task RunLoop()
-    {
-        await Task.Yield();
         try
         {
-            while (!_stop.IsCancellationRequested && await Advance())
-            {
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Deactivating: the log says where to resume.
+            await Kick();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A state write failed (storage down, or another activation wrote): the reminder resumes from what is stored.
-            LogLoopFailed(logger, Id, ex);
-            try
+            LogKickFailed(logger, Id, ex);
+        }
+    }
+
+    private async Task Kick()
+    {
+        if (_run is not null || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        while (S.Definition is { } definition)
+        {
+            var steps = definition.Steps;
+            switch (S.State)
             {
-                await state.ReadStateAsync();
-            }
-            catch (Exception readError) when (readError is not OutOfMemoryException)
-            {
-                LogLoopFailed(logger, Id, readError);
-            }
-        }
-    }
-
-    /// <summary>One move of the state machine; false when the instance is at rest.</summary>
-    private async Task<bool> Advance()
-    {
-        var steps = S.Definition!.Steps;
-        switch (S.State)
-        {
-            case SagaStates.Running when S.AbortRequested:
-                await Write(S with { State = SagaStates.Compensating, Index = Math.Min(S.Index, steps.Count - 1), Error = "aborted" });
-                return true;
-            case SagaStates.Running when S.Index >= steps.Count:
-                await Write(S with { State = SagaStates.Completed });
-                await Unremind();
-                return false;
-            case SagaStates.Running:
-                return await Forward(steps);
-            case SagaStates.Compensating:
-                return await Compensate(steps);
-            default:
-                return false;
-        }
-    }
-
-    private async Task<bool> Forward(IReadOnlyList<SagaStep> steps)
-    {
-        var step = steps[S.Index];
-        var (result, unknown) = await Run(step, step.Action, "action", $"{Id}:{step.Name}", S.Steps[S.Index] == "in-doubt");
-        var standing = S.Steps.ToList();
-        if (result is { Succeeded: true })
-        {
-            standing[S.Index] = "done";
-            var outputs = new Dictionary<string, string>(S.Outputs, StringComparer.Ordinal) { [step.Name] = result.Output };
-            await Write(S with { Steps = standing, Outputs = outputs, Index = S.Index + 1 });
-        }
-        else
-        {
-            standing[S.Index] = unknown ? "unknown" : "failed";
-            await Write(S with { Steps = standing, State = SagaStates.Compensating, Error = $"step '{step.Name}' failed: {result?.Error ?? "no answer"}" });
-        }
-
-        return true;
-    }
-
-    private async Task<bool> Compensate(IReadOnlyList<SagaStep> steps)
-    {
-        var index = S.Index;
-        while (index >= 0 && !(S.Steps[index] is "done" or "unknown" && steps[index].Compensation is not null))
-        {
-            index--;
-        }
-
-        if (index < 0)
-        {
-            await Write(S with { State = SagaStates.Compensated, Index = -1 });
-            await Unremind();
-            return false;
-        }
-
-        if (index != S.Index)
-        {
-            await Write(S with { Index = index });
-        }
-
-        var step = steps[index];
-        var (result, _) = await Run(step, step.Compensation!, "compensation", $"{Id}:{step.Name}:compensate", false);
-        var standing = S.Steps.ToList();
-        if (result is { Succeeded: true })
-        {
-            standing[index] = "compensated";
-            await Write(S with { Steps = standing, Index = index - 1 });
-            return true;
-        }
-
-        var error = $"compensation of step '{step.Name}' failed {step.Retry.MaxAttempts} times: {result?.Error ?? "no answer"}";
-        await Write(S with { State = SagaStates.NeedsAttention, Error = error });
-        await Unremind();
-        _parked.Add(1);
-        LogParked(logger, Id, step.Name, error);
-        return false;
-    }
-
-    /// <summary>Every attempt of one action or compensation through the step's retry pipeline; the last result (null when the last attempt threw) and whether any attempt's outcome is unknown.</summary>
-    private async Task<(SagaStepResult? Result, bool Unknown)> Run(SagaStep step, SagaOperation operation, string phase, string key, bool inDoubt)
-    {
-        var unknown = inDoubt;
-        var attempt = 0;
-        var retry = step.Retry;
-        var builder = new ResiliencePipelineBuilder<SagaStepResult> { TimeProvider = time };
-        if (retry.MaxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions<SagaStepResult>
-            {
-                MaxRetryAttempts = retry.MaxAttempts - 1,
-                Delay = TimeSpan.FromMilliseconds(retry.BackoffMs),
-                MaxDelay = TimeSpan.FromMilliseconds(Math.Max(retry.BackoffMs, options.Value.MaxBackoffMs)),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = retry.Jitter,
-                ShouldHandle = args => ValueTask.FromResult(!_stop.IsCancellationRequested && (args.Outcome.Exception is not null || args.Outcome.Result is { Succeeded: false })),
-            });
-        }
-
-        var pipeline = builder.Build();
-        var timeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(TimeSpan.FromMilliseconds(step.TimeoutMs)).Build();
-        var rendered = Render(operation);
-        var context = ResilienceContextPool.Shared.Get(true, _stop.Token);
-        try
-        {
-            var outcome = await pipeline.ExecuteOutcomeAsync(
-                async (ctx, _) =>
-                {
-                    attempt++;
-                    var entry = new SagaAttempt { Step = step.Name, Phase = phase, Attempt = attempt, IdempotencyKey = key, StartedAt = time.GetUtcNow() };
-                    var standing = S.Steps;
-                    if (phase == "action" && standing[S.Index] != "in-doubt")
-                    {
-                        standing = [.. standing];
-                        standing[S.Index] = "in-doubt";
-                    }
-
-                    await Write(S with { History = Append(S.History, entry), Steps = standing });
-                    SagaStepResult result;
-                    try
-                    {
-                        result = await timeout.ExecuteAsync(
-                            static (c, args) => new ValueTask<SagaStepResult>(args.runner.RunAsync(args.rendered, args.key, c.CancellationToken)),
-                            ctx,
-                            (runner, rendered, key));
-                    }
-                    catch (Exception ex) when (ex is not OutOfMemoryException && !_stop.IsCancellationRequested)
-                    {
-                        unknown = true;
-                        var error = ex is TimeoutRejectedException ? $"timed out after {step.TimeoutMs} ms" : ex.Message;
-                        await Write(S with { History = Replace(S.History, entry with { EndedAt = time.GetUtcNow(), Error = error }) });
-                        return Outcome.FromException<SagaStepResult>(ex);
-                    }
-
+                case SagaStates.Running when S.AbortRequested:
+                    // A step in doubt when the abort came may have been applied: compensate it.
                     await Write(S with
                     {
-                        History = Replace(S.History, entry with { EndedAt = time.GetUtcNow(), Status = result.Status, Succeeded = result.Succeeded, Error = result.Error }),
+                        State = SagaStates.Compensating,
+                        Index = Math.Min(S.Index, steps.Count - 1),
+                        Error = "aborted",
+                        Steps = [.. S.Steps.Select(s => s == "in-doubt" ? "unknown" : s)],
                     });
-                    return Outcome.FromResult(result);
-                },
-                context,
-                0);
-            _stop.Token.ThrowIfCancellationRequested();
-            return (outcome.Exception is null ? outcome.Result : null, unknown);
+                    continue;
+                case SagaStates.Running when S.Index >= steps.Count:
+                    await Write(S with { State = SagaStates.Completed });
+                    await Unremind();
+                    return;
+                case SagaStates.Running:
+                    var step = steps[S.Index];
+                    Launch(S.Index, Action, step.Action, $"{Id}:{step.Name}", S.Steps[S.Index] == "in-doubt");
+                    return;
+                case SagaStates.Compensating:
+                    var index = S.Index;
+                    while (index >= 0 && !(NeedsCompensation(S.Steps[index]) && steps[index].Compensation is not null))
+                    {
+                        index--;
+                    }
+
+                    if (index < 0)
+                    {
+                        await Write(S with { State = SagaStates.Compensated, Index = -1 });
+                        await Unremind();
+                        return;
+                    }
+
+                    if (index != S.Index)
+                    {
+                        await Write(S with { Index = index });
+                    }
+
+                    Launch(index, Compensation, steps[index].Compensation!, $"{Id}:{steps[index].Name}:compensate", false);
+                    return;
+                default:
+                    return;
+            }
         }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+    }
+
+    private static bool NeedsCompensation(string standing) => standing is "done" or "unknown" or "in-doubt";
+
+    /// <summary>Starts the step's pipeline on the thread pool with everything it needs rendered now, in this turn.</summary>
+    private void Launch(int index, string phase, SagaOperation operation, string key, bool inDoubt)
+    {
+        var step = S.Definition!.Steps[index];
+        var run = new Run(Guid.NewGuid(), index, phase, step.Name, key);
+        _run = run;
+        var pipeline = new SagaStepPipeline(
+            this.AsReference<ISagaRunGrain>(), run.Id, runner, Render(operation), key, step, inDoubt,
+            options.Value.MaxBackoffMs, time, logger, _stop.Token);
+        _ = Task.Run(pipeline.RunAsync, CancellationToken.None);
     }
 
     private SagaOperation Render(SagaOperation operation)
@@ -360,6 +375,7 @@ public sealed partial class SagaInstanceGrain(
             Body = Apply(operation.Body, v => JsonEncodedText.Encode(v, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString()),
             Key = Apply(operation.Key, v => v),
             Value = Apply(operation.Value, v => v),
+            Ops = operation.Ops?.Select(o => o with { Key = Apply(o.Key, v => v)!, Value = Apply(o.Value, v => v) }).ToList(),
         };
     }
 
@@ -389,14 +405,24 @@ public sealed partial class SagaInstanceGrain(
     private async Task Write(SagaInstanceState next)
     {
         var published = state.State;
-        state.State = next with { UpdatedAt = time.GetUtcNow() };
+        state.State = next with { UpdatedAt = time.GetUtcNow(), Revision = published.Revision + 1 };
         try
         {
             await state.WriteStateAsync();
+            var changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             state.State = published;
+            if (ex is InconsistentStateException)
+            {
+                // Another activation wrote: this one's log is stale. Step aside; the next activation reads the stored one.
+                _stop.Cancel();
+                DeactivateOnIdle();
+            }
+
             throw;
         }
     }
@@ -427,12 +453,18 @@ public sealed partial class SagaInstanceGrain(
             CreatedAt = S.CreatedAt,
             UpdatedAt = S.UpdatedAt,
             Created = created,
+            Steps = S.Steps,
+            Silo = silo.SiloAddress.ToParsableString(),
+            Revision = S.Revision,
         };
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Saga instance '{Id}' parked as needs-attention at step '{Step}': {Error}")]
     private static partial void LogParked(ILogger logger, string id, string step, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Saga instance '{Id}': run stopped; the reminder resumes it from the stored log")]
-    private static partial void LogLoopFailed(ILogger logger, string id, Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saga instance '{Id}': a write failed; the resume reminder goes on from the stored log")]
+    private static partial void LogKickFailed(ILogger logger, string id, Exception ex);
+
+    /// <summary>The pipeline this activation launched last (its id is checked on every report).</summary>
+    private sealed record Run(Guid Id, int Index, string Phase, string Step, string Key);
 }

@@ -31,4 +31,7 @@ public sealed record SagaInstanceState
     [Id(9)] public DateTimeOffset CreatedAt { get; init; }
 
     [Id(10)] public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>How many times the log was written: one transition (or attempt) per revision.</summary>
+    [Id(11)] public long Revision { get; init; }
 }

@@ -2,17 +2,25 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Errors;
+using Platform.EventLog;
 using Platform.KeyValue;
+using Platform.Locks;
 using Platform.Sagas;
+using Platform.Transactions;
 
 namespace Platform.Silo.Hosting.Sagas;
 
 /// <summary>
 /// Runs saga steps: <c>http</c> through a named <see cref="HttpClient"/> with no retries of its own (the instance's
 /// pipeline retries, so every attempt is in its log) and the <c>Idempotency-Key</c> header; <c>kv</c> through the
-/// typed key-value client. A refused condition or an unexpected status is a definite failure; a lost answer throws.
+/// typed key-value client; <c>txn</c> as one transaction that also creates the step's marker key
+/// (<c>.sagas/{idempotencyKey}</c>) only if it is absent, so a re-sent step applies nothing twice; <c>lock</c> through
+/// the leases client with the saga id as owner (a re-sent acquire finds its own grant; a release of a lock not held
+/// is done); <c>produce</c> through the event log with the idempotency key as idempotent producer id (epoch 0,
+/// sequence 0), so a re-sent append is answered from the log. A refused condition or an unexpected status is a
+/// definite failure; a lost answer throws.
 /// </summary>
-public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store) : ISagaStepRunner
+public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store, ILocks locks, IEventLog eventLog) : ISagaStepRunner
 {
     /// <summary>The named HTTP client of <c>http</c> steps.</summary>
     public const string HttpClientName = "Platform.Sagas.Steps";
@@ -26,6 +34,9 @@ public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store
         {
             "http" => HttpAsync(operation, idempotencyKey, cancellationToken),
             "kv" => KeyValueAsync(operation, cancellationToken),
+            "txn" => TransactionAsync(operation, idempotencyKey, cancellationToken),
+            "lock" => LockAsync(operation, idempotencyKey, cancellationToken),
+            "produce" => ProduceAsync(operation, idempotencyKey, cancellationToken),
             _ => throw new PlatformValidationException("kind", $"'{operation.Kind}' is not a step kind"),
         };
     }
@@ -66,6 +77,86 @@ public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store
             return new SagaStepResult(true, null, JsonSerializer.Serialize(new { version }), null);
         }
         catch (PlatformException ex) when (ex is PlatformPreconditionFailedException or PlatformNotFoundException or PlatformValidationException or PlatformConflictException)
+        {
+            return new SagaStepResult(false, null, "{}", ex.Message);
+        }
+    }
+
+    /// <summary>The key a <c>txn</c> step's transaction creates beside its writes, in the same namespace.</summary>
+    public static string MarkerKey(string idempotencyKey) => $".sagas/{idempotencyKey}";
+
+    private async Task<SagaStepResult> TransactionAsync(SagaOperation operation, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var marker = MarkerKey(idempotencyKey);
+        var writes = operation.Ops!.Select(o => o.Op switch
+        {
+            "put" => new TransactionOp { Kind = TransactionOpKind.Put, Key = o.Key, Value = Encoding.UTF8.GetBytes(o.Value ?? "") },
+            "delete" => new TransactionOp { Kind = TransactionOpKind.Delete, Key = o.Key },
+            _ => new TransactionOp { Kind = TransactionOpKind.Add, Key = o.Key, Amount = o.Amount },
+        }).Append(new TransactionOp { Kind = TransactionOpKind.Put, Key = marker, Value = Encoding.UTF8.GetBytes(idempotencyKey) }).ToArray();
+        try
+        {
+            var result = await store.Transaction(operation.Namespace!)
+                .If(new TransactionCompare { Key = marker, Target = TransactionCompareTarget.Exists, Op = TransactionCompareOp.Equal, Value = "false"u8.ToArray() })
+                .Then(writes)
+                .CommitAsync(cancellationToken);
+
+            // The marker exists: an earlier send of this step committed; nothing was applied now.
+            return new SagaStepResult(true, null, JsonSerializer.Serialize(new { committed = true, duplicate = !result.Succeeded }), null);
+        }
+        catch (PlatformException ex) when (ex is PlatformPreconditionFailedException or PlatformNotFoundException or PlatformValidationException or PlatformConflictException)
+        {
+            return new SagaStepResult(false, null, "{}", ex.Message);
+        }
+    }
+
+    private async Task<SagaStepResult> LockAsync(SagaOperation operation, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var owner = idempotencyKey.Split(':')[0];
+        var name = operation.Name!;
+        if (operation.Op == "release")
+        {
+            var held = (await locks.GetAsync(name, cancellationToken)).Holders.FirstOrDefault(h => h.Owner == owner);
+            if (held is not null)
+            {
+                try
+                {
+                    await locks.ReleaseLeaseAsync(name, owner, held.Token, cancellationToken);
+                }
+                catch (PlatformException ex) when (ex is PlatformConflictException or PlatformNotFoundException)
+                {
+                    // Expired or released meanwhile: not held either way.
+                }
+            }
+
+            return new SagaStepResult(true, null, JsonSerializer.Serialize(new { released = held?.Token }), null);
+        }
+
+        try
+        {
+            var grant = await locks.AcquireLeaseAsync(name, new LeaseRequest { Owner = owner, LeaseMs = operation.LeaseMs, WaitMs = operation.WaitMs ?? 0 }, cancellationToken);
+            return new SagaStepResult(true, null, JsonSerializer.Serialize(new { token = grant.Token }), null);
+        }
+        catch (PlatformException ex) when (ex is LeaseConflictException or PlatformConflictException)
+        {
+            // A re-sent acquire: the saga holds it already (same owner); its grant is the answer.
+            var own = (await locks.GetAsync(name, cancellationToken)).Holders.FirstOrDefault(h => h.Owner == owner);
+            return own is not null
+                ? new SagaStepResult(true, null, JsonSerializer.Serialize(new { token = own.Token }), null)
+                : new SagaStepResult(false, null, "{}", ex.Message);
+        }
+    }
+
+    private async Task<SagaStepResult> ProduceAsync(SagaOperation operation, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var record = new ProduceRecord { Key = operation.Key, Value = Encoding.UTF8.GetBytes(operation.Value ?? "") };
+            var result = await eventLog.ProduceAsync(operation.Topic!, [record], new ProducerIdentity(idempotencyKey, 0, 0), cancellationToken);
+            var position = result.Records[0];
+            return new SagaStepResult(true, null, JsonSerializer.Serialize(new { partition = position.Partition, offset = position.Offset, duplicate = result.Duplicate }), null);
+        }
+        catch (PlatformException ex) when (ex is PlatformNotFoundException or PlatformValidationException or PlatformConflictException or PlatformPayloadTooLargeException)
         {
             return new SagaStepResult(false, null, "{}", ex.Message);
         }

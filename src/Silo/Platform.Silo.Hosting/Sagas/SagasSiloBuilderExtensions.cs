@@ -1,8 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Providers;
+using Orleans.Storage;
 using Platform.Configuration;
+using Platform.EventLog;
 using Platform.KeyValue;
+using Platform.Locks;
 using Platform.Sagas;
 using Platform.Silo.Hosting.Sagas;
 
@@ -14,7 +19,9 @@ public static class SagasSiloBuilderExtensions
     /// <summary>
     /// The limits (<c>Platform:Sagas</c>), checked when the host starts; the step runner (<see cref="SagaStepRunner"/>:
     /// a plain HTTP client and the typed key-value client) unless the host registered one itself. Definitions and
-    /// instances live in the default grain storage; the resume reminder in the cluster's reminder service.
+    /// instances live under <see cref="SagaInstanceGrain.StorageName"/> (the default grain storage unless the host
+    /// registered storage under that name itself); the resume reminder in the cluster's reminder service, whose minimum
+    /// period is lowered to <c>Platform:Sagas:ResumePeriodMs</c> when that is shorter.
     /// </summary>
     public static ISiloBuilder AddPlatformSagas(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -22,8 +29,20 @@ public static class SagasSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<SagasOptions>(SagasOptions.SectionName);
         silo.Services.AddKeyValueClient(configuration);
+        silo.Services.AddLocksClient(configuration);
+        silo.Services.AddEventLogClient(configuration);
         silo.Services.AddHttpClient(SagaStepRunner.HttpClientName);
         silo.Services.TryAddSingleton<ISagaStepRunner, SagaStepRunner>();
+        silo.Services.TryAddKeyedSingleton<IGrainStorage>(SagaInstanceGrain.StorageName,
+            static (sp, _) => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<SagasOptions>>(static (reminders, sagas) =>
+        {
+            var period = TimeSpan.FromMilliseconds(sagas.Value.ResumePeriodMs);
+            if (period < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = period;
+            }
+        });
         return silo;
     }
 }
