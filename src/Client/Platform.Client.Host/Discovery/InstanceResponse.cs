@@ -15,6 +15,7 @@ public sealed record InstanceResponse(
     HealthStatus Health,
     string? Reason,
     DateTimeOffset? LastCheckAt,
+    string? CheckedBy,
     int? TtlMs,
     DateTimeOffset? ExpiresAt,
     HealthCheckSpec? Check,
@@ -28,7 +29,7 @@ public sealed record InstanceResponse(
     {
         ArgumentNullException.ThrowIfNull(i);
         var r = i.Registration;
-        return new(i.Id, r.Address, r.Port, r.Scheme, r.Metadata, r.Tags, r.Weight, r.Zone, i.Health, i.Reason, i.LastCheckAt, r.TtlMs, i.ExpiresAt, r.Check,
+        return new(i.Id, r.Address, r.Port, r.Scheme, r.Metadata, r.Tags, r.Weight, r.Zone, i.Health, i.Reason, i.LastCheckAt, i.CheckedBy, r.TtlMs, i.ExpiresAt, r.Check,
             r.PhiThreshold, i.EjectedUntil, i.Owner is not null, i.RegisteredAt, i.ModifyIndex);
     }
 }

@@ -1,7 +1,7 @@
 namespace Platform.Discovery;
 
 /// <summary>
-/// Runs one instance's active check (key: <c>{service}/{id}</c>), placed by activation count so checks spread over
+/// Runs one instance's active check (key: <c>{service}/{id}</c>), placed by hash of its key so checks spread over
 /// the silos. Guarantee: while its service grain keeps asking (<see cref="Ensure"/>), a probe runs every interval on
 /// some live silo, and each outcome carries the generation it was started for.
 /// </summary>

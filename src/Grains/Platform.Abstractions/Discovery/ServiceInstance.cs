@@ -34,4 +34,7 @@ public sealed record ServiceInstance
 
     /// <summary>Ejected by passive outlier detection until then (not resolved meanwhile).</summary>
     [Id(11)] public DateTimeOffset? EjectedUntil { get; init; }
+
+    /// <summary>The silo whose checker grain ran the last probe.</summary>
+    [Id(12)] public string? CheckedBy { get; init; }
 }

@@ -4,11 +4,14 @@ using Orleans.Placement;
 namespace Platform.Discovery;
 
 /// <summary>
-/// Runs one instance's active check on a grain timer and sends every outcome to the service grain. Placement by
-/// activation count (Orleans picks the silo with fewer activations of two sampled), so checkers spread over the
-/// silos; a silo's loss ends its checkers, and the service grain's sweep re-creates each on a live silo.
+/// Runs one instance's active check on a grain timer and sends every outcome to the service grain. Hash-based
+/// placement (the grain id's hash modulo the live silos), so checkers spread evenly over the silos whatever silo
+/// the service grain runs on; a silo's loss ends its checkers, and the service grain's sweep re-creates each on a
+/// live silo. [Reentrant]: Ensure and Stop are served while a probe's outcome is on its way to the service grain
+/// (which may be calling Ensure at that moment: without it the two would wait on each other).
 /// </summary>
-[ActivationCountBasedPlacement]
+[HashBasedPlacement]
+[Orleans.Concurrency.Reentrant]
 public sealed partial class HealthCheckGrain(IHealthProbe probe, ILocalSiloDetails silo, TimeProvider time, ILogger<HealthCheckGrain> logger) : Grain, IHealthCheckGrain
 {
     private HealthCheckTarget? _target;

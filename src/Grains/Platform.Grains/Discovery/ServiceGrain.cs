@@ -587,7 +587,7 @@ public sealed class ServiceGrain(
         };
         if (_lastCheck.TryGetValue(instance.Id, out var check))
         {
-            view = view with { LastCheckAt = check.At, Reason = instance.Health == HealthStatus.Passing ? check.Reason : instance.Reason };
+            view = view with { LastCheckAt = check.At, CheckedBy = check.Silo, Reason = instance.Health == HealthStatus.Passing ? check.Reason : instance.Reason };
         }
 
         return view;
