@@ -118,9 +118,9 @@ internal sealed class ServiceDiscoveryClient(IGrainFactory grains, IOptions<Disc
     {
         ArgumentNullException.ThrowIfNull(request);
         DiscoveryRules.Name(service, "service");
-        if (request.Key is { Length: > 1024 })
+        if (request.Key is { } key && (key.Length > 1024 || key.Any(char.IsControl)))
         {
-            throw new PlatformValidationException("key", "must be at most 1024 characters");
+            throw new PlatformValidationException("key", "must be at most 1024 characters without control characters");
         }
 
         if (request.Strategy == ResolveStrategy.ConsistentHash && request.Key is null)
@@ -128,9 +128,9 @@ internal sealed class ServiceDiscoveryClient(IGrainFactory grains, IOptions<Disc
             throw new PlatformValidationException("key", "is required by strategy consistent-hash");
         }
 
-        if (request.Zone is { Length: > 256 })
+        if (request.Zone is { } zone && (zone.Length is 0 or > 256 || zone.Any(char.IsControl)))
         {
-            throw new PlatformValidationException("zone", "must be at most 256 characters");
+            throw new PlatformValidationException("zone", "must be 1 to 256 characters without control characters");
         }
 
         return await Grain(service).Resolve(request).WaitAsync(cancellationToken)

@@ -71,9 +71,10 @@ public static class DiscoveryRules
             return;
         }
 
-        if (owner.Length == 0 || owner.Length > limits.MaxOwnerLength || owner.Any(c => c < 0x21 || c > 0x7e))
+        // No commas: a header sent twice arrives joined by one, and must not read as a third token.
+        if (owner.Length == 0 || owner.Length > limits.MaxOwnerLength || owner.Any(c => c < 0x21 || c > 0x7e || c == ','))
         {
-            throw new PlatformValidationException("Platform-Owner-Token", $"must be 1 to {limits.MaxOwnerLength} visible ASCII characters");
+            throw new PlatformValidationException("Platform-Owner-Token", $"must be one token of 1 to {limits.MaxOwnerLength} visible ASCII characters other than ','");
         }
     }
 
