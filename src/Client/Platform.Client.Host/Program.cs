@@ -3,6 +3,7 @@ using Platform.Client;
 using Platform.Client.Host.Api;
 using Platform.Client.Host.Caches;
 using Platform.Client.Host.Cluster;
+using Platform.Client.Host.Discovery;
 using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
@@ -44,6 +45,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapClusterApi();
     api.MapCachesApi();
     api.MapSagasApi();
+    api.MapDiscoveryApi();
     await app.RunAsync();
 });
 

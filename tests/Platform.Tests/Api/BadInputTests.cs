@@ -363,6 +363,9 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
         "platform-ttl-ms" or "platform-sliding-ms" => (["0", "-1", "abc", "1.5", "99999999999", "99999999999999999999"], "1000"),
         "platform-source-version" => (["0", "-1", "abc", "99999999999999999999"], "1"),
         "platform-tags" => (["bad tag", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", "t\u00e9"], null),
+        "platform-owner-token" => (["two words", new string('o', 300), "t\u00e9"], Keeper),
+        "platform-admin-token" => (["wrong", "x"], null),
+        "last-event-id" => (["abc", "-1", "1.5", "99999999999999999999"], null),
         _ => throw new InvalidOperationException($"No bad values for header {header}: add them to BadHeaderValues so the header is covered."),
     };
 

@@ -37,6 +37,9 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string AnchorSaga = "bad-saga";
     public const string NewSaga = "bad-saga-new";
     public const string AnchorSagaInstance = "bad-saga-instance";
+    public const string AnchorService = "bad-svc";
+    public const string AnchorInstance = "anchor";
+    public const string AnchorRegistration = """{"address":"127.0.0.1","port":8080,"metadata":{"v":"1"},"tags":["anchor"],"weight":1}""";
 
     /// <summary>The anchor saga's one step: a call to a closed port, tried once, so the instance ends compensated at once.</summary>
     public const string AnchorSagaSteps = """{"steps":[{"name":"a","action":{"kind":"http","method":"POST","url":"http://127.0.0.1:9/none"},"retry":{"maxAttempts":1,"backoffMs":0,"jitter":false},"timeoutMs":1000}]}""";
@@ -137,6 +140,9 @@ public sealed class KestrelApiFixture : IAsyncLifetime
             (await Api.SendJsonAsync(HttpMethod.Post, $"/v1/sagas/{AnchorSaga}/instances", new { id = AnchorSagaInstance })).ExpectSuccess();
         }
 
+        (await Api.SendAsync(HttpMethod.Put, $"/v1/services/{AnchorService}/instances/{AnchorInstance}",
+            () => new StringContent(AnchorRegistration, System.Text.Encoding.UTF8, "application/json"), r => r.Headers.Add("Platform-Owner-Token", Keeper))).ExpectSuccess();
+
         if ((await Api.GetNamespaceAsync(Namespace)).StatusCode == HttpStatusCode.NotFound)
         {
             (await Api.CreateNamespaceAsync(Namespace, shards: 3)).ExpectSuccess();
@@ -208,6 +214,8 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         parts.Add((await Api.ReadAsync(AnchorTopic, 0)).Text);
         parts.Add((await Api.ReadAsync(AnchorTopic, 1)).Text);
         parts.Add((await Api.DescribeGroupAsync(AnchorGroup)).Text);
+        parts.Add((await Api.GetAsync($"/v1/services/{AnchorService}")).Text);
+        parts.Add((await Api.GetAsync("/v1/services?limit=1000")).Text);
         return string.Join("\n", parts);
     }
 

@@ -173,6 +173,18 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
             new("POST /v1/sagas/instances/{id}/abort", P(("id", AnchorSagaInstance))),
             new("POST /v1/sagas/instances/{id}/retry", P(("id", AnchorSagaInstance))),
             new("POST /v1/sagas/instances/{id}/skip", P(("id", AnchorSagaInstance))),
+            new("GET /v1/services", P()) { Query = "limit=10" },
+            new("GET /v1/services/{service}", P(("service", AnchorService))) { Query = "index=0&waitMs=0" },
+            new("GET /v1/services/{service}/watch", P(("service", AnchorService))) { Query = "index=0", Streams = true },
+            new("PUT /v1/services/{service}/instances/{id}", P(("service", AnchorService), ("id", AnchorInstance)))
+            {
+                Json = """{"address":"127.0.0.2","port":8081,"scheme":"http","metadata":{"v":"2"},"tags":["t"],"weight":2,"zone":"z"}""",
+                Headers = [("Platform-Owner-Token", Keeper)],
+            },
+            new("POST /v1/services/{service}/instances/{id}/heartbeat", P(("service", AnchorService), ("id", AnchorInstance))) { Headers = [("Platform-Owner-Token", Keeper)] },
+            new("DELETE /v1/services/{service}/instances/{id}", P(("service", AnchorService), ("id", AnchorInstance))) { Headers = [("Platform-Owner-Token", Keeper)] },
+            new("POST /v1/services/{service}/instances/{id}/report", P(("service", AnchorService), ("id", AnchorInstance))) { Json = """{"success":true,"latencyMs":1.5,"closesPick":true}""" },
+            new("GET /v1/services/{service}/resolve", P(("service", AnchorService))) { Query = "strategy=consistent-hash&key=k&zone=z" },
         ];
     }
 }

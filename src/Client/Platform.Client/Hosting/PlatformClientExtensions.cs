@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Platform.Caches;
 using Platform.Client.Cluster;
 using Platform.Configuration;
+using Platform.Discovery;
 using Platform.EventLog;
 using Platform.KeyValue;
 using Platform.Locks;
@@ -30,6 +31,7 @@ public static class PlatformClientExtensions
         services.AddEventLogClient(configuration);
         services.AddCachesClient(configuration);
         services.AddSagasClient(configuration);
+        services.AddDiscoveryClient(configuration);
         services.AddClusterClient(configuration);
         return services;
     }

@@ -43,5 +43,6 @@ public static class PlatformSiloExtensions
         .AddPlatformLocks(configuration)
         .AddPlatformEventLog(configuration)
         .AddPlatformCaches(configuration)
-        .AddPlatformSagas(configuration);
+        .AddPlatformSagas(configuration)
+        .AddPlatformDiscovery(configuration);
 }

@@ -1,0 +1,323 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace Platform.Discovery;
+
+/// <summary>
+/// Every resolve strategy over a list of healthy instances, with the per-instance state they need (open picks,
+/// latency EWMA, smooth-WRR weights, the hash ring). One implementation, used by the service grain (HTTP resolve) and
+/// by the .NET balancing handler over its cached list. Thread-safe (one lock; picks are a few hundred nanoseconds).
+/// </summary>
+public sealed class ServiceBalancer
+{
+    /// <summary>Virtual nodes per instance on the consistent-hash ring.</summary>
+    public const int VirtualNodes = 160;
+
+    /// <summary>Smoothing of the latency EWMA: the weight of the newest report.</summary>
+    public const double EwmaAlpha = 0.3;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Stats> _stats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _assigned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _assignedCount = new(StringComparer.Ordinal);
+    private readonly double _boundedLoadFactor;
+    private readonly int _maxAssignedKeys;
+    private readonly Random _random;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _openPickLifetime;
+    private (ulong Point, string Id)[] _ring = [];
+    private string[] _ringIds = [];
+    private long _cursor;
+
+    /// <param name="boundedLoadFactor">Consistent hashing: no instance holds more than ceil(factor × keys / instances) keys.</param>
+    /// <param name="maxAssignedKeys">Keys remembered for consistent hashing; beyond it the assignment starts over.</param>
+    /// <param name="random">Power of two choices; a seeded one makes tests repeatable.</param>
+    /// <param name="time">The clock of <paramref name="openPickLifetime"/>.</param>
+    /// <param name="openPickLifetime">An instance's open picks are forgotten after this long without a pick or report of it (callers that never report). Default 30 s.</param>
+    public ServiceBalancer(double boundedLoadFactor = 1.25, int maxAssignedKeys = 100_000, Random? random = null, TimeProvider? time = null, TimeSpan? openPickLifetime = null)
+    {
+        _boundedLoadFactor = boundedLoadFactor;
+        _maxAssignedKeys = maxAssignedKeys;
+        _random = random ?? Random.Shared;
+        _time = time ?? TimeProvider.System;
+        _openPickLifetime = openPickLifetime ?? TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>One instance of <paramref name="healthy"/> (weight 0 never), or null when none is left.</summary>
+    public ServiceInstance? Pick(IReadOnlyList<ServiceInstance> healthy, ResolveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(healthy);
+        ArgumentNullException.ThrowIfNull(request);
+        var candidates = new List<ServiceInstance>(healthy.Count);
+        foreach (var instance in healthy)
+        {
+            if (instance.Registration.Weight > 0)
+            {
+                candidates.Add(instance);
+            }
+        }
+
+        if (request.Zone is { } zone)
+        {
+            var local = candidates.FindAll(i => i.Registration.Zone == zone);
+            if (local.Count > 0)
+            {
+                candidates = local;
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        candidates.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        lock (_gate)
+        {
+            var picked = request.Strategy switch
+            {
+                ResolveStrategy.Weighted => Weighted(candidates),
+                ResolveStrategy.LeastConnections => Least(candidates, s => s.Open),
+                ResolveStrategy.LeastResponseTime => LeastResponseTime(candidates),
+                ResolveStrategy.ConsistentHash => ConsistentHash(candidates, request.Key ?? ""),
+                ResolveStrategy.PowerOfTwo => PowerOfTwo(candidates),
+                _ => candidates[(int)(_cursor++ % candidates.Count)],
+            };
+            var picks = StatsOf(picked.Id);
+            picks.Open++;
+            picks.Touched = _time.GetTimestamp();
+            return picked;
+        }
+    }
+
+    /// <summary>An outcome: closes one open pick (when <paramref name="closesPick"/>) and feeds the latency EWMA.</summary>
+    public void Report(string id, double? latencyMs, bool closesPick = true)
+    {
+        lock (_gate)
+        {
+            var stats = StatsOf(id);
+            stats.Touched = _time.GetTimestamp();
+            if (closesPick && stats.Open > 0)
+            {
+                stats.Open--;
+            }
+
+            if (latencyMs is { } latency && latency >= 0 && double.IsFinite(latency))
+            {
+                stats.Ewma = stats.Ewma is { } ewma ? (EwmaAlpha * latency) + ((1 - EwmaAlpha) * ewma) : latency;
+            }
+        }
+    }
+
+    /// <summary>Open picks of an instance (resolved, not yet reported).</summary>
+    public int OpenPicks(string id)
+    {
+        lock (_gate)
+        {
+            return _stats.TryGetValue(id, out var s) ? s.Open : 0;
+        }
+    }
+
+    /// <summary>The latency EWMA of an instance, null before its first report.</summary>
+    public double? Ewma(string id)
+    {
+        lock (_gate)
+        {
+            return _stats.TryGetValue(id, out var s) ? s.Ewma : null;
+        }
+    }
+
+    /// <summary>Keys consistent hashing has assigned to each instance (bounded loads hold these).</summary>
+    public IReadOnlyDictionary<string, int> AssignedKeys()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, int>(_assignedCount);
+        }
+    }
+
+    /// <summary>Forgets the state of instances no longer registered.</summary>
+    public void Retain(IEnumerable<string> ids)
+    {
+        var keep = new HashSet<string>(ids, StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var id in _stats.Keys.Where(k => !keep.Contains(k)).ToList())
+            {
+                _stats.Remove(id);
+            }
+        }
+    }
+
+    private Stats StatsOf(string id)
+    {
+        if (!_stats.TryGetValue(id, out var stats))
+        {
+            stats = new Stats { Touched = _time.GetTimestamp() };
+            _stats[id] = stats;
+        }
+        else if (stats.Open > 0 && _time.GetElapsedTime(stats.Touched) > _openPickLifetime)
+        {
+            stats.Open = 0;
+        }
+
+        return stats;
+    }
+
+    // nginx's smooth weighted round robin: every pick adds each weight to its current value, takes the highest and
+    // subtracts the total from it; over any window of total-weight picks each instance gets exactly its weight.
+    private ServiceInstance Weighted(List<ServiceInstance> candidates)
+    {
+        var total = 0L;
+        ServiceInstance? best = null;
+        Stats? bestStats = null;
+        foreach (var instance in candidates)
+        {
+            var stats = StatsOf(instance.Id);
+            stats.Current += instance.Registration.Weight;
+            total += instance.Registration.Weight;
+            if (bestStats is null || stats.Current > bestStats.Current)
+            {
+                best = instance;
+                bestStats = stats;
+            }
+        }
+
+        bestStats!.Current -= total;
+        return best!;
+    }
+
+    // Lowest score; ties go round robin, so equal instances share the traffic.
+    private ServiceInstance Least(List<ServiceInstance> candidates, Func<Stats, double> score)
+    {
+        var start = (int)(_cursor++ % candidates.Count);
+        ServiceInstance? best = null;
+        var bestScore = double.MaxValue;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var instance = candidates[(start + i) % candidates.Count];
+            var s = score(StatsOf(instance.Id));
+            if (s < bestScore)
+            {
+                best = instance;
+                bestScore = s;
+            }
+        }
+
+        return best!;
+    }
+
+    // Unmeasured instances first (each gets measured), then the lowest EWMA; open picks break ties.
+    private ServiceInstance LeastResponseTime(List<ServiceInstance> candidates) =>
+        Least(candidates, s => s.Ewma is { } ewma ? 1 + ewma + (s.Open * 1e-6) : s.Open * 1e-9);
+
+    private ServiceInstance PowerOfTwo(List<ServiceInstance> candidates)
+    {
+        if (candidates.Count == 1)
+        {
+            return candidates[0];
+        }
+
+        var a = _random.Next(candidates.Count);
+        var b = _random.Next(candidates.Count - 1);
+        if (b >= a)
+        {
+            b++;
+        }
+
+        var (sa, sb) = (StatsOf(candidates[a].Id), StatsOf(candidates[b].Id));
+        if (sa.Open != sb.Open)
+        {
+            return sa.Open < sb.Open ? candidates[a] : candidates[b];
+        }
+
+        return (sa.Ewma ?? 0) <= (sb.Ewma ?? 0) ? candidates[a] : candidates[b];
+    }
+
+    // Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam 2018): a key keeps its instance while
+    // that instance stays; a new key walks the ring from its point to the first instance holding fewer than
+    // ceil(factor × (keys + 1) / instances) keys. A change of the instance set rebuilds the ring and re-assigns keys
+    // lazily, so only keys whose ring owner changed (about 1/N) move.
+    private ServiceInstance ConsistentHash(List<ServiceInstance> candidates, string key)
+    {
+        if (!candidates.Select(c => c.Id).SequenceEqual(_ringIds))
+        {
+            Rebuild(candidates);
+        }
+
+        var byId = candidates.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        if (_assigned.TryGetValue(key, out var held) && byId.TryGetValue(held, out var kept))
+        {
+            return kept;
+        }
+
+        if (_assigned.Count >= _maxAssignedKeys)
+        {
+            _assigned.Clear();
+            _assignedCount.Clear();
+        }
+
+        var bound = (int)Math.Ceiling(_boundedLoadFactor * (_assigned.Count + 1) / candidates.Count);
+        var start = Search(Hash(key));
+        for (var i = 0; i < _ring.Length; i++)
+        {
+            var id = _ring[(start + i) % _ring.Length].Id;
+            if (_assignedCount.GetValueOrDefault(id) < bound)
+            {
+                _assigned[key] = id;
+                _assignedCount[id] = _assignedCount.GetValueOrDefault(id) + 1;
+                return byId[id];
+            }
+        }
+
+        return byId[_ring[start].Id];
+    }
+
+    private void Rebuild(List<ServiceInstance> candidates)
+    {
+        var points = new (ulong, string)[candidates.Count * VirtualNodes];
+        var n = 0;
+        foreach (var instance in candidates)
+        {
+            for (var v = 0; v < VirtualNodes; v++)
+            {
+                points[n++] = (Hash($"{instance.Id}#{v}"), instance.Id);
+            }
+        }
+
+        Array.Sort(points, static (a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2));
+        _ring = points;
+        _ringIds = [.. candidates.Select(c => c.Id)];
+        _assigned.Clear();
+        _assignedCount.Clear();
+    }
+
+    private int Search(ulong point)
+    {
+        int lo = 0, hi = _ring.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_ring[mid].Point < point)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo == _ring.Length ? 0 : lo;
+    }
+
+    private static ulong Hash(string text) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
+
+    private sealed class Stats
+    {
+        public int Open;
+        public double? Ewma;
+        public long Current;
+        public long Touched;
+    }
+}
