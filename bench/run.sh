@@ -7,6 +7,8 @@
 #   bench/run.sh locks       lock pairs, contended hand-overs and fenced PUTs beside redis and etcd
 #   bench/run.sh txn         bank transfers via POST /v1/txn (embedded, 3-silo cluster) beside pgbench tpcb-like
 #   bench/run.sh replication PUT/GET on N=1 and N=3 (each ack level) on 3 silos beside a 3-member etcd; failover time
+#   bench/run.sh cache       cache GET/SET over HTTP and the typed client (near cache too) beside redis and memcached;
+#                            near-hit cost, push delay to another host's L1, LRU vs LFU hit ratio under Zipf
 #
 # Tunables (environment): DURATION (s, default 10), WARMUP (s, 5), CONCURRENCY (64), VALUE_SIZE (100 bytes),
 # KEYS (10000), REDIS_CLIENTS (50), REDIS_REQUESTS (300000 per test), WRK_CONNECTIONS (64), WRK_THREADS (2),
@@ -300,9 +302,10 @@ source "$ROOT/bench/modes/locks.sh"
 source "$ROOT/bench/modes/cluster.sh"
 source "$ROOT/bench/modes/txn.sh"
 source "$ROOT/bench/modes/replication.sh"
+source "$ROOT/bench/modes/cache.sh"
 
 usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -312,5 +315,6 @@ case "${1:-}" in
     kv-cluster) mode_kv_cluster ;;
     txn) mode_txn ;;
     replication) mode_replication ;;
+    cache) mode_cache ;;
     *) usage ;;
 esac
