@@ -280,6 +280,7 @@ internal sealed class DistributedCaches(
             WriteBehindQueued = shards.Sum(s => s.WriteBehindQueued),
             WriteBehindWritten = shards.Sum(s => s.WriteBehindWritten),
             WriteBehindFailures = shards.Sum(s => s.WriteBehindFailures),
+            WriteBehindPending = shards.Sum(s => s.WriteBehindPending),
             CapacityEntries = shards.Sum(s => s.CapacityEntries),
             CapacityBytes = shards.All(s => s.CapacityBytes is not null) ? shards.Sum(s => s.CapacityBytes!.Value) : null,
         };
