@@ -59,6 +59,8 @@ start_cluster() {
         common+=(--Platform:Storage:Provider=AzureTable "--Platform:Storage:ConnectionString=$PLATFORM_TEST_AZURE_TABLES")
     fi
     local i http silo gw extra pid
+    # Kept for restart_silo (same ports, same settings).
+    CLUSTER_COMMON=("${common[@]}")
     SILO_PIDS=()
     log "$SILOS-silo cluster $CLUSTER_ID (AdoNet membership on PostgreSQL, $CLUSTER_STORAGE storage)"
     for ((i = 0; i < SILOS; i++)); do
@@ -75,6 +77,7 @@ start_cluster() {
         [ "$i" = 0 ] && wait_http "http://127.0.0.1:$http/readyz" "$pid" "silo-$i"
         SILO_HTTP[i]="http://127.0.0.1:$http"
         SILO_PORTS[i]="$silo"
+        SILO_GATEWAYS[i]="$gw"
     done
     for ((i = 1; i < SILOS; i++)); do wait_http "${SILO_HTTP[i]}/readyz" "${SILO_PIDS[i]}" "silo-$i"; done
     http="$(free_port)"
@@ -97,6 +100,19 @@ start_cluster() {
     fi
     curl -fsS "$CLUSTER_URL/v1/cluster" | jq -c '[.silos[] | {address, status, gateway}]'
     CLUSTER_PIDS=("${SILO_PIDS[@]}" "$CLUSTER_HOST_PID")
+}
+
+# restart_silo I: starts silo I again on its ports with the cluster's settings (after a kill); waits for /readyz.
+restart_silo() {
+    local i="$1" http="${SILO_HTTP[$1]##*:}" pid
+    dotnet "$BIN_SILO" "${CLUSTER_COMMON[@]}" --Platform:Silo:Port="${SILO_PORTS[i]}" --Platform:Silo:GatewayPort="${SILO_GATEWAYS[i]}" \
+        --urls "http://127.0.0.1:$http" >>"$WORK/silo-$i.log" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    SILO_PIDS[i]="$pid"
+    CLUSTER_PIDS=("${SILO_PIDS[@]}" "$CLUSTER_HOST_PID")
+    echo "silo $i restarted: pid $pid"
+    wait_http "${SILO_HTTP[i]}/readyz" "$pid" "silo-$i"
 }
 
 stop_cluster() {

@@ -95,6 +95,69 @@ repl_lines() {
     LINE_PUT="$put" LINE_GET="$get"
 }
 
+# replication_failover NS: REPL_FAILOVERS times, SIGKILL of the silo hosting the leader of shard 0 of NS while one
+# writer PUTs a key of that shard back to back (curl, 10 s client timeout); the time from the kill to the first
+# acknowledged write after it; then the silo is restarted on its ports and the group waited whole again (three voters on
+# three silos, nothing degraded). Appends a FAILOVER line (each run and the median) to FAILOVER_LINES.
+replication_failover() {
+    local ns="$1" run key="" candidate shard map leader victim killed first acks writer times=()
+    for candidate in $(seq 1 200); do
+        shard="$(curl -fsS "$CLUSTER_URL/v1/namespaces/$ns/locate?key=fo-$candidate" | jq -r .shard)"
+        if [ "$shard" = 0 ]; then key="fo-$candidate"; break; fi
+    done
+    [ -n "$key" ] || { FAILOVER_LINES+=("FAILOVER failed: no key of shard 0 found"); return; }
+    for ((run = 1; run <= REPL_FAILOVERS; run++)); do
+        map="$(curl -fsS "$CLUSTER_URL/v1/namespaces/$ns/shards")"
+        leader="$(jq -r '.items[0].replicas[] | select(.role == "leader") | .silo' <<<"$map")"
+        victim=""
+        for ((i = 0; i < SILOS; i++)); do
+            [[ "$leader" == "127.0.0.1:${SILO_PORTS[i]}@"* ]] && victim="$i"
+        done
+        [ -n "$victim" ] || { FAILOVER_LINES+=("FAILOVER run $run: no leader of shard 0 ($leader)"); continue; }
+        acks="$WORK/failover-$run.acks"
+        : >"$acks"
+        (
+            while :; do
+                code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X PUT -H 'Content-Type: text/plain' --data "x" "$CLUSTER_URL/v1/kv/$ns/$key" || true)"
+                if [ "$code" = 200 ] || [ "$code" = 201 ]; then date +%s%3N >>"$acks"; fi
+            done
+        ) &
+        writer=$!
+        sleep 2
+        killed="$(date +%s%3N)"
+        kill -9 "${SILO_PIDS[victim]}" 2>/dev/null || true
+        log "failover run $run: SIGKILL silo $victim (pid ${SILO_PIDS[victim]}), leader of shard 0 of $ns"
+        first=""
+        for _ in $(seq 1 600); do
+            first="$(awk -v k="$killed" '$1 > k { print $1; exit }' "$acks")"
+            [ -n "$first" ] && break
+            sleep 0.1
+        done
+        kill "$writer" 2>/dev/null || true
+        wait "$writer" 2>/dev/null || true
+        if [ -n "$first" ]; then
+            times+=("$((first - killed))")
+            echo "first acknowledged write on shard 0 $((first - killed)) ms after the kill"
+        else
+            echo "no acknowledged write within 60 s of the kill"
+        fi
+        restart_silo "$victim"
+        for _ in $(seq 1 240); do
+            map="$(curl -fsS --max-time 5 "$CLUSTER_URL/v1/namespaces/$ns/shards" 2>/dev/null || echo '{}')"
+            [ "$(jq '[.items[]? | select(.degraded == null and ([.replicas[].silo] | unique | length) == 3)] | length' <<<"$map")" = "$REPL_SHARDS" ] && break
+            sleep 0.5
+        done
+        echo "group after the restart: $(jq -c '[.items[]? | {shard, leader, degraded}]' <<<"$map")"
+    done
+    if [ "${#times[@]}" -gt 0 ]; then
+        local median
+        median="$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
+        FAILOVER_LINES+=("FAILOVER runs_ms=$(IFS=,; echo "${times[*]}") median_ms=$median (goal <= 2000)")
+    else
+        FAILOVER_LINES+=("FAILOVER failed: no run acknowledged a write after the kill")
+    fi
+}
+
 mode_replication() {
     build_cluster
     machine_info

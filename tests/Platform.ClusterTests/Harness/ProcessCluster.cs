@@ -10,7 +10,7 @@ namespace Platform.ClusterTests.Harness;
 
 /// <summary>
 /// A real Platform cluster of separate OS processes on loopback: <see cref="ProcessClusterOptions.SiloCount"/> silos
-/// (PostgreSQL membership, Azure Table storage) and one client host (the HTTP API, a gateway client), with a fresh
+/// (PostgreSQL membership, Azure Table or memory storage) and one client host (the HTTP API, a gateway client), with a fresh
 /// ClusterId/ServiceId so clusters never share membership rows or stored state. It is also the nemesis: SIGKILL,
 /// SIGSTOP/SIGCONT, SIGTERM and restart of any silo on its same ports. It builds nothing (scripts/test.sh builds
 /// the solution first) and always kills its processes: on dispose, when starting fails, and when the test
@@ -57,6 +57,9 @@ public class ProcessCluster : IAsyncLifetime
     }
 
     public ProcessClusterOptions Options { get; }
+
+    /// <summary>The PostgreSQL connection string of the membership table (for a test's own Orleans client).</summary>
+    public string Postgres => _postgres;
 
     public string ClusterId { get; }
 
@@ -295,8 +298,12 @@ public class ProcessCluster : IAsyncLifetime
         yield return $"--Platform:Cluster:ConnectionString={_postgres}";
         yield return $"--Platform:Cluster:ClusterId={ClusterId}";
         yield return $"--Platform:Cluster:ServiceId={ServiceId}";
-        yield return "--Platform:Storage:Provider=AzureTable";
-        yield return $"--Platform:Storage:ConnectionString={_azurite}";
+        yield return $"--Platform:Storage:Provider={Options.Storage}";
+        if (Options.Storage == "AzureTable")
+        {
+            yield return $"--Platform:Storage:ConnectionString={_azurite}";
+        }
+
         yield return "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information";
         foreach (var (key, value) in Options.Settings)
         {

@@ -6,6 +6,12 @@ public sealed class ProcessClusterOptions
     /// <summary>Silo processes to start. Default 3.</summary>
     public int SiloCount { get; set; } = 3;
 
+    /// <summary>
+    /// <c>Platform:Storage:Provider</c> of every process: <c>AzureTable</c> (default, the Azurite of scripts/test.sh) or
+    /// <c>Memory</c> (a memory cluster: grain state in the system replica group, replicated namespaces only).
+    /// </summary>
+    public string Storage { get; set; } = "AzureTable";
+
     /// <summary>Extra configuration passed to every process as <c>--key=value</c> (e.g. a building block's options).</summary>
     public IDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Providers;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -13,6 +14,7 @@ using Platform.EventLog;
 using Platform.EventLog.Storage;
 using Platform.KeyValue.Storage;
 using Platform.Locks;
+using Platform.Replication.Storage;
 using Platform.Silo.Hosting;
 using Platform.Testing.Http;
 using Platform.Testing.Network;
@@ -66,6 +68,7 @@ public sealed class PlatformTestCluster : IAsyncDisposable
             _settings["Platform:Storage:ShardTableName"] = options.TablePrefix + "Shards";
             _settings["Platform:Storage:GrainStateTableName"] = options.TablePrefix + "State";
             _settings["Platform:Storage:TransactionalStateTableName"] = options.TablePrefix + "Txn";
+            _settings["Platform:Storage:ReplicaTableName"] = options.TablePrefix + "Replicas";
             _settings["Platform:Storage:EventLogTableName"] = options.TablePrefix + "Log";
         }
     }
@@ -152,6 +155,7 @@ public sealed class PlatformTestCluster : IAsyncDisposable
         {
             var primary = index == 0 ? null : new IPEndPoint(IPAddress.Loopback, Primary.SiloPort);
             siloBuilder.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, ServiceId, ClusterId);
+            siloBuilder.Services.AddSingleton<IReplicaIncarnations>(Options.MemoryStores.Incarnations);
             if (Storage == StorageMode.Memory)
             {
                 var stores = Options.MemoryStores;
@@ -164,6 +168,14 @@ public sealed class PlatformTestCluster : IAsyncDisposable
             }
 
             siloBuilder.AddPlatformGrains(builder.Configuration);
+            if (Storage == StorageMode.Memory)
+            {
+                // After the platform's registration, so it replaces Orleans' memory storage as the default.
+                var stores = Options.MemoryStores;
+                siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                    (sp, _) => new SharedGrainStorage(stores.Grains, sp.GetRequiredService<DeepCopier>()));
+            }
+
             if (Options.Time is { } time)
             {
                 // Grains resolve the default TimeProvider (and Orleans drives grain timers with it); the runtime's

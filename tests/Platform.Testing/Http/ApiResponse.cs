@@ -35,6 +35,12 @@ public class ApiResponse
 
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The answer's <c>Platform-*</c> headers (replica, role, term, applied index, session), by name, case-insensitive.</summary>
+    public IReadOnlyDictionary<string, string> PlatformHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A <c>Platform-*</c> header, or null.</summary>
+    public string? Header(string name) => PlatformHeaders.TryGetValue(name, out var value) ? value : null;
+
     public ApiProblem? Problem { get; init; }
 
     /// <summary>Why there was no answer (status 0).</summary>

@@ -20,6 +20,12 @@ public sealed record KeyValueConditions
     /// <summary>The value's Content-Type on a write (default <c>application/octet-stream</c>).</summary>
     public string? ContentType { get; init; }
 
+    /// <summary><c>Platform-Consistency</c> on a read of a replicated namespace: <c>strong</c>, <c>session</c> or <c>eventual</c>.</summary>
+    public string? Consistency { get; init; }
+
+    /// <summary><c>Platform-Session</c>: the session token of earlier answers (reads and writes).</summary>
+    public string? Session { get; init; }
+
     public static KeyValueConditions Version(long version) => new() { IfMatch = version };
 
     public static KeyValueConditions Fenced(string lockName, long token) => new() { FenceLock = lockName, FenceToken = token };

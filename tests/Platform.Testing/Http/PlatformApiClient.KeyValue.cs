@@ -11,6 +11,12 @@ public sealed partial class PlatformApiClient
     /// <summary>Header of fenced writes: <c>Platform-Fence: {lock}:{token}</c>.</summary>
     public const string FenceHeader = "Platform-Fence";
 
+    /// <summary>Reads of replicated namespaces: <c>Platform-Consistency: strong | session | eventual</c>.</summary>
+    public const string ConsistencyHeader = "Platform-Consistency";
+
+    /// <summary>Replicated namespaces: the session token, sent back as it was answered.</summary>
+    public const string SessionHeader = "Platform-Session";
+
     /// <summary><c>GET /v1/kv/{ns}/{key}</c>: the value as <see cref="ApiResponse.Body"/>, its version from the ETag.</summary>
     public Task<ApiResponse> GetKeyAsync(string ns, string key, KeyValueConditions? conditions = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, KeyPath(ns, key), null, Headers(conditions), cancellationToken);
@@ -86,6 +92,30 @@ public sealed partial class PlatformApiClient
             }
         }), null, cancellationToken);
 
+    /// <summary>
+    /// <c>PUT /v1/namespaces/{ns}</c> of a replicated namespace: <c>replication</c> with the given members (null ones
+    /// left out, so the server's defaults apply).
+    /// </summary>
+    public Task<ApiResponse<NamespaceInfo>> CreateReplicatedNamespaceAsync(string ns, int? shards, int? replicas, string? ack = null, string? consistency = null, string mode = "leader", CancellationToken cancellationToken = default) =>
+        CallAsync<NamespaceInfo>(HttpMethod.Put, NamespacePath(ns), JsonObject(w =>
+        {
+            WriteOptional(w, "shards", shards);
+            w.WriteStartObject("replication");
+            w.WriteString("mode", mode);
+            WriteOptional(w, "replicas", replicas);
+            if (ack is not null)
+            {
+                w.WriteString("ack", ack);
+            }
+
+            if (consistency is not null)
+            {
+                w.WriteString("consistency", consistency);
+            }
+
+            w.WriteEndObject();
+        }), null, cancellationToken);
+
     public Task<ApiResponse<NamespaceInfo>> GetNamespaceAsync(string ns, CancellationToken cancellationToken = default) =>
         CallAsync<NamespaceInfo>(HttpMethod.Get, NamespacePath(ns), null, null, cancellationToken);
 
@@ -145,6 +175,16 @@ public sealed partial class PlatformApiClient
         if (conditions.FenceLock is { } fence)
         {
             request.Headers.TryAddWithoutValidation(FenceHeader, string.Create(CultureInfo.InvariantCulture, $"{fence}:{conditions.FenceToken}"));
+        }
+
+        if (conditions.Consistency is { } consistency)
+        {
+            request.Headers.TryAddWithoutValidation(ConsistencyHeader, consistency);
+        }
+
+        if (conditions.Session is { } session)
+        {
+            request.Headers.TryAddWithoutValidation(SessionHeader, session);
         }
     };
 

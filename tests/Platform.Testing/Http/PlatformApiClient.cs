@@ -202,9 +202,24 @@ public sealed partial class PlatformApiClient : IDisposable
             Version = version,
             ETag = response.Headers.ETag?.Tag,
             RetryAfter = response.Headers.RetryAfter?.Delta,
+            PlatformHeaders = PlatformHeadersOf(response),
             Problem = problem,
             Value = value,
         };
+    }
+
+    private static Dictionary<string, string> PlatformHeadersOf(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in response.Headers)
+        {
+            if (name.StartsWith("Platform-", StringComparison.OrdinalIgnoreCase))
+            {
+                headers[name] = string.Join(",", values);
+            }
+        }
+
+        return headers;
     }
 
     private static string Describe(Exception ex) => ex switch

@@ -143,7 +143,7 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
             }
         }
 
-        Assert.Superset(new HashSet<string>(["If-Match", "If-None-Match", "Platform-Fence", "Content-Type"], StringComparer.OrdinalIgnoreCase), covered);
+        Assert.Superset(new HashSet<string>(["If-Match", "If-None-Match", "Platform-Fence", "Content-Type", "Platform-Consistency", "Platform-Session"], StringComparer.OrdinalIgnoreCase), covered);
         probe.AssertNoFailures(minimumCases: 60);
     }
 
@@ -357,6 +357,9 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
         "if-none-match" => (["\"1\"", "abc", "W/\"1\"", "**"], "*"),
         "platform-fence" => (["nolock", $"{AnchorLock}:", $"{AnchorLock}:0", $"{AnchorLock}:-1", $"{AnchorLock}:abc", ":5", "bad lock!:5", $"{AnchorLock}:99999999999999999999", new string('l', 200) + ":5", "l\u00e9:5"], $"{AnchorLock}:1"),
         "content-type" => ([.. JsonMutations.BadMediaTypes.Where(t => !t.Any(char.IsControl) && t.Trim() == t)], "text/plain"),
+        "platform-consistency" => (["psychic", "strongest", "strong eventual", "quorum", new string('s', 300), "ströng"], "strong"),
+        "platform-session" => (["garbage", $"{Namespace}@x:0.1", $"{Namespace}@1:0.1,0.2", $"{Namespace}@1:a.1", $"{Namespace}@1:0.-1", "bad name@1:", "@1:0.1",
+            $"{Namespace}@1:0.99999999999999999999", new string('a', 17000)], $"{Namespace}@1:0.1"),
         "platform-ttl-ms" or "platform-sliding-ms" => (["0", "-1", "abc", "1.5", "99999999999", "99999999999999999999"], "1000"),
         "platform-source-version" => (["0", "-1", "abc", "99999999999999999999"], "1"),
         "platform-tags" => (["bad tag", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", "t\u00e9"], null),

@@ -26,8 +26,6 @@ public sealed class StartupValidationTests
     [InlineData("--Platform:RateLimit:PermitsPerSecond=-1", "Platform:RateLimit:PermitsPerSecond")]
     // Valid on its own, refused only by the AzureTable storage's validator when the host starts (ValidateOnStart).
     [InlineData("--Platform:Storage:Provider=AzureTable --Platform:Storage:ConnectionString=UseDevelopmentStorage=true --Platform:KeyValue:MaxValueBytes=3000000", "Platform:KeyValue:MaxValueBytes")]
-    // Memory storage with a multi-silo clustering, in the embedded host's co-hosted silo (refused before it connects anywhere).
-    [InlineData("--Platform:Cluster:Provider=AdoNet --Platform:Cluster:ConnectionString=Host=127.0.0.1;Port=1", "Platform:Storage:Provider")]
     public async Task ClientHost_WithInvalidSetting_ExitsWithCode2AndOneLineNamingTheKey(string arguments, string key)
     {
         var line = await RunUntilExitAsync(Path.Combine(AppContext.BaseDirectory, "Platform.Client.Host.dll"), arguments.Split(' '));
@@ -46,42 +44,22 @@ public sealed class StartupValidationTests
     }
 
     /// <summary>
-    /// A standalone silo on Memory storage (the default) with PostgreSQL membership (a multi-silo cluster) exits with
-    /// code 2 and one line that says why and what to configure; it stops before it joins the membership table (the
-    /// connection string points nowhere).
-    /// </summary>
-    [Fact]
-    public async Task Silo_WithMemoryStorageInAMultiSiloCluster_ExitsWithCode2AndOneLineSayingWhatToConfigure()
-    {
-        var line = await RunUntilExitAsync(SiloBinary(), ["--Platform:Cluster:Provider=AdoNet", "--Platform:Cluster:ConnectionString=Host=127.0.0.1;Port=1"]);
-
-        Assert.Contains("Platform:Storage:Provider is Memory", line, StringComparison.Ordinal);
-        Assert.Contains("Platform:Cluster:Provider is AdoNet", line, StringComparison.Ordinal);
-        Assert.Contains("Platform:Storage:Provider=AzureTable", line, StringComparison.Ordinal);
-        Assert.Contains("Platform:Storage:ConnectionString", line, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// The rule behind it: Memory storage is refused only with a multi-silo clustering and without the test-only
-    /// opt-in; the embedded default (Localhost + Memory) and durable storage pass.
+    /// Where grain state lives: memory for the embedded single-silo default, Azure Table when configured, and for
+    /// Memory storage in a multi-silo cluster (which starts, and serves replicated namespaces) the system replica group;
+    /// the silos' own memory only with the test-only opt-in.
     /// </summary>
     [Theory]
-    [InlineData(StorageProvider.Memory, ClusterProvider.AdoNet, false, true)]
-    [InlineData(StorageProvider.Memory, ClusterProvider.AdoNet, true, false)]
-    [InlineData(StorageProvider.Memory, ClusterProvider.Localhost, false, false)]
-    [InlineData(StorageProvider.AzureTable, ClusterProvider.AdoNet, false, false)]
-    public void VolatileInCluster_RefusesOnlyMemoryInAMultiSiloClusterWithoutTheOptIn(StorageProvider storage, ClusterProvider cluster, bool optIn, bool refused)
+    [InlineData(StorageProvider.Memory, ClusterProvider.AdoNet, false, GrainStateMode.Replicated)]
+    [InlineData(StorageProvider.Memory, ClusterProvider.AdoNet, true, GrainStateMode.Volatile)]
+    [InlineData(StorageProvider.Memory, ClusterProvider.Localhost, false, GrainStateMode.Memory)]
+    [InlineData(StorageProvider.AzureTable, ClusterProvider.AdoNet, false, GrainStateMode.Durable)]
+    public void ModeOf_KeepsGrainStateInTheSystemGroupForMemoryStorageInAMultiSiloCluster(StorageProvider storage, ClusterProvider cluster, bool optIn, GrainStateMode expected)
     {
-        var line = StorageSiloBuilderExtensions.VolatileInCluster(
+        var mode = StorageSiloBuilderExtensions.ModeOf(
             new PlatformStorageOptions { Provider = storage, AllowVolatileInCluster = optIn },
             new PlatformClusterOptions { Provider = cluster });
 
-        Assert.Equal(refused, line is not null);
-        if (line is not null)
-        {
-            Assert.DoesNotContain('\n', line);
-            Assert.Contains("Platform:Storage:AllowVolatileInCluster=true", line, StringComparison.Ordinal);
-        }
+        Assert.Equal(expected, mode);
     }
 
     /// <summary>Runs a built host with <paramref name="arguments"/>; asserts it exits with code 2 and one line on stderr, and returns that line.</summary>

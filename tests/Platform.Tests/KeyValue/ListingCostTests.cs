@@ -187,7 +187,7 @@ public sealed class ListingCostTests
             list.Insert(at < 0 ? ~at : at, key);
         }
 
-        public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit)
+        public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit, ShardRead read)
         {
             ListCalls++;
             IReadOnlyList<KeyValueKeyInfo> page = [.. _keys[shard]
@@ -198,16 +198,16 @@ public sealed class ListingCostTests
             return Task.FromResult(page);
         }
 
-        public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys)
+        public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys, ShardRead read)
         {
             ValuesFetched += keys.Count;
             IReadOnlyList<KeyValueEntry> found = [.. keys.Where(k => _keys[shard].Contains(k)).Select(k => new KeyValueEntry { Key = k, Value = new byte[Size(k)], Version = 1 })];
             return Task.FromResult(found);
         }
 
-        public Task<KeyValueEntry?> GetAsync(int shard, string key) => throw new NotSupportedException();
+        public Task<ShardReadResult> GetAsync(int shard, string key, ShardRead read) => throw new NotSupportedException();
 
-        public Task<KeyValueWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) => throw new NotSupportedException();
+        public Task<ShardWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) => throw new NotSupportedException();
 
         public Task<KeyValueShardStats> StatsAsync(int shard) => throw new NotSupportedException();
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Replication;
 using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Validation;
@@ -33,17 +34,32 @@ public static class KeyValueApi
         return v1;
     }
 
-    private static async Task<Ok<KeyValueListResponse>> List(IKeyValueStore store, string ns, string? prefix, int? limit, string? continuationToken, CancellationToken ct)
+    private static async Task<Ok<KeyValueListResponse>> List(
+        IKeyValueStore store, string ns, string? prefix, int? limit, string? continuationToken, [AsParameters] KeyValueReadHeaders read, CancellationToken ct)
     {
-        var page = await store.ListAsync(ns, new KeyValueListOptions { Prefix = prefix ?? "", Limit = limit, ContinuationToken = continuationToken }, ct);
+        var page = await store.ListAsync(ns, new KeyValueListOptions
+        {
+            Prefix = prefix ?? "",
+            Limit = limit,
+            ContinuationToken = continuationToken,
+            Consistency = ReplicationHeaders.ParseConsistency(read.Consistency),
+            Session = ReplicationHeaders.ParseSession(read.Session),
+        }, ct);
         return TypedResults.Ok(new KeyValueListResponse([.. page.Items.Select(KeyValueItemResponse.From)], page.ContinuationToken));
     }
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> Get(
         HttpContext context, IKeyValueStore store, string ns, string key,
-        [FromHeader(Name = HttpConditions.IfNoneMatch)] string? ifNoneMatch, CancellationToken ct)
+        [FromHeader(Name = HttpConditions.IfNoneMatch)] string? ifNoneMatch, [AsParameters] KeyValueReadHeaders read, int? waitMs, CancellationToken ct)
     {
-        var entry = await store.GetAsync(ns, key, ct)
+        var result = await store.ReadAsync(ns, key, new KeyValueReadOptions
+        {
+            Consistency = ReplicationHeaders.ParseConsistency(read.Consistency),
+            Session = ReplicationHeaders.ParseSession(read.Session),
+            Wait = ReplicationHeaders.ParseWait(waitMs),
+        }, ct);
+        ReplicationHeaders.Write(context.Response, result.Served, result.Session);
+        var entry = result.Entry
             ?? throw new PlatformNotFoundException($"Key '{key}' does not exist in namespace '{ns}'.");
         context.Response.Headers.ETag = HttpConditions.ETag(entry.Version);
         context.Response.Headers.LastModified = entry.ModifiedAt.ToString("R");
@@ -63,12 +79,16 @@ public static class KeyValueApi
         var condition = HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch);
         var fence = Fences.Parse(headers.Fence);
         var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct);
-        var (version, created) = await store.PutWithResultAsync(ns, key, value, new KeyValuePutOptions
+        var session = ReplicationHeaders.ParseSession(headers.Session);
+        var written = await store.PutWithResultAsync(ns, key, value, new KeyValuePutOptions
         {
             ContentType = contentType,
             Condition = condition,
             Fence = fence,
+            Session = session,
         }, ct);
+        var (version, created) = written;
+        ReplicationHeaders.Write(context.Response, written.Served, written.Session);
         context.Response.Headers.ETag = HttpConditions.ETag(version);
         var body = new KeyValueWriteResponse(ns, key, version);
         return created
@@ -76,9 +96,11 @@ public static class KeyValueApi
             : TypedResults.Ok(body);
     }
 
-    private static async Task<NoContent> Delete(IKeyValueStore store, string ns, string key, [AsParameters] KeyValueWriteHeaders headers, CancellationToken ct)
+    private static async Task<NoContent> Delete(HttpContext context, IKeyValueStore store, string ns, string key, [AsParameters] KeyValueWriteHeaders headers, CancellationToken ct)
     {
-        await store.DeleteAsync(ns, key, HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch), Fences.Parse(headers.Fence), ct);
+        var session = await store.DeleteWithSessionAsync(ns, key, HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch), Fences.Parse(headers.Fence),
+            ReplicationHeaders.ParseSession(headers.Session), ct);
+        ReplicationHeaders.Write(context.Response, null, session);
         return TypedResults.NoContent();
     }
 

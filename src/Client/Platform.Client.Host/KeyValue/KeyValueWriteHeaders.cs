@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
 using Platform.Client.Host.Api;
+using Platform.Client.Host.Replication;
 
 namespace Platform.Client.Host.KeyValue;
 
-/// <summary>The headers a key-value write reads: its condition and its fencing token (listed in the API document).</summary>
+/// <summary>
+/// The headers a key-value write reads: its condition, its fencing token and (replicated namespaces) the session
+/// to advance (listed in the API document).
+/// </summary>
 public sealed record KeyValueWriteHeaders(
     [property: FromHeader(Name = HttpConditions.IfMatch)] string? IfMatch,
     [property: FromHeader(Name = HttpConditions.IfNoneMatch)] string? IfNoneMatch,
-    [property: FromHeader(Name = Fences.Header)] string? Fence);
+    [property: FromHeader(Name = Fences.Header)] string? Fence,
+    [property: FromHeader(Name = ReplicationHeaders.Session)] string? Session = null);

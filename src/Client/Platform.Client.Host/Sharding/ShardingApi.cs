@@ -22,7 +22,7 @@ public static class ShardingApi
             .ProducesProblems(400, 404);
         group.MapDelete("/{ns}", DeleteNamespace).WithName("DeleteNamespace").WithSummary("Delete a namespace and all its keys.")
             .ProducesProblems(400, 404, 409);
-        group.MapGet("/{ns}/shards", GetShardMap).WithName("GetShardMap").WithSummary("Each shard's ring share, hosting silo, key count and bytes.")
+        group.MapGet("/{ns}/shards", GetShardMap).WithName("GetShardMap").WithSummary("Each shard's ring share, hosting silo, key count and bytes; for a replicated namespace each replica's silo, role, term, commit and applied index and lag.")
             .ProducesProblems(400, 404);
         group.MapGet("/{ns}/locate", Locate).WithName("LocateKey").WithSummary("The shard and silo that hold a key.")
             .ProducesProblems(400, 404);
@@ -43,6 +43,7 @@ public static class ShardingApi
             Shards = body?.Shards ?? options.Value.DefaultShards,
             Partitioning = body?.Partitioning ?? PartitioningMode.Hash,
             Transactional = body?.Transactional ?? false,
+            Replication = body?.Replication?.ToSettings(),
         };
         var result = await admin.CreateAsync(ns, spec, ct);
         var response = NamespaceResponse.From(result.Settings);

@@ -23,10 +23,12 @@ public static class ClusterErrors
     /// The cluster could not serve the call now, and a later retry may succeed: a connection loss, no answer in
     /// time, a Platform refusal of kind <see cref="PlatformErrorKind.Unavailable"/>, or, as a safety net behind the
     /// blocks' own translations (silos translate storage failures, the typed client Orleans transaction failures),
-    /// an ETag race lost in storage (<see cref="InconsistentStateException"/>) or an Orleans transaction failure
-    /// that reached here unclassified.
+    /// an ETag race lost in storage (<see cref="InconsistentStateException"/>), an Orleans transaction failure
+    /// that reached here unclassified, or a grain that could not activate because its state could not be read now
+    /// (Orleans wraps the storage's Unavailable refusal, e.g. the system replica group electing a leader).
     /// </summary>
     public static bool IsTransient(Exception exception) =>
         IsConnectionLoss(exception) || exception is TimeoutException or InconsistentStateException or OrleansTransactionException
-        || exception is PlatformException { Kind: PlatformErrorKind.Unavailable };
+        || exception is PlatformException { Kind: PlatformErrorKind.Unavailable }
+        || (exception is OrleansException && exception.GetBaseException() is PlatformException { Kind: PlatformErrorKind.Unavailable });
 }

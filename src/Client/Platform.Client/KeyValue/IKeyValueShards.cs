@@ -1,3 +1,4 @@
+using Platform.Replication;
 using Platform.Sharding;
 using Platform.Transactions;
 
@@ -5,24 +6,26 @@ namespace Platform.KeyValue;
 
 /// <summary>
 /// How the key-value API reaches one namespace's shards, picked once per resolved namespace by its kind
-/// (<see cref="For"/>): plain key-value shard grains, or transactional shard grains. Shard calls never branch on the
-/// kind. A write to a shard whose generation is gone throws <see cref="NamespaceGoneException"/>.
+/// (<see cref="For"/>): plain key-value shard grains, transactional shard grains, or replica groups. Shard calls never
+/// branch on the kind. A write to a shard whose generation is gone throws <see cref="NamespaceGoneException"/>.
 /// </summary>
 internal interface IKeyValueShards
 {
-    Task<KeyValueEntry?> GetAsync(int shard, string key);
+    Task<ShardReadResult> GetAsync(int shard, string key, ShardRead read);
 
-    Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys);
+    Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys, ShardRead read);
 
-    Task<KeyValueWriteResult> WriteAsync(int shard, KeyValueWriteRequest request);
+    Task<ShardWriteResult> WriteAsync(int shard, KeyValueWriteRequest request);
 
-    Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit);
+    Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit, ShardRead read);
 
     Task<KeyValueShardStats> StatsAsync(int shard);
 
     /// <summary>The strategy for <paramref name="routed"/>'s kind of namespace: the one place that kind is decided.</summary>
     static IKeyValueShards For(RoutedNamespace routed) =>
-        routed.Settings.Transactional ? new TransactionShards(routed) : new KeyValueShards(routed);
+        routed.Settings.Replication is not null ? new ReplicatedShards(routed)
+        : routed.Settings.Transactional ? new TransactionShards(routed)
+        : new KeyValueShards(routed);
 
     /// <summary>Throws <see cref="NamespaceGoneException"/> for a NamespaceGone answer; returns any other.</summary>
     static KeyValueWriteResult NotGone(KeyValueWriteResult result) =>

@@ -1,3 +1,4 @@
+using Platform.Replication;
 using Platform.Transactions;
 
 namespace Platform.KeyValue;
@@ -8,8 +9,14 @@ namespace Platform.KeyValue;
 /// </summary>
 public interface IKeyValueStore
 {
-    /// <summary>The entry, or null if the key does not exist.</summary>
+    /// <summary>The entry, or null if the key does not exist (a replicated namespace reads at its default consistency).</summary>
     Task<KeyValueEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A read with its consistency (replicated namespaces: strong, session or eventual), answering who served it and
+    /// the session advanced by it.
+    /// </summary>
+    Task<KeyValueReadResult> ReadAsync(string ns, string key, KeyValueReadOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Writes a value; returns the new version (1 on a key's first create; a re-created key continues above its deleted version).</summary>
     Task<long> PutAsync(string ns, string key, byte[] value, KeyValuePutOptions? options = null, CancellationToken cancellationToken = default);
@@ -19,6 +26,9 @@ public interface IKeyValueStore
 
     /// <summary>Deletes a key; throws <c>PlatformNotFoundException</c> if it does not exist.</summary>
     Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="DeleteAsync"/>, and returns the session advanced by the delete (replicated namespaces; else <paramref name="session"/>).</summary>
+    Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, CancellationToken cancellationToken = default);
 
     /// <summary>One page of keys with their values, in ordinal key order across all shards.</summary>
     Task<KeyValuePage> ListAsync(string ns, KeyValueListOptions? options = null, CancellationToken cancellationToken = default);

@@ -32,10 +32,11 @@ internal static class KeyValueListing
     /// <paramref name="maxPageBytes"/> value bytes (at least one key); round two reads the values of just those keys.
     /// A key deleted between the rounds is left out; a listing is not a snapshot.
     /// </summary>
-    public static async Task<KeyValuePage> PageAsync(IKeyValueShards shards, int shardCount, string prefix, string? after, int limit, long maxPageBytes)
+    public static async Task<KeyValuePage> PageAsync(IKeyValueShards shards, int shardCount, string prefix, string? after, int limit, long maxPageBytes, Func<int, ShardRead>? readOf = null)
     {
+        readOf ??= static _ => ShardRead.Default;
         var first = FirstBatch(limit, shardCount);
-        var batches = await Task.WhenAll(Enumerable.Range(0, shardCount).Select(i => shards.ListKeysAsync(i, prefix, after, first)));
+        var batches = await Task.WhenAll(Enumerable.Range(0, shardCount).Select(i => shards.ListKeysAsync(i, prefix, after, first, readOf(i))));
         var cursors = new Cursor[shardCount];
         var heads = new PriorityQueue<int, string>(shardCount, StringComparer.Ordinal);
         for (var i = 0; i < shardCount; i++)
@@ -66,7 +67,7 @@ internal static class KeyValueListing
             if (!cursor.HasHead && cursor.MayHaveMore && page.Count < limit)
             {
                 var ask = Math.Min(cursor.Asked * 2, limit - page.Count);
-                cursor.Refill(await shards.ListKeysAsync(shard, prefix, info.Key, ask), ask);
+                cursor.Refill(await shards.ListKeysAsync(shard, prefix, info.Key, ask, readOf(shard)), ask);
             }
 
             if (cursor.HasHead)
@@ -76,7 +77,7 @@ internal static class KeyValueListing
         }
 
         var more = cut || heads.Count > 0 || cursors.Any(c => !c.HasHead && c.MayHaveMore);
-        var values = await Task.WhenAll(page.GroupBy(p => p.Shard).Select(g => shards.GetManyAsync(g.Key, [.. g.Select(p => p.Info.Key)])));
+        var values = await Task.WhenAll(page.GroupBy(p => p.Shard).Select(g => shards.GetManyAsync(g.Key, [.. g.Select(p => p.Info.Key)], readOf(g.Key))));
         var byKey = values.SelectMany(v => v).ToDictionary(e => e.Key, StringComparer.Ordinal);
         var items = page.Select(p => byKey.GetValueOrDefault(p.Info.Key)).OfType<KeyValueEntry>().ToList();
         return new KeyValuePage(items, more && page.Count > 0 ? ContinuationToken.Encode(page[^1].Info.Key) : null);

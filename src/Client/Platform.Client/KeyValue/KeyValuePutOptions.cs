@@ -1,3 +1,5 @@
+using Platform.Replication;
+
 namespace Platform.KeyValue;
 
 /// <summary>Optional parts of a put: content type, precondition, fencing token.</summary>
@@ -8,4 +10,7 @@ public sealed record KeyValuePutOptions
     public KeyValueCondition Condition { get; init; } = KeyValueCondition.None;
 
     public KeyValueFence? Fence { get; init; }
+
+    /// <summary>Replicated namespaces: the session so far; the result's session is it advanced by this write.</summary>
+    public SessionToken? Session { get; init; }
 }

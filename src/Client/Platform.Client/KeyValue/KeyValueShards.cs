@@ -9,14 +9,15 @@ internal sealed class KeyValueShards(RoutedNamespace routed) : IKeyValueShards
     // bench/run.sh kv), so references are made once per shard. A race only makes the same reference twice.
     private readonly IKeyValueShardGrain?[] _grains = new IKeyValueShardGrain?[routed.Settings.Shards];
 
-    public Task<KeyValueEntry?> GetAsync(int shard, string key) => Grain(shard).Get(key);
+    // One grain per shard serves every read linearizably, so every consistency level is served the same way.
+    public async Task<ShardReadResult> GetAsync(int shard, string key, ShardRead read) => new(await Grain(shard).Get(key), null);
 
-    public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys) => Grain(shard).GetMany(keys);
+    public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys, ShardRead read) => Grain(shard).GetMany(keys);
 
-    public async Task<KeyValueWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) =>
-        IKeyValueShards.NotGone(await Grain(shard).Write(request));
+    public async Task<ShardWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) =>
+        new(IKeyValueShards.NotGone(await Grain(shard).Write(request)), 0, null);
 
-    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit) =>
+    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit, ShardRead read) =>
         Grain(shard).ListKeys(prefix, after, limit);
 
     public Task<KeyValueShardStats> StatsAsync(int shard) => Grain(shard).Stats();

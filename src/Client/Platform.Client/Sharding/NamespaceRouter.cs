@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.Replication;
 using Platform.Validation;
 
 namespace Platform.Sharding;
@@ -12,7 +13,7 @@ namespace Platform.Sharding;
 /// never a wrong answer or a wrong write. Bounded: at most <see cref="KeyValueOptions.RoutingCacheSize"/> namespaces
 /// (least recently used dropped first); rings come from the bounded <see cref="HashRingCache"/>.
 /// </summary>
-internal sealed class NamespaceRouter(IGrainFactory grains, HashRingCache rings, IOptions<KeyValueOptions> options, TimeProvider time)
+internal sealed class NamespaceRouter(IGrainFactory grains, HashRingCache rings, IOptions<KeyValueOptions> options, TimeProvider time, ReplicaGroupClient groups)
 {
     private readonly BoundedCache<string, RoutedNamespace> _namespaces = new(options.Value.RoutingCacheSize, StringComparer.Ordinal);
 
@@ -27,7 +28,7 @@ internal sealed class NamespaceRouter(IGrainFactory grains, HashRingCache rings,
 
         var settings = await grains.GetGrain<INamespaceGrain>(ns).Get().WaitAsync(cancellationToken)
             ?? throw NotFound(ns);
-        var routed = new RoutedNamespace(settings, rings, now, grains);
+        var routed = new RoutedNamespace(settings, rings, now, grains, groups);
         _namespaces.Set(ns, routed);
         return routed;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Platform.Replication;
 
 namespace Platform.Sharding;
 
@@ -7,7 +8,7 @@ namespace Platform.Sharding;
 /// for it (<see cref="Access{T}"/>): chosen once per resolved namespace by its kind, never per call. The ring comes
 /// from the bounded <see cref="HashRingCache"/> on each use, so a cached namespace never keeps a ring alive.
 /// </summary>
-internal sealed record RoutedNamespace(NamespaceSettings Settings, HashRingCache Rings, DateTimeOffset FetchedAt, IGrainFactory Grains)
+internal sealed record RoutedNamespace(NamespaceSettings Settings, HashRingCache Rings, DateTimeOffset FetchedAt, IGrainFactory Grains, ReplicaGroupClient? Groups = null)
 {
     private readonly ConcurrentDictionary<Type, object> _access = new();
 

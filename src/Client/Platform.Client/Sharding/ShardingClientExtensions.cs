@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Client;
 using Platform.KeyValue;
+using Platform.Replication;
 
 namespace Platform.Sharding;
 
@@ -15,6 +16,7 @@ public static class ShardingClientExtensions
     public static IServiceCollection AddShardingClient(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddClientOptions<KeyValueOptions>(configuration, KeyValueOptions.SectionName);
+        services.AddReplicationClient(configuration);
         services.TryAddSingleton<HashRingCache>();
         services.TryAddSingleton<NamespaceRouter>();
         services.TryAddSingleton<INamespaceAdmin, NamespaceAdmin>();

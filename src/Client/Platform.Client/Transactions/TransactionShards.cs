@@ -14,14 +14,14 @@ internal sealed class TransactionShards(RoutedNamespace routed) : IKeyValueShard
 {
     private readonly ITransactionShardGrain?[] _grains = new ITransactionShardGrain?[routed.Settings.Shards];
 
-    public Task<KeyValueEntry?> GetAsync(int shard, string key) => Transactional(() => Grain(shard).Get(key));
+    public async Task<ShardReadResult> GetAsync(int shard, string key, ShardRead read) => new(await Transactional(() => Grain(shard).Get(key)), null);
 
-    public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys) => Transactional(() => Grain(shard).GetMany(keys));
+    public Task<IReadOnlyList<KeyValueEntry>> GetManyAsync(int shard, IReadOnlyList<string> keys, ShardRead read) => Transactional(() => Grain(shard).GetMany(keys));
 
-    public async Task<KeyValueWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) =>
-        IKeyValueShards.NotGone(await Transactional(() => Grain(shard).Write(request)));
+    public async Task<ShardWriteResult> WriteAsync(int shard, KeyValueWriteRequest request) =>
+        new(IKeyValueShards.NotGone(await Transactional(() => Grain(shard).Write(request))), 0, null);
 
-    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit) =>
+    public Task<IReadOnlyList<KeyValueKeyInfo>> ListKeysAsync(int shard, string prefix, string? after, int limit, ShardRead read) =>
         Transactional(() => Grain(shard).ListKeys(prefix, after, limit));
 
     public Task<KeyValueShardStats> StatsAsync(int shard) => Transactional(() => Grain(shard).Stats());

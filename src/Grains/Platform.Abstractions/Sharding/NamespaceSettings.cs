@@ -1,3 +1,5 @@
+using Platform.Replication;
+
 namespace Platform.Sharding;
 
 /// <summary>
@@ -22,6 +24,9 @@ public sealed record NamespaceSettings
 
     /// <summary>True: shards keep keys in Orleans transactional state, and the namespace takes multi-key transactions.</summary>
     [Id(5)] public bool Transactional { get; init; }
+
+    /// <summary>Set for a replicated namespace: each shard is a Raft group of replica grains (null: one shard grain).</summary>
+    [Id(6)] public ReplicationSettings? Replication { get; init; }
 
     public ShardId Shard(int index) => new(Name, Generation, index);
 }

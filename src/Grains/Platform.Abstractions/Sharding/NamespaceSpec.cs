@@ -1,3 +1,5 @@
+using Platform.Replication;
+
 namespace Platform.Sharding;
 
 /// <summary>What a caller asks for when it creates a namespace.</summary>
@@ -10,4 +12,7 @@ public sealed record NamespaceSpec
 
     /// <summary>True: a transactional namespace (multi-key transactions through <c>POST /v1/txn</c>).</summary>
     [Id(2)] public bool Transactional { get; init; }
+
+    /// <summary>Set: a replicated namespace (each shard a replica group; see <see cref="ReplicationSettings"/>).</summary>
+    [Id(3)] public ReplicationSettings? Replication { get; init; }
 }

@@ -46,8 +46,9 @@ public sealed partial class KeyValueShardGrain(
         _lease = new ShardActivationLease(storage, _id, options.Value.ShardLeaseTime, logger);
         var settings = await GrainFactory.GetGrain<INamespaceGrain>(_id.Namespace).Get();
 
-        // A transactional namespace's shards are TransactionShardGrain (which owns the shard's activation lease).
-        if (settings is null || settings.Generation != _id.Generation || settings.Transactional)
+        // A transactional namespace's shards are TransactionShardGrain (which owns the shard's activation lease), a
+        // replicated one's are replica groups.
+        if (settings is null || settings.Generation != _id.Generation || settings.Transactional || settings.Replication is not null)
         {
             _gone = true;
             return;

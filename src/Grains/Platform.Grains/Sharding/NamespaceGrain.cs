@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.Replication;
 using Platform.Transactions;
 
 namespace Platform.Sharding;
@@ -29,6 +30,7 @@ namespace Platform.Sharding;
 public sealed partial class NamespaceGrain(
     [PersistentState("namespace")] IPersistentState<NamespaceState> state,
     IOptions<KeyValueOptions> options,
+    NamespacePolicy policy,
     TimeProvider time,
     ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
 {
@@ -61,13 +63,43 @@ public sealed partial class NamespaceGrain(
     {
         if (_published.Current is null && Name == NamespaceSettings.DefaultNamespace)
         {
-            return (await Create(new NamespaceSpec { Shards = options.Value.DefaultShards })).Settings;
+            var replication = policy.RequireReplication is null ? null : policy.DefaultReplication;
+            return (await Create(new NamespaceSpec { Shards = options.Value.DefaultShards, Replication = replication })).Settings;
         }
 
         return _published.Current;
     }
 
     public async Task<NamespaceCreateResult> Create(NamespaceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Replication is { } replication)
+        {
+            if (replication.Check() is var (field, reason))
+            {
+                throw new PlatformValidationException(field, reason);
+            }
+
+            if (spec.Transactional)
+            {
+                throw new PlatformValidationException("replication", "cannot be combined with transactional: true");
+            }
+        }
+        else if (policy.RequireReplication is { } why && _published.Current is null)
+        {
+            throw new PlatformValidationException("replication", why);
+        }
+
+        var created = await CreateUnderGate(spec);
+        if (created is { Created: true, Settings.Replication: not null })
+        {
+            await WarmGroups(created.Settings);
+        }
+
+        return created;
+    }
+
+    private async Task<NamespaceCreateResult> CreateUnderGate(NamespaceSpec spec)
     {
         await _gate.WaitAsync();
         try
@@ -90,6 +122,7 @@ public sealed partial class NamespaceGrain(
                     Shards = spec.Shards,
                     Partitioning = spec.Partitioning,
                     Transactional = spec.Transactional,
+                    Replication = spec.Replication,
                     Generation = current.LastGeneration + 1,
                     CreatedAt = time.GetUtcNow(),
                 };
@@ -152,9 +185,12 @@ public sealed partial class NamespaceGrain(
 
         try
         {
-            await Unavailable($"drop the shards of generation {doomed.Generation}", () => Task.WhenAll(Enumerable.Range(0, doomed.Shards).Select(i => doomed.Transactional
-                ? GrainFactory.GetGrain<ITransactionShardGrain>(doomed.Shard(i).ToGrainKey()).Drop()
-                : GrainFactory.GetGrain<IKeyValueShardGrain>(doomed.Shard(i).ToGrainKey()).Drop())));
+            await Unavailable($"drop the shards of generation {doomed.Generation}", () => Task.WhenAll(Enumerable.Range(0, doomed.Shards).Select(i =>
+                doomed.Replication is { } replication
+                    ? Task.WhenAll(Enumerable.Range(0, replication.Replicas).Select(r => GrainFactory.GetGrain<IReplicaGrain>(new ReplicaId(doomed.Shard(i), r).ToGrainKey()).Drop()))
+                : doomed.Transactional
+                    ? GrainFactory.GetGrain<ITransactionShardGrain>(doomed.Shard(i).ToGrainKey()).Drop()
+                    : GrainFactory.GetGrain<IKeyValueShardGrain>(doomed.Shard(i).ToGrainKey()).Drop())));
             await Unavailable("remove the namespace from the catalog", () => Catalog.Remove(Name));
             await Mutate(current => current.Deleting is null ? null : current with { Deleting = null });
         }
@@ -260,6 +296,41 @@ public sealed partial class NamespaceGrain(
         }
     }
 
+    /// <summary>
+    /// Activates the replicas of a new replicated namespace, one replica of a group after the other (so the placement
+    /// director sees each sibling placed before the next) and up to 16 groups at once, so that the groups have elected
+    /// leaders by the first writes. Best effort and bounded: a replica that is not up yet is activated by its group's
+    /// first message or call.
+    /// </summary>
+    private async Task WarmGroups(NamespaceSettings settings)
+    {
+        var replicas = settings.Replication!.Replicas;
+        using var lanes = new SemaphoreSlim(16);
+        var warm = Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(async shard =>
+        {
+            await lanes.WaitAsync();
+            try
+            {
+                for (var r = 0; r < replicas; r++)
+                {
+                    await GrainFactory.GetGrain<IReplicaGrain>(new ReplicaId(settings.Shard(shard), r).ToGrainKey()).Status();
+                }
+            }
+            finally
+            {
+                lanes.Release();
+            }
+        }));
+        try
+        {
+            await warm.WaitAsync(TimeSpan.FromSeconds(10), time);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogWarmUnfinished(ex, Name);
+        }
+    }
+
     /// <summary>Runs a call to another grain; any failure but a Platform refusal becomes 503 naming the step.</summary>
     private async Task Unavailable(string step, Func<Task> call)
     {
@@ -275,6 +346,9 @@ public sealed partial class NamespaceGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Namespace '{Name}': settings write lost an ETag race; another activation wrote them, re-reading")]
     private partial void LogConflict(Exception exception, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Namespace '{Name}': its replica groups were not all up within the warm-up; they start on first use")]
+    private partial void LogWarmUnfinished(Exception exception, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Namespace '{Name}': delete of generation {Generation} not finished; resuming in {DelaySeconds} s")]
     private partial void LogDeleteUnfinished(Exception exception, string name, long generation, double delaySeconds);

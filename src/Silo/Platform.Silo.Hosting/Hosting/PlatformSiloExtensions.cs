@@ -38,6 +38,7 @@ public static class PlatformSiloExtensions
         .AddPlatformCluster(configuration)
         .AddPlatformSharding(configuration)
         .AddPlatformKeyValue(configuration)
+        .AddPlatformReplication(configuration)
         .AddPlatformTransactions(configuration)
         .AddPlatformLocks(configuration)
         .AddPlatformEventLog(configuration)

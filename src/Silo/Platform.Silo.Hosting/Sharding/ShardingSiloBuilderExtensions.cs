@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Configuration;
 using Platform.KeyValue;
 using Platform.Sharding;
@@ -17,6 +18,9 @@ public static class ShardingSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<KeyValueOptions>(KeyValueOptions.SectionName);
+
+        // What namespaces may be: the storage block registers a stricter policy first when shards cannot keep data alone.
+        silo.Services.TryAddSingleton(NamespacePolicy.Any);
         return silo;
     }
 }

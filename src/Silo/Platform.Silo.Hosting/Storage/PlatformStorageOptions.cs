@@ -21,6 +21,9 @@ public sealed partial class PlatformStorageOptions : IPlatformOptions
     /// <summary>Table of Orleans grain state, default and PubSubStore (AzureTable only). Default <c>PlatformGrainState</c>.</summary>
     public string GrainStateTableName { get; set; } = "PlatformGrainState";
 
+    /// <summary>Table of replica groups' Raft state: term, vote, log and snapshots (AzureTable only). Default <c>PlatformReplicas</c>.</summary>
+    public string ReplicaTableName { get; set; } = "PlatformReplicas";
+
     /// <summary>Table of transactional shards' Orleans transactional state (AzureTable only). Default <c>PlatformTxnState</c>.</summary>
     public string TransactionalStateTableName { get; set; } = TableTransactionalStateStorageFactory.DefaultTableName;
 
@@ -50,6 +53,11 @@ public sealed partial class PlatformStorageOptions : IPlatformOptions
         if (!TableName().IsMatch(GrainStateTableName))
         {
             yield return $"{SectionName}:GrainStateTableName must be 3-63 letters and digits starting with a letter (got '{GrainStateTableName}').";
+        }
+
+        if (!TableName().IsMatch(ReplicaTableName))
+        {
+            yield return $"{SectionName}:ReplicaTableName must be 3-63 letters and digits starting with a letter (got '{ReplicaTableName}').";
         }
 
         if (!TableName().IsMatch(EventLogTableName))

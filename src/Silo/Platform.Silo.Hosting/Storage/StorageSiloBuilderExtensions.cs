@@ -1,7 +1,11 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
+using Orleans.Runtime.Hosting;
 using Platform.Configuration;
+using Platform.Replication;
+using Platform.Sharding;
 using Platform.Silo.Hosting.Storage;
 
 namespace Platform.Silo.Hosting;
@@ -11,29 +15,31 @@ public static class StorageSiloBuilderExtensions
 {
     /// <summary>
     /// Default grain storage (state of grains that name no storage, and of blocks that map theirs onto it) and the
-    /// <c>PubSubStore</c> of streams, in the provider <c>Platform:Storage:Provider</c> names. Throws
-    /// <see cref="PlatformConfigurationException"/> on a bad value, and for <c>Memory</c> storage in a multi-silo
-    /// cluster (<c>Platform:Cluster:Provider=AdoNet</c>) unless <c>Platform:Storage:AllowVolatileInCluster</c> (test
-    /// only): until replica groups exist, a silo's memory is the only copy of what it holds.
+    /// <c>PubSubStore</c> of streams, where <see cref="ModeOf"/> says: this process's memory (embedded), Azure Table,
+    /// or, for <c>Memory</c> storage in a multi-silo cluster (<c>Platform:Cluster:Provider=AdoNet</c>), the system
+    /// replica group, together with the rule that namespaces there be replicated. Throws
+    /// <see cref="PlatformConfigurationException"/> on a bad value.
     /// </summary>
     public static ISiloBuilder AddPlatformStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
         var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
-        if (VolatileInCluster(storage, cluster) is { } refusal)
-        {
-            throw new PlatformConfigurationException(refusal);
-        }
-
         silo.Services.AddPlatformOptions<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
-        switch (storage.Provider)
+        switch (ModeOf(storage, cluster))
         {
-            case StorageProvider.Memory:
+            case GrainStateMode.Memory:
+            case GrainStateMode.Volatile:
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
                 break;
-            case StorageProvider.AzureTable:
+            case GrainStateMode.Replicated:
+                silo.Services.AddPlatformOptions<ReplicationOptions>(ReplicationOptions.SectionName);
+                silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => ActivatorUtilities.CreateInstance<ReplicatedGrainStorage>(sp));
+                silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, static (sp, _) => ActivatorUtilities.CreateInstance<ReplicatedGrainStorage>(sp));
+                silo.Services.AddSingleton(new NamespacePolicy { RequireReplication = ReplicationRequired });
+                break;
+            case GrainStateMode.Durable:
                 var connectionString = storage.ConnectionString!;
                 silo.AddAzureTableGrainStorageAsDefault(o =>
                 {
@@ -52,18 +58,27 @@ public static class StorageSiloBuilderExtensions
     }
 
     /// <summary>
-    /// The one line refusing <c>Memory</c> storage on a silo of a multi-silo cluster (null when the combination is
-    /// fine: durable storage, the single-silo <c>Localhost</c> clustering, or the test-only opt-in).
+    /// Where grain state lives for these settings: Azure Table when configured; memory for the single-silo
+    /// <c>Localhost</c> clustering; for <c>Memory</c> in a multi-silo cluster the system replica group (a silo's memory
+    /// alone would lose what it holds when it stops), unless the test-only <c>AllowVolatileInCluster</c> asks for the
+    /// silos' own memory.
     /// </summary>
-    public static string? VolatileInCluster(PlatformStorageOptions storage, PlatformClusterOptions cluster)
+    public static GrainStateMode ModeOf(PlatformStorageOptions storage, PlatformClusterOptions cluster)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(cluster);
-        return storage.Provider == StorageProvider.Memory && cluster.Provider != ClusterProvider.Localhost && !storage.AllowVolatileInCluster
-            ? $"{PlatformStorageOptions.SectionName}:Provider is Memory (the default) but {PlatformClusterOptions.SectionName}:Provider is {cluster.Provider}: "
-                + "in a multi-silo cluster a silo's memory is the only copy of what it holds, so stopping one loses whole namespaces, locks and transactions. "
-                + $"Set {PlatformStorageOptions.SectionName}:Provider=AzureTable and {PlatformStorageOptions.SectionName}:ConnectionString "
-                + $"(test rigs only: {PlatformStorageOptions.SectionName}:AllowVolatileInCluster=true)."
-            : null;
+        return storage.Provider switch
+        {
+            StorageProvider.AzureTable => GrainStateMode.Durable,
+            _ when cluster.Provider == ClusterProvider.Localhost => GrainStateMode.Memory,
+            _ when storage.AllowVolatileInCluster => GrainStateMode.Volatile,
+            _ => GrainStateMode.Replicated,
+        };
     }
+
+    /// <summary>Why a namespace must be replicated on a cluster in <see cref="GrainStateMode.Replicated"/> mode (the 400 of a create without it).</summary>
+    public const string ReplicationRequired =
+        "is required on this cluster: it runs on memory storage (Platform:Storage:Provider=Memory with Platform:Cluster:Provider=AdoNet), where a shard grain " +
+        "would keep its keys in one silo's memory and lose them with it; only a replicated namespace keeps acknowledged writes there " +
+        "(e.g. \"replication\": {\"mode\": \"leader\", \"replicas\": 3}), or run the cluster on Platform:Storage:Provider=AzureTable";
 }
