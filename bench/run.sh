@@ -9,6 +9,8 @@
 #   bench/run.sh replication PUT/GET on N=1 and N=3 (each ack level) on 3 silos beside a 3-member etcd; failover time
 #   bench/run.sh log         event log produce (1 and 100 per request) and end-to-end latency, embedded and 3-silo,
 #                            beside redis streams (XADD/XREADGROUP) and NATS JetStream (file storage)
+#   bench/run.sh cache       cache GET/SET over HTTP and the typed client (near cache too) beside redis and memcached;
+#                            near-hit cost, push delay to another host's L1, LRU vs LFU hit ratio under Zipf
 #
 # Tunables (environment): DURATION (s, default 10), WARMUP (s, 5), CONCURRENCY (64), VALUE_SIZE (100 bytes),
 # KEYS (10000), REDIS_CLIENTS (50), REDIS_REQUESTS (300000 per test), WRK_CONNECTIONS (64), WRK_THREADS (2),
@@ -303,9 +305,10 @@ source "$ROOT/bench/modes/cluster.sh"
 source "$ROOT/bench/modes/txn.sh"
 source "$ROOT/bench/modes/replication.sh"
 source "$ROOT/bench/modes/log.sh"
+source "$ROOT/bench/modes/cache.sh"
 
 usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -316,5 +319,6 @@ case "${1:-}" in
     txn) mode_txn ;;
     replication) mode_replication ;;
     log) mode_log ;;
+    cache) mode_cache ;;
     *) usage ;;
 esac

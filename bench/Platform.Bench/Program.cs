@@ -12,4 +12,9 @@ var root = new RootCommand("Platform benchmarks: load on the key-value store ove
     LogCommand.Create(),
     MicroCommand.Create(),
 };
+foreach (var command in CacheCommands.Create())
+{
+    root.Add(command);
+}
+
 return await root.Parse(args).InvokeAsync();

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Platform.Client;
 using Platform.KeyValue;
 
 namespace Platform.Bench.Load;
@@ -29,13 +26,7 @@ internal sealed class ClientKeyValueTarget : IKeyValueTarget
     /// <summary>Connects with <paramref name="settings"/> (Platform:* keys) over environment variables of the same keys.</summary>
     public static async Task<ClientKeyValueTarget> ConnectAsync(IReadOnlyDictionary<string, string?> settings, string ns, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(settings);
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddPlatformClusterClient();
-        builder.Services.AddPlatformClient(builder.Configuration);
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        var host = await ClientHost.StartAsync(settings, cancellationToken);
         return new ClientKeyValueTarget(host, ns);
     }
 

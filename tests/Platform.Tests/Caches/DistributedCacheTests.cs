@@ -22,7 +22,7 @@ public sealed class DistributedCacheTests(CachesFixture fixture)
         {
             CacheName = name,
             Spec = new CacheSpec { Shards = 2, Capacity = new CacheCapacity { Entries = 1000 } },
-        }), Options.Create(new CachesOptions()), fixture.Time);
+        }), Options.Create(new CachesOptions()), fixture.Time, new ServiceCollection().BuildServiceProvider());
 
     private static string Name() => $"dist-{Guid.NewGuid():N}";
 
@@ -119,5 +119,28 @@ public sealed class DistributedCacheTests(CachesFixture fixture)
         await fixture.Caches.InvalidateAsync(name, new CacheInvalidation { Keys = ["k"] });
         Assert.Equal("again", await a.GetOrCreateAsync("k", _ => Factory("again"), noL1));
         Assert.Equal(3, calls);
+    }
+
+    /// <summary>
+    /// HybridCache with its L1 on in two hosts: a tag removed through one host reaches the other's L1 (its tag stamp
+    /// re-read by the periodic check and applied there), so the other host's next read runs its factory; and the
+    /// other host does not write the stamp back (no ping-pong between hosts).
+    /// </summary>
+    [Fact]
+    public async Task HybridCache_RemoveByTagOnOneHost_ReachesTheOtherHostsL1()
+    {
+        var name = Name();
+        var a = Hybrid(name, fixture.Caches);
+        var b = Hybrid(name, fixture.HostCaches);
+        Assert.Equal("v1", await a.GetOrCreateAsync("k", _ => ValueTask.FromResult("v1"), tags: ["t"]));
+        await Eventually.Until(async ct => await fixture.Caches.GetAsync(name, "k", ct) is not null, "HybridCache's L2 write");
+        Assert.Equal("v1", await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("b-factory"), tags: ["t"]));   // from L2, now in b's L1 too
+        Assert.Equal("v1", await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("b-factory"), tags: ["t"]));
+
+        await a.RemoveByTagAsync("t");
+        var stamp = await Eventually.Until(ct => fixture.Caches.GetAsync(name, PlatformDistributedCache.HybridTagPrefix + "t", ct), e => e is not null, "a's tag stamp in L2");
+        await Eventually.Until(async ct => await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("v2"), tags: ["t"], cancellationToken: ct) == "v2",
+            "b's L1 to drop the entry of the removed tag", TimeSpan.FromSeconds(20));
+        Assert.Equal(stamp!.Version, (await fixture.Caches.GetAsync(name, PlatformDistributedCache.HybridTagPrefix + "t"))!.Version);
     }
 }

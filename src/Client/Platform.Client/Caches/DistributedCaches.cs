@@ -80,7 +80,18 @@ internal sealed class DistributedCaches(
         return new CachePage([.. settings.OfType<CacheSettings>()], names.Count == size ? ContinuationToken.Encode(names[^1]) : null);
     }
 
-    public async Task<CacheEntry?> GetAsync(string name, string key, CancellationToken cancellationToken = default)
+    public Task<CacheEntry?> GetAsync(string name, string key, CancellationToken cancellationToken = default)
+    {
+        // A near-cache hit answers at once: no await, no grain call (names and keys held there were checked when read).
+        if (_known.TryGetValue(name, out var known) && known.Near is { } near && time.GetUtcNow() < known.Until && near.TryGet(key) is { } copy)
+        {
+            return Task.FromResult<CacheEntry?>(copy);
+        }
+
+        return ReadAsync(name, key, cancellationToken);
+    }
+
+    private async Task<CacheEntry?> ReadAsync(string name, string key, CancellationToken cancellationToken)
     {
         CheckKey(key);
         return await RunAsync(name, async known =>
@@ -269,6 +280,7 @@ internal sealed class DistributedCaches(
             WriteBehindQueued = shards.Sum(s => s.WriteBehindQueued),
             WriteBehindWritten = shards.Sum(s => s.WriteBehindWritten),
             WriteBehindFailures = shards.Sum(s => s.WriteBehindFailures),
+            WriteBehindPending = shards.Sum(s => s.WriteBehindPending),
             CapacityEntries = shards.Sum(s => s.CapacityEntries),
             CapacityBytes = shards.All(s => s.CapacityBytes is not null) ? shards.Sum(s => s.CapacityBytes!.Value) : null,
         };

@@ -8,18 +8,22 @@ namespace Platform.Caches;
 /// from its shard, a push removes the keys it names, and any gap in a shard's numbering (a lost push, a dropped
 /// subscription, a reconnect, a re-activated shard) drops every copy of that shard. Every
 /// <see cref="CachesOptions.NearCacheCheckMs"/> the subscriptions are renewed and the shard's number compared, so a
-/// loss no later push reveals is found within that period; a copy never outlives <c>nearCache.ttlMs</c> either.
+/// loss no later push reveals is found within that period. A shard's copies are served only while its number was
+/// confirmed within the lease (two check periods): a check that hangs (a lost gateway, a paused silo) cannot stretch
+/// the staleness bound. A copy never outlives <c>nearCache.ttlMs</c> either.
 /// </summary>
 internal sealed class NearCache : ICacheObserver, IDisposable
 {
     private readonly ConcurrentDictionary<string, Copy> _copies = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly long[] _sequence;
+    private readonly long[] _confirmedTicks;
     private readonly bool[] _subscribed;
     private readonly Task?[] _subscribing;
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly ITimer _check;
+    private readonly long _leaseTicks;
     private ICacheObserver? _reference;
 
     public NearCache(CacheSettings settings, IGrainFactory grains, TimeProvider time, TimeSpan checkEvery)
@@ -30,6 +34,8 @@ internal sealed class NearCache : ICacheObserver, IDisposable
         _sequence = new long[settings.Spec.Shards];
         _subscribed = new bool[settings.Spec.Shards];
         _subscribing = new Task?[settings.Spec.Shards];
+        _confirmedTicks = new long[settings.Spec.Shards];
+        _leaseTicks = 2 * checkEvery.Ticks;
         _check = time.CreateTimer(_ => _ = CheckAsync(), null, checkEvery, checkEvery);
     }
 
@@ -52,7 +58,9 @@ internal sealed class NearCache : ICacheObserver, IDisposable
             var now = _time.GetUtcNow();
             if (now < copy.Until && (copy.Entry.ExpiresAt is null || now < copy.Entry.ExpiresAt))
             {
-                return copy.Entry;
+                // Within the lease: the shard's number was confirmed recently enough; else ask the shard (the copy stays
+                // until the next check decides).
+                return now.UtcTicks - Volatile.Read(ref _confirmedTicks[copy.Shard]) <= _leaseTicks ? copy.Entry : null;
             }
 
             _copies.TryRemove(new KeyValuePair<string, Copy>(key, copy));
@@ -160,44 +168,49 @@ internal sealed class NearCache : ICacheObserver, IDisposable
         }
     }
 
-    /// <summary>Renews every subscription and compares sequences; a shard that moved on unheard, or cannot be reached, drops its copies.</summary>
-    public async Task CheckAsync()
+    /// <summary>
+    /// Renews every subscription and compares sequences, the shards in parallel; a shard that moved on unheard, or
+    /// cannot be reached, drops its copies; a shard whose number matches is confirmed as of the moment the check was sent.
+    /// </summary>
+    public Task CheckAsync() => Task.WhenAll(Enumerable.Range(0, _sequence.Length).Select(CheckAsync));
+
+    private async Task CheckAsync(int shard)
     {
-        for (var shard = 0; shard < _sequence.Length; shard++)
+        bool subscribed;
+        lock (_gate)
         {
-            bool subscribed;
+            subscribed = _subscribed[shard];
+        }
+
+        if (!subscribed)
+        {
+            return;
+        }
+
+        var sent = _time.GetUtcNow().UtcTicks;
+        try
+        {
+            var now = await Shard(shard).Subscribe(Reference());
             lock (_gate)
             {
-                subscribed = _subscribed[shard];
-            }
-
-            if (!subscribed)
-            {
-                continue;
-            }
-
-            try
-            {
-                var now = await Shard(shard).Subscribe(Reference());
-                lock (_gate)
+                if (now != _sequence[shard])
                 {
-                    if (now != _sequence[shard])
-                    {
-                        GapsSeen++;
-                        DropShard(shard);
-                        _sequence[shard] = now;
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Unreachable or gone: nothing can be vouched for; subscribe afresh on next use.
-                lock (_gate)
-                {
+                    GapsSeen++;
                     DropShard(shard);
-                    _subscribed[shard] = false;
-                    _subscribing[shard] = null;
+                    _sequence[shard] = now;
                 }
+
+                Confirm(shard, sent);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Unreachable or gone: nothing can be vouched for; subscribe afresh on next use.
+            lock (_gate)
+            {
+                DropShard(shard);
+                _subscribed[shard] = false;
+                _subscribing[shard] = null;
             }
         }
     }
@@ -220,6 +233,7 @@ internal sealed class NearCache : ICacheObserver, IDisposable
 
     private async Task SubscribeAsync(int shard)
     {
+        var sent = _time.GetUtcNow().UtcTicks;
         try
         {
             var sequence = await Shard(shard).Subscribe(Reference());
@@ -228,6 +242,7 @@ internal sealed class NearCache : ICacheObserver, IDisposable
                 DropShard(shard);
                 _sequence[shard] = sequence;
                 _subscribed[shard] = true;
+                Confirm(shard, sent);
             }
         }
         catch
@@ -240,6 +255,10 @@ internal sealed class NearCache : ICacheObserver, IDisposable
             throw;
         }
     }
+
+    /// <summary>Under the gate: the shard's number was right as of <paramref name="sentTicks"/>.</summary>
+    private void Confirm(int shard, long sentTicks) =>
+        Volatile.Write(ref _confirmedTicks[shard], Math.Max(_confirmedTicks[shard], sentTicks));
 
     private void DropShard(int shard)
     {

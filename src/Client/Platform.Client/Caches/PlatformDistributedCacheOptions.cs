@@ -8,4 +8,10 @@ public sealed class PlatformDistributedCacheOptions
 
     /// <summary>The spec of the cache when it is created on first use. Default 16 shards, 100000 entries, LRU.</summary>
     public CacheSpec Spec { get; set; } = new() { Shards = 16, Capacity = new CacheCapacity { Entries = 100_000 } };
+
+    /// <summary>
+    /// How often the HybridCache tag stamps this process has seen are re-read, so a tag invalidated through another
+    /// host reaches this one's HybridCache within it. Default 1 s; zero turns it off.
+    /// </summary>
+    public TimeSpan TagCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -35,4 +35,7 @@ public sealed record CacheShardStats
     [Id(14)] public long? CapacityBytes { get; init; }
 
     [Id(15)] public long Sequence { get; init; }
+
+    /// <summary>Write-behind keys not yet confirmed by the source now (waiting, on retry or in flight): what a SIGKILL would lose.</summary>
+    [Id(16)] public long WriteBehindPending { get; init; }
 }

@@ -268,6 +268,7 @@ public sealed partial class CacheShardGrain(
             WriteBehindQueued = _wbQueued,
             WriteBehindWritten = _wbWritten,
             WriteBehindFailures = _wbFailures,
+            WriteBehindPending = _writeBehind?.Count ?? 0,
             CapacityEntries = store.CapacityEntries,
             CapacityBytes = store.CapacityBytes,
             Sequence = _sequence,
