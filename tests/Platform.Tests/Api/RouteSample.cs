@@ -170,6 +170,7 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
             new("GET /v1/sagas/definitions/{name}", P(("name", AnchorSaga))) { Query = "version=1" },
             new("POST /v1/sagas/{name}/instances", P(("name", AnchorSaga))) { Json = """{"id":"bad-saga-instance"}""" },
             new("GET /v1/sagas/instances/{id}", P(("id", AnchorSagaInstance))),
+            new("GET /v1/sagas/instances/{id}/watch", P(("id", AnchorSagaInstance))) { Streams = true },
             new("POST /v1/sagas/instances/{id}/abort", P(("id", AnchorSagaInstance))),
             new("POST /v1/sagas/instances/{id}/retry", P(("id", AnchorSagaInstance))),
             new("POST /v1/sagas/instances/{id}/skip", P(("id", AnchorSagaInstance))),
