@@ -170,8 +170,15 @@ mode_replication() {
     ROWS=()
     local ack ns majority_put="" majority_get=""
 
-    create_namespace "repl-n1" "{\"shards\": $REPL_SHARDS}" || return 1
-    repl_lines "N=1 (not replicated)" "repl-n1"
+    # A memory cluster refuses unreplicated namespaces (a shard would live in one silo's memory): N=1 there is a
+    # one-replica group; on Azure Table storage it is a plain shard.
+    if [ "$CLUSTER_STORAGE" = Memory ]; then
+        create_namespace "repl-n1" "{\"shards\": $REPL_SHARDS, \"replication\": {\"mode\": \"leader\", \"replicas\": 1}}" || return 1
+        repl_lines "N=1 (one replica)" "repl-n1" strong
+    else
+        create_namespace "repl-n1" "{\"shards\": $REPL_SHARDS}" || return 1
+        repl_lines "N=1 (not replicated)" "repl-n1"
+    fi
     for ack in $REPL_ACKS; do
         ns="repl-n3-$ack"
         if ! create_namespace "$ns" "{\"shards\": $REPL_SHARDS, \"replication\": {\"mode\": \"leader\", \"replicas\": 3, \"ack\": \"$ack\"}}"; then
