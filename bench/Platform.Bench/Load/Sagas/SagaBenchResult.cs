@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Platform.Bench.Load.Sagas;
 
 /// <summary>
-/// What one saga run measured: sagas completed inside the window, the end-to-end latency a client sees (start request
+/// What one saga run measured: sagas that completed inside the window (whenever they started), the end-to-end latency a client sees (start request
 /// to the watch stream's final view), each step's latency from the instance's own history (previous step's result, or
 /// the instance's creation, to this step's result), and the stub's latency to a direct caller.
 /// </summary>
