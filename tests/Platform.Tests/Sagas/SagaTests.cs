@@ -189,4 +189,24 @@ public sealed class SagaTests(SagasFixture fixture)
         (await Api.GetAsync($"/v1/sagas/definitions/{saga}")).Expect(HttpStatusCode.NotFound);
         await Assert.ThrowsAsync<PlatformNotFoundException>(() => fixture.Sagas.StartAsync(saga, Name("i"), "{}"));
     }
+
+    /// <summary>A definition with <c>expect</c> and <c>txn</c> ops put twice unchanged stays one version; a changed one is the next.</summary>
+    [Fact]
+    public async Task RePutOfAnIdenticalDefinition_WithListFields_KeepsItsVersion()
+    {
+        var saga = Name("reput");
+        object Body(int status) => new
+        {
+            steps = new object[]
+            {
+                new { name = "a", action = new { kind = "http", method = "POST", url = $"{Stub.Base}/{saga}/a", expect = new[] { 200, status } } },
+                new { name = "b", action = new { kind = "txn", @namespace = "n", ops = new[] { new { op = "put", key = "k", value = "v" } } } },
+            },
+        };
+        var first = (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/sagas/definitions/{saga}", Body(201))).Expect(HttpStatusCode.Created).Json();
+        var again = (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/sagas/definitions/{saga}", Body(201))).Expect(HttpStatusCode.OK).Json();
+        Assert.Equal(first.GetProperty("version").GetInt32(), again.GetProperty("version").GetInt32());
+        var changed = (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/sagas/definitions/{saga}", Body(202))).ExpectSuccess().Json();
+        Assert.Equal(first.GetProperty("version").GetInt32() + 1, changed.GetProperty("version").GetInt32());
+    }
 }

@@ -48,4 +48,19 @@ public sealed record SagaOperation
 
     /// <summary>The writes of a <c>txn</c> step.</summary>
     [Id(15)] public IReadOnlyList<SagaTxnOp>? Ops { get; init; }
+
+    /// <summary>Value equality, lists by their items (so a re-put of an identical definition is not a new version).</summary>
+    public bool Equals(SagaOperation? other) =>
+        other is not null
+        && Kind == other.Kind && Method == other.Method && Url == other.Url && Body == other.Body
+        && SameItems(Expect, other.Expect)
+        && Op == other.Op && Namespace == other.Namespace && Key == other.Key && Value == other.Value
+        && IfVersion == other.IfVersion && IfAbsent == other.IfAbsent && Name == other.Name
+        && LeaseMs == other.LeaseMs && WaitMs == other.WaitMs && Topic == other.Topic
+        && SameItems(Ops, other.Ops);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Method, Url, Body, Op, Namespace, Key, HashCode.Combine(Value, Name, Topic, Expect?.Count, Ops?.Count));
+
+    private static bool SameItems<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a.SequenceEqual(b));
 }
