@@ -11,6 +11,8 @@
 #                            beside redis streams (XADD/XREADGROUP) and NATS JetStream (file storage)
 #   bench/run.sh cache       cache GET/SET over HTTP and the typed client (near cache too) beside redis and memcached;
 #                            near-hit cost, push delay to another host's L1, LRU vs LFU hit ratio under Zipf
+#   bench/run.sh discovery   resolve over HTTP and through the cached .NET handler, change-to-watch delay (1,000
+#                            instances, 50 services) beside etcd lease-backed keys + watch
 #
 # Tunables (environment): DURATION (s, default 10), WARMUP (s, 5), CONCURRENCY (64), VALUE_SIZE (100 bytes),
 # KEYS (10000), REDIS_CLIENTS (50), REDIS_REQUESTS (300000 per test), WRK_CONNECTIONS (64), WRK_THREADS (2),
@@ -306,9 +308,10 @@ source "$ROOT/bench/modes/txn.sh"
 source "$ROOT/bench/modes/replication.sh"
 source "$ROOT/bench/modes/log.sh"
 source "$ROOT/bench/modes/cache.sh"
+source "$ROOT/bench/modes/discovery.sh"
 
 usage() {
-    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -320,5 +323,6 @@ case "${1:-}" in
     replication) mode_replication ;;
     log) mode_log ;;
     cache) mode_cache ;;
+    discovery) mode_discovery ;;
     *) usage ;;
 esac

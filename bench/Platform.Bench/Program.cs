@@ -10,6 +10,7 @@ var root = new RootCommand("Platform benchmarks: load on the key-value store ove
     EtcdKeyValueCommand.Create(),
     TransactionHttpCommand.Create(),
     LogCommand.Create(),
+    DiscoveryCommand.Create(),
     MicroCommand.Create(),
 };
 foreach (var command in CacheCommands.Create())
