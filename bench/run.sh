@@ -12,6 +12,8 @@
 #   bench/run.sh cache       cache GET/SET over HTTP and the typed client (near cache too) beside redis and memcached;
 #                            near-hit cost, push delay to another host's L1, LRU vs LFU hit ratio under Zipf
 #   bench/run.sh sagas       3-step HTTP sagas against a local Kestrel stub, embedded and 3-silo: sagas/s, step overhead
+#   bench/run.sh discovery   resolve over HTTP and through the cached .NET handler, change-to-watch delay (1,000
+#                            instances, 50 services) beside etcd lease-backed keys + watch
 #
 # Tunables (environment): DURATION (s, default 10), WARMUP (s, 5), CONCURRENCY (64), VALUE_SIZE (100 bytes),
 # KEYS (10000), REDIS_CLIENTS (50), REDIS_REQUESTS (300000 per test), WRK_CONNECTIONS (64), WRK_THREADS (2),
@@ -308,9 +310,10 @@ source "$ROOT/bench/modes/replication.sh"
 source "$ROOT/bench/modes/log.sh"
 source "$ROOT/bench/modes/cache.sh"
 source "$ROOT/bench/modes/sagas.sh"
+source "$ROOT/bench/modes/discovery.sh"
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -323,5 +326,6 @@ case "${1:-}" in
     log) mode_log ;;
     cache) mode_cache ;;
     sagas) mode_sagas ;;
+    discovery) mode_discovery ;;
     *) usage ;;
 esac

@@ -11,6 +11,7 @@ var root = new RootCommand("Platform benchmarks: load on the key-value store ove
     TransactionHttpCommand.Create(),
     LogCommand.Create(),
     SagasHttpCommand.Create(),
+    DiscoveryCommand.Create(),
     MicroCommand.Create(),
 };
 foreach (var command in CacheCommands.Create())

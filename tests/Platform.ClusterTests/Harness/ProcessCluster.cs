@@ -178,11 +178,13 @@ public class ProcessCluster : IAsyncLifetime
             await RestartSiloAsync(silo.Index);
         }
 
-        await RestartZombiesAsync();
+        // The client host first: finding zombies reads the cluster view through it.
         if (ClientHost is null || ClientHost.HasExited)
         {
             await StartClientHostAsync();
         }
+
+        await RestartZombiesAsync();
 
         await WaitForAllActiveAsync();
     }

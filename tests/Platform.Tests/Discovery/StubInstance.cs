@@ -26,6 +26,14 @@ public sealed class StubInstance : IAsyncDisposable
     /// <summary>How long <c>/work</c> takes.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Whether <c>/work</c> answers 503 (else 200 with the port).</summary>
+    public bool Failing { get; set; }
+
+    /// <summary><c>/work</c> requests received.</summary>
+    public int Hits => _hits;
+
+    private int _hits;
+
     /// <summary><c>/healthz</c> requests served.</summary>
     public int Probes => _probes;
 
@@ -46,12 +54,13 @@ public sealed class StubInstance : IAsyncDisposable
         });
         app.MapGet("/work", async (CancellationToken ct) =>
         {
+            Interlocked.Increment(ref stub._hits);
             if (stub.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(stub.Delay, ct);
             }
 
-            return Results.Ok("done");
+            return stub.Failing ? Results.StatusCode(503) : Results.Text(port.ToString(CultureInfo.InvariantCulture));
         });
         await app.StartAsync();
         return stub;

@@ -43,6 +43,13 @@ public sealed class DiscoveryOptions : IPlatformOptions
     /// <summary>Changes retained per service for blocking queries and watches to resume from; an older index answers a reset. Default 1000.</summary>
     public int ChangeLogSize { get; set; } = 1_000;
 
+    /// <summary>
+    /// The newest changes stored with the service's row (ETag-checked with it): a watch or blocking query resumes from an
+    /// index that recent after the service grain moved or its silo died; older ones get a reset. At most
+    /// <see cref="ChangeLogSize"/>; 0 keeps the log in memory only. Default 100.
+    /// </summary>
+    public int PersistedChanges { get; set; } = 100;
+
     /// <summary>Failed outcomes in a row (5xx, timeouts) that eject an instance. Default 5.</summary>
     public int EjectionConsecutiveFailures { get; set; } = 5;
 
@@ -123,6 +130,11 @@ public sealed class DiscoveryOptions : IPlatformOptions
         if (ChangeLogSize is < 1 or > 1_000_000)
         {
             yield return $"{SectionName}:ChangeLogSize must be between 1 and 1000000 (got {ChangeLogSize}).";
+        }
+
+        if (PersistedChanges < 0 || PersistedChanges > ChangeLogSize || PersistedChanges > 1000)
+        {
+            yield return $"{SectionName}:PersistedChanges must be between 0 and ChangeLogSize ({ChangeLogSize}) and at most 1000 (got {PersistedChanges}).";
         }
 
         if (EjectionConsecutiveFailures < 1)

@@ -27,6 +27,7 @@ public sealed class ServiceBalancer
     private readonly TimeSpan _openPickLifetime;
     private (ulong Point, string Id)[] _ring = [];
     private string[] _ringIds = [];
+    private Dictionary<string, int> _ringPositions = new(StringComparer.Ordinal);
     private long _cursor;
 
     /// <param name="boundedLoadFactor">Consistent hashing: no instance holds more than ceil(factor × keys / instances) keys.</param>
@@ -48,30 +49,12 @@ public sealed class ServiceBalancer
     {
         ArgumentNullException.ThrowIfNull(healthy);
         ArgumentNullException.ThrowIfNull(request);
-        var candidates = new List<ServiceInstance>(healthy.Count);
-        foreach (var instance in healthy)
-        {
-            if (instance.Registration.Weight > 0)
-            {
-                candidates.Add(instance);
-            }
-        }
-
-        if (request.Zone is { } zone)
-        {
-            var local = candidates.FindAll(i => i.Registration.Zone == zone);
-            if (local.Count > 0)
-            {
-                candidates = local;
-            }
-        }
-
+        var candidates = Candidates(healthy, request.Zone);
         if (candidates.Count == 0)
         {
             return null;
         }
 
-        candidates.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         lock (_gate)
         {
             var picked = request.Strategy switch
@@ -88,6 +71,43 @@ public sealed class ServiceBalancer
             picks.Touched = _time.GetTimestamp();
             return picked;
         }
+    }
+
+    // The instances a pick chooses from, ordered by id: weight 0 never, the zone's own when it has any. The hot path
+    // (an id-ordered list with no drained instance and no zone, as the .NET handler's cache holds) allocates nothing.
+    private static IReadOnlyList<ServiceInstance> Candidates(IReadOnlyList<ServiceInstance> healthy, string? zone)
+    {
+        var plain = zone is null;
+        for (var i = 0; i < healthy.Count && plain; i++)
+        {
+            plain = healthy[i].Registration.Weight > 0 && (i == 0 || string.CompareOrdinal(healthy[i - 1].Id, healthy[i].Id) < 0);
+        }
+
+        if (plain)
+        {
+            return healthy;
+        }
+
+        var candidates = new List<ServiceInstance>(healthy.Count);
+        foreach (var instance in healthy)
+        {
+            if (instance.Registration.Weight > 0)
+            {
+                candidates.Add(instance);
+            }
+        }
+
+        if (zone is not null)
+        {
+            var local = candidates.FindAll(i => i.Registration.Zone == zone);
+            if (local.Count > 0)
+            {
+                candidates = local;
+            }
+        }
+
+        candidates.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return candidates;
     }
 
     /// <summary>An outcome: closes one open pick (when <paramref name="closesPick"/>) and feeds the latency EWMA.</summary>
@@ -166,7 +186,7 @@ public sealed class ServiceBalancer
 
     // nginx's smooth weighted round robin: every pick adds each weight to its current value, takes the highest and
     // subtracts the total from it; over any window of total-weight picks each instance gets exactly its weight.
-    private ServiceInstance Weighted(List<ServiceInstance> candidates)
+    private ServiceInstance Weighted(IReadOnlyList<ServiceInstance> candidates)
     {
         var total = 0L;
         ServiceInstance? best = null;
@@ -188,7 +208,7 @@ public sealed class ServiceBalancer
     }
 
     // Lowest score; ties go round robin, so equal instances share the traffic.
-    private ServiceInstance Least(List<ServiceInstance> candidates, Func<Stats, double> score)
+    private ServiceInstance Least(IReadOnlyList<ServiceInstance> candidates, Func<Stats, double> score)
     {
         var start = (int)(_cursor++ % candidates.Count);
         ServiceInstance? best = null;
@@ -208,10 +228,10 @@ public sealed class ServiceBalancer
     }
 
     // Unmeasured instances first (each gets measured), then the lowest EWMA; open picks break ties.
-    private ServiceInstance LeastResponseTime(List<ServiceInstance> candidates) =>
+    private ServiceInstance LeastResponseTime(IReadOnlyList<ServiceInstance> candidates) =>
         Least(candidates, s => s.Ewma is { } ewma ? 1 + ewma + (s.Open * 1e-6) : s.Open * 1e-9);
 
-    private ServiceInstance PowerOfTwo(List<ServiceInstance> candidates)
+    private ServiceInstance PowerOfTwo(IReadOnlyList<ServiceInstance> candidates)
     {
         if (candidates.Count == 1)
         {
@@ -238,17 +258,24 @@ public sealed class ServiceBalancer
     // that instance stays; a new key walks the ring from its point to the first instance holding fewer than
     // ceil(factor × (keys + 1) / instances) keys. A change of the instance set rebuilds the ring and re-assigns keys
     // lazily, so only keys whose ring owner changed (about 1/N) move.
-    private ServiceInstance ConsistentHash(List<ServiceInstance> candidates, string key)
+    private ServiceInstance ConsistentHash(IReadOnlyList<ServiceInstance> candidates, string key)
     {
-        if (!candidates.Select(c => c.Id).SequenceEqual(_ringIds))
+        var same = candidates.Count == _ringIds.Length;
+        for (var i = 0; i < candidates.Count && same; i++)
+        {
+            same = string.Equals(candidates[i].Id, _ringIds[i], StringComparison.Ordinal);
+        }
+
+        if (!same)
         {
             Rebuild(candidates);
         }
 
-        var byId = candidates.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        // Same ids in the same order as at the rebuild: an id's position names its instance in this list.
+        var byId = _ringPositions;
         if (_assigned.TryGetValue(key, out var held) && byId.TryGetValue(held, out var kept))
         {
-            return kept;
+            return candidates[kept];
         }
 
         if (_assigned.Count >= _maxAssignedKeys)
@@ -266,14 +293,14 @@ public sealed class ServiceBalancer
             {
                 _assigned[key] = id;
                 _assignedCount[id] = _assignedCount.GetValueOrDefault(id) + 1;
-                return byId[id];
+                return candidates[byId[id]];
             }
         }
 
-        return byId[_ring[start].Id];
+        return candidates[byId[_ring[start].Id]];
     }
 
-    private void Rebuild(List<ServiceInstance> candidates)
+    private void Rebuild(IReadOnlyList<ServiceInstance> candidates)
     {
         var points = new (ulong, string)[candidates.Count * VirtualNodes];
         var n = 0;
@@ -288,6 +315,12 @@ public sealed class ServiceBalancer
         Array.Sort(points, static (a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2));
         _ring = points;
         _ringIds = [.. candidates.Select(c => c.Id)];
+        _ringPositions = new Dictionary<string, int>(candidates.Count, StringComparer.Ordinal);
+        for (var i = 0; i < _ringIds.Length; i++)
+        {
+            _ringPositions[_ringIds[i]] = i;
+        }
+
         _assigned.Clear();
         _assignedCount.Clear();
     }

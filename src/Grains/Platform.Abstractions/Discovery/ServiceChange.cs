@@ -6,7 +6,8 @@ public sealed record ServiceChange
 {
     [Id(0)] public required long Index { get; init; }
 
-    [Id(1)] public required ServiceChangeKind Kind { get; init; }
+    /// <summary>Not <c>required</c>: JSON grain storage leaves default values out (Registered is 0).</summary>
+    [Id(1)] public ServiceChangeKind Kind { get; init; }
 
     [Id(2)] public required string InstanceId { get; init; }
 

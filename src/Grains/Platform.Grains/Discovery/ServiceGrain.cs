@@ -60,7 +60,7 @@ public sealed class ServiceGrain(
         _balancer = new ServiceBalancer(limits.BoundedLoadFactor, time: time);
         _outliers = new OutlierTracker(limits.EjectionConsecutiveFailures, TimeSpan.FromMilliseconds(limits.BaseEjectionMs), TimeSpan.FromMilliseconds(limits.MaxEjectionMs), limits.MaxEjectionPercent);
         _published = state.State;
-        _logFrom = _published.Index;
+        RestoreLog();
 
         // TTLs keep counting across activations: the lock grains hold each lease's expiry.
         var ttl = _published.Instances.Values.Where(i => i.Registration.TtlMs is not null).ToList();
@@ -487,7 +487,11 @@ public sealed class ServiceGrain(
             log.Add(new ServiceChange { Index = index, Kind = kind, InstanceId = id, Instance = next, Reason = reason });
         }
 
-        state.State = new ServiceState { Index = index, Instances = instances };
+        var keep = Limits.PersistedChanges;
+        List<ServiceChange> recent = published.RecentChanges.Count + log.Count <= keep
+            ? [.. published.RecentChanges, .. log]
+            : published.RecentChanges.Concat(log).Skip(published.RecentChanges.Count + log.Count - keep).ToList();
+        state.State = new ServiceState { Index = index, Instances = instances, RecentChanges = recent };
         try
         {
             await state.WriteStateAsync();
@@ -500,8 +504,7 @@ public sealed class ServiceGrain(
                 // Another activation wrote: start over from storage; watchers behind it get a reset.
                 await state.ReadStateAsync();
                 _published = state.State;
-                _log.Clear();
-                _logFrom = _published.Index;
+                RestoreLog();
                 Signal();
             }
 
@@ -522,6 +525,18 @@ public sealed class ServiceGrain(
 
         Signal();
         return stored;
+    }
+
+    // The persisted tail of the change log (contiguous up to the stored index) is where watchers resume after a move.
+    private void RestoreLog()
+    {
+        _log.Clear();
+        foreach (var change in _published.RecentChanges)
+        {
+            _log.AddLast(change);
+        }
+
+        _logFrom = _log.First is { } first ? first.Value.Index - 1 : _published.Index;
     }
 
     private void Signal()
@@ -604,7 +619,7 @@ public sealed class ServiceGrain(
     private static ServiceRegistration Normalized(ServiceRegistration r) => r with
     {
         Metadata = r.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
-        Tags = [.. r.Tags],
+        Tags = r.Tags.ToList(),   // a List: JSON grain storage names the runtime type, and a collection expression's synthesized one cannot be re-created
     };
 
     private static bool Same(ServiceRegistration a, ServiceRegistration b) =>

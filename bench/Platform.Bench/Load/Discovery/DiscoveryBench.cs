@@ -1,0 +1,324 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Client;
+using Platform.Discovery;
+
+namespace Platform.Bench.Load.Discovery;
+
+/// <summary>
+/// The discovery benchmark: <c>setup</c> (services × instances over HTTP), <c>resolve-http</c> (GET .../resolve),
+/// <c>handler</c> (picks by <see cref="ServiceBalancer"/> alone, then whole requests through the
+/// <c>AddPlatformServiceDiscovery()</c> handler chain ending in a handler that never touches the network),
+/// <c>watch</c> (a registry change to a typed-client watcher seeing it) and <c>etcd-watch</c> (the same on etcd:
+/// lease-backed keys and a watch per service prefix over its JSON gateway). One RESULT line each.
+/// </summary>
+internal static class DiscoveryBench
+{
+    public static string Service(int s) => "bsvc-" + s.ToString("D3", CultureInfo.InvariantCulture);
+
+    public static async Task<int> SetupAsync(Uri url, int services, int instances, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = url };
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>
+        {
+            using var answer = await http.PutAsJsonAsync($"/v1/services/{Service(i % services)}/instances/i{i / services}", new { address = "127.0.0.1", port = 10000 + i, weight = 1 + (i % 3) }, token);
+            answer.EnsureSuccessStatusCode();
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=discovery-setup instances={instances} services={services} seconds={Stopwatch.GetElapsedTime(started).TotalSeconds:F1}"));
+        return 0;
+    }
+
+    public static async Task<int> ResolveHttpAsync(Uri url, int services, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = url };
+        async Task<(long Ops, long Errors, LatencyHistogram Latency)> Run(TimeSpan length)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+            var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+            {
+                var latency = new LatencyHistogram();
+                long ops = 0, errors = 0;
+                for (var n = w; Stopwatch.GetTimestamp() < until; n += concurrency)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    using var answer = await http.GetAsync(new Uri($"/v1/services/{Service(n % services)}/resolve?strategy=weighted", UriKind.Relative), ct);
+                    await answer.Content.ReadAsByteArrayAsync(ct);
+                    latency.RecordSince(start);
+                    ops++;
+                    errors += answer.StatusCode == HttpStatusCode.OK ? 0 : 1;
+                }
+
+                return (ops, errors, latency);
+            }, ct)));
+            var all = new LatencyHistogram();
+            foreach (var r in results)
+            {
+                all.Add(r.latency);
+            }
+
+            return (results.Sum(r => r.ops), results.Sum(r => r.errors), all);
+        }
+
+        await Run(warmup);
+        var (total, failed, hist) = await Run(duration);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT target=resolve-http ops_per_s={total / duration.TotalSeconds:F0} p50_ms={hist.PercentileNanos(50) / 1e6:F3} p99_ms={hist.PercentileNanos(99) / 1e6:F3} errors={failed} concurrency={concurrency}"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    public static async Task<int> HandlerAsync(IReadOnlyDictionary<string, string?> settings, int services, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        using var host = await StartAsync(settings, http: true, ct);
+        var discovery = host.Services.GetRequiredService<IServiceDiscovery>();
+
+        // 1. The balancer alone over one service's cached list (20 instances), every strategy's hot path.
+        var instances = (await discovery.GetAsync(Service(0), cancellationToken: ct)).Instances;
+        foreach (var strategy in new[] { ResolveStrategy.RoundRobin, ResolveStrategy.Weighted, ResolveStrategy.LeastConnections, ResolveStrategy.ConsistentHash, ResolveStrategy.PowerOfTwo })
+        {
+            var balancer = new ServiceBalancer();
+            var requests = Enumerable.Range(0, 1024).Select(k => new ResolveRequest { Strategy = strategy, Key = "user-" + k.ToString(CultureInfo.InvariantCulture) }).ToArray();
+            long picks = 0;
+            var warm = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(warm) < TimeSpan.FromSeconds(0.5))
+            {
+                balancer.Report(balancer.Pick(instances, requests[0])!.Id, 1.0);   // JIT and tiering, unmeasured
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(2))
+            {
+                for (var i = 0; i < 1024; i++)
+                {
+                    var picked = balancer.Pick(instances, requests[i])!;
+                    balancer.Report(picked.Id, 1.0);
+                }
+
+                picks += 1024;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT target=balancer-pick strategy={DiscoveryRules.StrategyName(strategy)} picks_per_s={picks / Stopwatch.GetElapsedTime(started).TotalSeconds:F0} threads=1 instances={instances.Count} (each pick followed by its report)"));
+        }
+
+        // 2. Whole requests through the handler chain (resilience pipeline, ME.ServiceDiscovery resolver over the
+        // pushed cache, balancing, per-instance breaker), ending in a primary handler that answers at once.
+        var factory = host.Services.GetRequiredService<IHttpClientFactory>();
+        using var client = factory.CreateClient("bench");
+        async Task<(long Ops, long Errors, LatencyHistogram Latency)> Run(TimeSpan length)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+            var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+            {
+                var latency = new LatencyHistogram();
+                long ops = 0, errors = 0;
+                var uris = Enumerable.Range(0, services).Select(s => new Uri($"http://{Service(s)}/work")).ToArray();
+                for (var n = w; Stopwatch.GetTimestamp() < until; n += concurrency)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    using var answer = await client.GetAsync(uris[n % services], ct);
+                    latency.RecordSince(start);
+                    ops++;
+                    errors += answer.StatusCode == HttpStatusCode.OK ? 0 : 1;
+                }
+
+                return (ops, errors, latency);
+            }, ct)));
+            var all = new LatencyHistogram();
+            foreach (var r in results)
+            {
+                all.Add(r.latency);
+            }
+
+            return (results.Sum(r => r.ops), results.Sum(r => r.errors), all);
+        }
+
+        await Run(warmup);
+        var (total, failed, hist) = await Run(duration);
+        var primary = host.Services.GetRequiredService<NoNetworkHandler.Counter>();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT target=handler-request ops_per_s={total / duration.TotalSeconds:F0} p50_ms={hist.PercentileNanos(50) / 1e6:F4} p99_ms={hist.PercentileNanos(99) / 1e6:F4} errors={failed} concurrency={concurrency} distinct_instances={primary.Distinct} registry_calls_per_request=0"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    public static async Task<int> WatchAsync(IReadOnlyDictionary<string, string?> settings, int services, int instancesPerService, int samples, CancellationToken ct)
+    {
+        using var host = await StartAsync(settings, http: false, ct);
+        var discovery = host.Services.GetRequiredService<IServiceDiscovery>();
+        var seen = new ConcurrentDictionary<int, long>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ready = new CountdownEvent(services);
+        var watchers = Enumerable.Range(0, services).Select(s => Task.Run(async () =>
+        {
+            var first = true;
+            try
+            {
+                await foreach (var e in discovery.WatchAsync(Service(s), cancellationToken: stop.Token))
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (first)
+                    {
+                        first = false;
+                        ready.Signal();
+                    }
+
+                    if (e.Change?.Instance?.Registration.Metadata.TryGetValue("seq", out var seq) == true)
+                    {
+                        seen.TryAdd(int.Parse(seq, CultureInfo.InvariantCulture), now);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        })).ToArray();
+        ready.Wait(ct);
+        var delays = await MeasureAsync(samples, seen, async i =>
+            await discovery.RegisterAsync(Service(i % services), "i" + ((i / services) % instancesPerService).ToString(CultureInfo.InvariantCulture), new ServiceRegistration
+            {
+                Address = "127.0.0.1",
+                Port = 10000 + i,
+                Metadata = new Dictionary<string, string> { ["seq"] = i.ToString(CultureInfo.InvariantCulture) },
+            }, cancellationToken: ct), ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(watchers);
+        Report("watch-platform", delays, samples, services);
+        return 0;
+    }
+
+    public static async Task<int> EtcdWatchAsync(Uri endpoint, int services, int instancesPerService, int samples, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
+        using var lease = await Post(http, "/v3/lease/grant", """{"TTL":600}""", ct);
+        var leaseId = lease.RootElement.GetProperty("ID").GetString();
+        string Key(int s, int i) => $"svc/{Service(s)}/i{i}";
+        await Parallel.ForEachAsync(Enumerable.Range(0, services * instancesPerService), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (n, token) =>
+        {
+            using var _ = await Post(http, "/v3/kv/put", $$"""{"key":"{{B64(Key(n % services, n / services))}}","value":"{{B64("127.0.0.1:" + (10000 + n).ToString(CultureInfo.InvariantCulture))}}","lease":"{{leaseId}}"}""", token);
+        });
+
+        var seen = new ConcurrentDictionary<int, long>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ready = new CountdownEvent(services);
+        var watchers = Enumerable.Range(0, services).Select(s => Task.Run(async () =>
+        {
+            var prefix = $"svc/{Service(s)}/";
+            var end = prefix[..^1] + (char)('/' + 1);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v3/watch")
+            {
+                Content = new StringContent($$$"""{"create_request":{"key":"{{{B64(prefix)}}}","range_end":"{{{B64(end)}}}"}}""", Encoding.UTF8, "application/json"),
+            };
+            try
+            {
+                using var answer = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                using var body = new StreamReader(await answer.Content.ReadAsStreamAsync(stop.Token));
+                var first = true;
+                while (await body.ReadLineAsync(stop.Token) is { } line)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (first)
+                    {
+                        first = false;
+                        ready.Signal();   // the created response
+                    }
+
+                    using var doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.GetProperty("result").TryGetProperty("events", out var events))
+                    {
+                        foreach (var e in events.EnumerateArray())
+                        {
+                            var value = Encoding.UTF8.GetString(Convert.FromBase64String(e.GetProperty("kv").GetProperty("value").GetString()!));
+                            if (value.StartsWith("seq=", StringComparison.Ordinal))
+                            {
+                                seen.TryAdd(int.Parse(value[4..value.IndexOf(';', StringComparison.Ordinal)], CultureInfo.InvariantCulture), now);
+                            }
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+            {
+            }
+        })).ToArray();
+        ready.Wait(ct);
+        var delays = await MeasureAsync(samples, seen, async i =>
+        {
+            var value = B64("seq=" + i.ToString(CultureInfo.InvariantCulture) + ";127.0.0.1:" + (10000 + i).ToString(CultureInfo.InvariantCulture));
+            using var _ = await Post(http, "/v3/kv/put", $$"""{"key":"{{B64(Key(i % services, (i / services) % instancesPerService))}}","value":"{{value}}","lease":"{{leaseId}}"}""", ct);
+        }, ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(watchers);
+        Report("watch-etcd", delays, samples, services);
+        return 0;
+    }
+
+    // One change at a time: start the write, wait until a watcher saw it; the delay runs from the write's start.
+    private static async Task<List<double>> MeasureAsync(int samples, ConcurrentDictionary<int, long> seen, Func<int, Task> write, CancellationToken ct)
+    {
+        var delays = new List<double>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await write(i);
+            var deadline = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
+            long at;
+            while (!seen.TryGetValue(i, out at) && Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Yield();
+            }
+
+            if (at != 0)
+            {
+                delays.Add((at - start) * 1000.0 / Stopwatch.Frequency);
+            }
+        }
+
+        return delays;
+    }
+
+    private static void Report(string target, List<double> delays, int samples, int services)
+    {
+        delays.Sort();
+        double P(double p) => delays.Count == 0 ? double.NaN : delays[Math.Min(delays.Count - 1, (int)Math.Ceiling(p / 100 * delays.Count) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT target={target} samples={delays.Count} missed={samples - delays.Count} p50_ms={P(50):F2} p99_ms={P(99):F2} max_ms={(delays.Count > 0 ? delays[^1] : double.NaN):F2} watchers={services}"));
+    }
+
+    private static async Task<IHost> StartAsync(IReadOnlyDictionary<string, string?> settings, bool http, CancellationToken ct)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.AddPlatformClusterClient();
+        builder.Services.AddPlatformClient(builder.Configuration);
+        if (http)
+        {
+            builder.Services.AddSingleton<NoNetworkHandler.Counter>();
+            builder.Services.AddPlatformServiceDiscovery();
+            builder.Services.AddHttpClient("bench").ConfigurePrimaryHttpMessageHandler(sp => new NoNetworkHandler(sp.GetRequiredService<NoNetworkHandler.Counter>()));
+        }
+
+        var host = builder.Build();
+        await host.StartAsync(ct);
+        return host;
+    }
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    private static async Task<JsonDocument> Post(HttpClient http, string path, string body, CancellationToken ct)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var answer = await http.PostAsync(path, content, ct);
+        var text = await answer.Content.ReadAsStringAsync(ct);
+        return answer.IsSuccessStatusCode ? JsonDocument.Parse(text) : throw new InvalidOperationException($"etcd {path}: {(int)answer.StatusCode} {text}");
+    }
+}
