@@ -86,6 +86,7 @@ public static class KeyValueApi
             Condition = condition,
             Fence = fence,
             Session = session,
+            Context = headers.Context,
         }, ct);
         var (version, created) = written;
         ReplicationHeaders.Write(context.Response, written.Served, written.Session);

@@ -33,7 +33,7 @@ internal sealed class KeyValueStore(
 
         if (options.Consistency is { } consistency && !Enum.IsDefined(consistency))
         {
-            throw new PlatformValidationException("consistency", $"must be one of: strong, session, eventual (got {consistency})");
+            throw new PlatformValidationException("consistency", $"must be one of: strong, session, eventual, one, quorum, all (got {consistency})");
         }
 
         return await router.RunAsync(ns, async routed =>
@@ -66,6 +66,7 @@ internal sealed class KeyValueStore(
             ContentType = options.ContentType,
             Condition = options.Condition,
             Fence = options.Fence,
+            Context = options.Context is null ? null : ContextCodec.Parse(options.Context, "Platform-Context"),
         }, options.Session, cancellationToken);
         return new KeyValuePutResult(result.Version, result.Created) { Session = session, Served = served };
     }
