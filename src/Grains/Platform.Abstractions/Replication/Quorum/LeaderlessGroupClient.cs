@@ -168,16 +168,19 @@ public sealed class LeaderlessGroupClient
     }
 
     /// <summary>
-    /// A multi-leader write at this coordinator's home replica of the group (then the next ones, for a replica that
-    /// could not be reached); counter and set operations are tried at one replica only, since a lost answer may
-    /// hide an applied increment.
+    /// A multi-leader write: a put or delete at this coordinator's home replica of the group (then the next ones, for
+    /// a replica that could not be reached); a counter or set operation at a replica picked at random, tried there
+    /// only, since a lost answer may hide an applied increment.
     /// </summary>
     public async Task<VersionedAcceptResult> AcceptAsync(ShardId group, VersionedGroup settings, VersionedLocalWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(write);
-        var home = HomeOf(group, settings.Replicas);
-        var tries = write.Operation is VersionedOperation.Put or VersionedOperation.Delete ? settings.Replicas : 1;
+        // Puts and deletes go through this coordinator's home replica (later reads of the same coordinator then see
+        // them there at once); counter and set operations through a replica picked per call, which spreads them.
+        var value = write.Operation is VersionedOperation.Put or VersionedOperation.Delete;
+        var home = value ? HomeOf(group, settings.Replicas) : Random.Shared.Next(settings.Replicas);
+        var tries = value ? settings.Replicas : 1;
         string? last = null;
         for (var i = 0; i < tries; i++)
         {
