@@ -44,7 +44,7 @@ public static class ReplicationApi
         return TypedResults.Ok(new CounterResponse(key, value.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static async Task<Ok<CounterResponse>> GetCounter(IReplicatedData data, string ns, string key, [AsParameters] KeyValueReadHeaders read, CancellationToken ct)
+    private static async Task<Ok<CounterResponse>> GetCounter(IReplicatedData data, string ns, string key, [AsParameters] ReplicatedDataReadHeaders read, CancellationToken ct)
     {
         var value = await data.GetCounterAsync(ns, key, ReplicationHeaders.ParseConsistency(read.Consistency), ct);
         return TypedResults.Ok(new CounterResponse(key, value.ToString(CultureInfo.InvariantCulture)));
@@ -61,10 +61,10 @@ public static class ReplicationApi
         return TypedResults.Ok(new SetResponse(key, elements));
     }
 
-    private static async Task<Ok<SetResponse>> GetSet(IReplicatedData data, string ns, string key, [AsParameters] KeyValueReadHeaders read, CancellationToken ct) =>
+    private static async Task<Ok<SetResponse>> GetSet(IReplicatedData data, string ns, string key, [AsParameters] ReplicatedDataReadHeaders read, CancellationToken ct) =>
         TypedResults.Ok(new SetResponse(key, await data.GetSetAsync(ns, key, ReplicationHeaders.ParseConsistency(read.Consistency), ct)));
 
-    private static async Task<Ok<SiblingsResponse>> GetSiblings(HttpContext context, IReplicatedData data, string ns, string key, [AsParameters] KeyValueReadHeaders read, CancellationToken ct)
+    private static async Task<Ok<SiblingsResponse>> GetSiblings(HttpContext context, IReplicatedData data, string ns, string key, [AsParameters] ReplicatedDataReadHeaders read, CancellationToken ct)
     {
         var siblings = await data.GetSiblingsAsync(ns, key, ReplicationHeaders.ParseConsistency(read.Consistency), ct);
         context.Response.Headers[ContextHeader] = siblings.Context;

@@ -72,12 +72,19 @@ internal sealed class KeyValueStore(
     }
 
     public Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default) =>
-        DeleteWithSessionAsync(ns, key, condition, fence, null, cancellationToken);
+        DeleteWithSessionAsync(ns, key, condition, fence, null, cancellationToken: cancellationToken);
 
-    public async Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, CancellationToken cancellationToken = default)
+    public async Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, CancellationToken cancellationToken = default)
     {
         Checks.Key(key, Limits.MaxKeyBytes);
-        var (result, advanced, _) = await WriteAsync(ns, new KeyValueWriteRequest { Key = key, Condition = condition ?? KeyValueCondition.None, Fence = fence }, session, cancellationToken);
+        var request = new KeyValueWriteRequest
+        {
+            Key = key,
+            Condition = condition ?? KeyValueCondition.None,
+            Fence = fence,
+            Context = context is null ? null : ContextCodec.Parse(context, "Platform-Context"),
+        };
+        var (result, advanced, _) = await WriteAsync(ns, request, session, cancellationToken);
         if (result.Status == KeyValueWriteStatus.NotFound)
         {
             throw new PlatformNotFoundException($"Key '{key}' does not exist in namespace '{ns}'.");
