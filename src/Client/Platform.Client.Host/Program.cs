@@ -7,6 +7,7 @@ using Platform.Client.Host.Discovery;
 using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
+using Platform.Client.Host.Replication;
 using Platform.Client.Host.Sagas;
 using Platform.Client.Host.Transactions;
 using Platform.Configuration;
@@ -39,6 +40,7 @@ return await PlatformHost.RunAsync(async () =>
     var api = app.MapPlatformApi();
     api.MapShardingApi();
     api.MapKeyValueApi();
+    api.MapReplicationApi();
     api.MapTransactionsApi();
     api.MapLocksApi();
     api.MapEventLogApi();

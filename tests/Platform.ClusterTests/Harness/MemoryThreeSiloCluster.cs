@@ -16,6 +16,7 @@ public sealed class MemoryThreeSiloCluster : ProcessCluster
     {
         options.Settings["Platform:Replication:SnapshotEntries"] = "300";
         options.Settings["Platform:Replication:RebalanceInterval"] = "00:00:02";
+        options.Settings["Platform:Replication:AntiEntropyInterval"] = "00:00:01";
         return options;
     }
 }

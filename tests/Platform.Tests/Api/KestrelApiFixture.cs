@@ -25,6 +25,9 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string TxnKey = "t-anchor";
     public const string Namespace = "bad-ns";
     public const string NewNamespace = "bad-ns-new";
+    public const string CrdtNamespace = "bad-crdt";
+    public const string SiblingsNamespace = "bad-siblings";
+    public const string CrdtKey = "hits";
     public const string AnchorLock = "bad-lock";
     public const string AnchorSemaphore = "bad-sem";
     public const string AnchorElection = "bad-election";
@@ -108,6 +111,10 @@ public sealed class KestrelApiFixture : IAsyncLifetime
 
         (await Api.CreateNamespaceAsync(TxnNamespace, shards: 2, transactional: true)).ExpectSuccess();
         (await Api.CreateNamespaceAsync(Namespace, shards: 3)).ExpectSuccess();
+        (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/namespaces/{CrdtNamespace}", new { shards = 1, replication = new { mode = "multi-leader", replicas = 1, conflicts = "crdt" } })).ExpectSuccess();
+        (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/namespaces/{SiblingsNamespace}", new { shards = 1, replication = new { mode = "multi-leader", replicas = 1, conflicts = "siblings" } })).ExpectSuccess();
+        (await Api.SendJsonAsync(HttpMethod.Post, $"/v1/kv/{CrdtNamespace}/{CrdtKey}/counter", new { delta = 5 })).ExpectSuccess();
+        (await Api.SendJsonAsync(HttpMethod.Post, $"/v1/kv/{CrdtNamespace}/{CrdtKey}-set/set", new { add = "anchor" })).ExpectSuccess();
         await RestoreAnchorsAsync();
     }
 
@@ -204,6 +211,8 @@ public sealed class KestrelApiFixture : IAsyncLifetime
             parts.Add((await Api.ListKeysAsync(ns, limit: 1000)).Text);
         }
 
+        parts.Add((await Api.GetAsync($"/v1/kv/{CrdtNamespace}/{CrdtKey}/counter")).Text);
+        parts.Add((await Api.GetAsync($"/v1/kv/{CrdtNamespace}/{CrdtKey}-set/set")).Text);
         parts.Add((await Api.GetLockAsync(AnchorLock)).Text);
         parts.Add((await Api.GetSemaphoreAsync(AnchorSemaphore)).Text);
         parts.Add((await Api.GetLeaderAsync(AnchorElection)).Text);

@@ -86,6 +86,7 @@ public static class KeyValueApi
             Condition = condition,
             Fence = fence,
             Session = session,
+            Context = headers.Context,
         }, ct);
         var (version, created) = written;
         ReplicationHeaders.Write(context.Response, written.Served, written.Session);
@@ -99,7 +100,7 @@ public static class KeyValueApi
     private static async Task<NoContent> Delete(HttpContext context, IKeyValueStore store, string ns, string key, [AsParameters] KeyValueWriteHeaders headers, CancellationToken ct)
     {
         var session = await store.DeleteWithSessionAsync(ns, key, HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch), Fences.Parse(headers.Fence),
-            ReplicationHeaders.ParseSession(headers.Session), ct);
+            ReplicationHeaders.ParseSession(headers.Session), headers.Context, ct);
         ReplicationHeaders.Write(context.Response, null, session);
         return TypedResults.NoContent();
     }

@@ -32,7 +32,10 @@ internal static class ReplicationHeaders
             "strong" => ReadConsistency.Strong,
             "session" => ReadConsistency.Session,
             "eventual" => ReadConsistency.Eventual,
-            _ => throw new PlatformValidationException(Consistency, $"must be one of: strong, session, eventual (got '{Truncate(header)}')"),
+            "one" => ReadConsistency.One,
+            "quorum" => ReadConsistency.Quorum,
+            "all" => ReadConsistency.All,
+            _ => throw new PlatformValidationException(Consistency, $"must be one of: strong, session, eventual, one, quorum, all (got '{Truncate(header)}')"),
         };
     }
 

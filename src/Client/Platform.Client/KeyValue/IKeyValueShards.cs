@@ -23,7 +23,8 @@ internal interface IKeyValueShards
 
     /// <summary>The strategy for <paramref name="routed"/>'s kind of namespace: the one place that kind is decided.</summary>
     static IKeyValueShards For(RoutedNamespace routed) =>
-        routed.Settings.Replication is not null ? new ReplicatedShards(routed)
+        routed.Settings.Replication is { Leaderless: true } ? new LeaderlessShards(routed)
+        : routed.Settings.Replication is not null ? new ReplicatedShards(routed)
         : routed.Settings.Transactional ? new TransactionShards(routed)
         : new KeyValueShards(routed);
 

@@ -27,8 +27,12 @@ public interface IKeyValueStore
     /// <summary>Deletes a key; throws <c>PlatformNotFoundException</c> if it does not exist.</summary>
     Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="DeleteAsync"/>, and returns the session advanced by the delete (replicated namespaces; else <paramref name="session"/>).</summary>
-    Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// As <see cref="DeleteAsync"/>, and returns the session advanced by the delete (replicated namespaces; else
+    /// <paramref name="session"/>). <paramref name="context"/>: multi-leader siblings namespaces, the context of the
+    /// siblings the delete replaces (a malformed one is a 400 naming <c>Platform-Context</c>).
+    /// </summary>
+    Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, CancellationToken cancellationToken = default);
 
     /// <summary>One page of keys with their values, in ordinal key order across all shards.</summary>
     Task<KeyValuePage> ListAsync(string ns, KeyValueListOptions? options = null, CancellationToken cancellationToken = default);

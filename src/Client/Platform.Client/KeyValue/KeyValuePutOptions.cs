@@ -13,4 +13,7 @@ public sealed record KeyValuePutOptions
 
     /// <summary>Replicated namespaces: the session so far; the result's session is it advanced by this write.</summary>
     public SessionToken? Session { get; init; }
+
+    /// <summary>Multi-leader <c>siblings</c> namespaces: the context of a siblings read (<see cref="ContextCodec"/>); the write replaces the siblings it names.</summary>
+    public string? Context { get; init; }
 }

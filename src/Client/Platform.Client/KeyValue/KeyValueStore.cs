@@ -33,7 +33,7 @@ internal sealed class KeyValueStore(
 
         if (options.Consistency is { } consistency && !Enum.IsDefined(consistency))
         {
-            throw new PlatformValidationException("consistency", $"must be one of: strong, session, eventual (got {consistency})");
+            throw new PlatformValidationException("consistency", $"must be one of: strong, session, eventual, one, quorum, all (got {consistency})");
         }
 
         return await router.RunAsync(ns, async routed =>
@@ -66,17 +66,25 @@ internal sealed class KeyValueStore(
             ContentType = options.ContentType,
             Condition = options.Condition,
             Fence = options.Fence,
+            Context = options.Context is null ? null : ContextCodec.Parse(options.Context, "Platform-Context"),
         }, options.Session, cancellationToken);
         return new KeyValuePutResult(result.Version, result.Created) { Session = session, Served = served };
     }
 
     public Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default) =>
-        DeleteWithSessionAsync(ns, key, condition, fence, null, cancellationToken);
+        DeleteWithSessionAsync(ns, key, condition, fence, null, cancellationToken: cancellationToken);
 
-    public async Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, CancellationToken cancellationToken = default)
+    public async Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, CancellationToken cancellationToken = default)
     {
         Checks.Key(key, Limits.MaxKeyBytes);
-        var (result, advanced, _) = await WriteAsync(ns, new KeyValueWriteRequest { Key = key, Condition = condition ?? KeyValueCondition.None, Fence = fence }, session, cancellationToken);
+        var request = new KeyValueWriteRequest
+        {
+            Key = key,
+            Condition = condition ?? KeyValueCondition.None,
+            Fence = fence,
+            Context = context is null ? null : ContextCodec.Parse(context, "Platform-Context"),
+        };
+        var (result, advanced, _) = await WriteAsync(ns, request, session, cancellationToken);
         if (result.Status == KeyValueWriteStatus.NotFound)
         {
             throw new PlatformNotFoundException($"Key '{key}' does not exist in namespace '{ns}'.");

@@ -79,7 +79,9 @@ internal sealed class ReplicatedShards(RoutedNamespace routed) : IKeyValueShards
 
     private ReplicaRead Ask(ShardRead read) => new()
     {
-        Consistency = read.Consistency ?? Replication.Consistency,
+        Consistency = read.Consistency is > ReadConsistency.Eventual
+            ? throw new PlatformValidationException("Platform-Consistency", $"{read.Consistency.Value.ToString().ToLowerInvariant()} is for quorum and multi-leader namespaces; '{routed.Settings.Name}' is a leader namespace (strong, session, eventual)")
+            : read.Consistency ?? Replication.Consistency,
         MinIndex = read.MinIndex,
         Wait = read.Wait ?? _groups.Options.SessionWait,
     };

@@ -11,7 +11,8 @@ public static class ReplicationClientExtensions
     /// <summary>
     /// What replicated namespaces need on the client: <see cref="ReplicaGroupClient"/> (leader routing, retries and
     /// timeouts from <c>Platform:Replication</c>). The key-value client adds it; reads and writes of replicated
-    /// namespaces go through <c>IKeyValueStore</c> like any other.
+    /// namespaces go through <c>IKeyValueStore</c> like any other; counters, sets and siblings of multi-leader
+    /// namespaces through <see cref="IReplicatedData"/>.
     /// </summary>
     public static IServiceCollection AddReplicationClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,6 +21,7 @@ public static class ReplicationClientExtensions
             sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IReplicatedData, ReplicatedData>();
         return services;
     }
 }

@@ -88,6 +88,11 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
                 return await ReplicatedShardMapAsync(routed, replicated, includeRanges);
             }
 
+            if (shards is LeaderlessShards leaderless)
+            {
+                return await LeaderlessShardMap.BuildAsync(routed, leaderless, includeRanges);
+            }
+
             var stats = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards).Select(shards.StatsAsync));
             var ring = routed.Ring;
             return [.. stats.Select((s, i) => new ShardInfo

@@ -27,4 +27,22 @@ public sealed record ShardReplicaInfo
     public long? Lag { get; init; }
 
     public long Keys { get; init; }
+
+    /// <summary>Quorum and multi-leader: the replica's Merkle root (equal roots: identical copies).</summary>
+    public string? MerkleRoot { get; init; }
+
+    /// <summary>Multi-leader: updates accepted here not yet confirmed by the other replicas.</summary>
+    public int? PendingOutgoing { get; init; }
+
+    /// <summary>Quorum: keys held as hints for replicas that missed them.</summary>
+    public int? HintsHeld { get; init; }
+
+    /// <summary>Quorum and multi-leader: when the replica last compared Merkle trees with another.</summary>
+    public DateTimeOffset? LastAntiEntropy { get; init; }
+
+    /// <summary>Quorum and multi-leader: Merkle buckets its anti-entropy runs found differing, in all.</summary>
+    public long? DivergentRanges { get; init; }
+
+    /// <summary>Quorum and multi-leader: keys repaired here per mechanism (readRepair, hints, antiEntropy, replication), hints delivered and dropped, tombstones purged.</summary>
+    public IReadOnlyDictionary<string, long>? Repairs { get; init; }
 }

@@ -14,4 +14,7 @@ public sealed record KeyValueWriteRequest
     [Id(3)] public KeyValueCondition Condition { get; init; } = KeyValueCondition.None;
 
     [Id(4)] public KeyValueFence? Fence { get; init; }
+
+    /// <summary>Multi-leader <c>siblings</c> namespaces: the causal context (<c>Platform-Context</c>) of the siblings this write replaces.</summary>
+    [Id(5)] public byte[]? Context { get; init; }
 }

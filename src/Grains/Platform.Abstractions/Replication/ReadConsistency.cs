@@ -12,4 +12,13 @@ public enum ReadConsistency
 
     /// <summary>Any replica, now: may be stale.</summary>
     Eventual = 2,
+
+    /// <summary>Quorum and multi-leader namespaces: one replica's answer.</summary>
+    One = 3,
+
+    /// <summary>Quorum namespaces: a majority of the replicas (the namespace's R when the request names no level), newest wins, stale ones repaired before the answer.</summary>
+    Quorum = 4,
+
+    /// <summary>Quorum and multi-leader namespaces: every replica.</summary>
+    All = 5,
 }

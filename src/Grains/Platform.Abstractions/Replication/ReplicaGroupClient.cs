@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Platform.Errors;
 using Platform.KeyValue;
+using Platform.Replication.Quorum;
 using Platform.Sharding;
 
 namespace Platform.Replication;
@@ -23,7 +24,12 @@ public sealed class ReplicaGroupClient(IGrainFactory grains, ReplicationOptions 
 
     private readonly ConcurrentDictionary<string, IReplicaGrain> _grains = new(StringComparer.Ordinal);
 
+    private LeaderlessGroupClient? _leaderless;
+
     public ReplicationOptions Options => options;
+
+    /// <summary>The coordinator of quorum and multi-leader groups, made on first use.</summary>
+    public LeaderlessGroupClient Leaderless => LazyInitializer.EnsureInitialized(ref _leaderless, () => new LeaderlessGroupClient(grains, options, time));
 
     /// <summary>The grain of replica <paramref name="replica"/> of <paramref name="group"/>.</summary>
     public IReplicaGrain Replica(ShardId group, int replica)

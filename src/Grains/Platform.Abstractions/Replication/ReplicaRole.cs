@@ -14,4 +14,7 @@ public enum ReplicaRole
 
     /// <summary>Receives the log but neither votes nor counts: a new incarnation until the group promotes it.</summary>
     Learner = 3,
+
+    /// <summary>A replica of a quorum or multi-leader group: every replica is equal.</summary>
+    Peer = 4,
 }

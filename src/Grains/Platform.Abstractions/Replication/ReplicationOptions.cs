@@ -57,8 +57,68 @@ public sealed class ReplicationOptions : IPlatformOptions
     /// </summary>
     public TimeSpan DirectoryLease { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Quorum and multi-leader: how often each replica compares its Merkle tree with the next replica's and exchanges the differing ranges. Default 10 s; 100 ms to 1 h. Silos only.</summary>
+    public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Quorum and multi-leader: how long a delete's tombstone is kept before replicas forget it. Must exceed
+    /// <see cref="HintTtl"/> and twice <see cref="AntiEntropyInterval"/>: a replica away longer than this can resurrect
+    /// a deleted key. Default 10 min. Silos only.
+    /// </summary>
+    public TimeSpan TombstoneGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Quorum: how long a hint for an unreachable replica is kept before it expires (anti-entropy covers the rest). Default 5 min. Silos only.</summary>
+    public TimeSpan HintTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Quorum: keys one replica holds as hints for one other replica; more are dropped (and counted). Default 10000. Silos only.</summary>
+    public int MaxHints { get; set; } = 10_000;
+
+    /// <summary>Multi-leader: keys one replica queues for one other replica; more are dropped from the queue (anti-entropy sends them). Default 100000. Silos only.</summary>
+    public int MaxPendingOutgoing { get; set; } = 100_000;
+
+    /// <summary>Quorum and multi-leader: how often a replica sends queued updates and hints. Default 200 ms; 10 ms to 1 min. Silos only.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Multi-leader: how long a write waits for one other replica to hold it before it is answered anyway (0: answer at once). Default 1 s. Silos only.</summary>
+    public TimeSpan CopyWait { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<string> Validate()
     {
+        if (AntiEntropyInterval < TimeSpan.FromMilliseconds(100) || AntiEntropyInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"{SectionName}:AntiEntropyInterval must be between 00:00:00.1 and 01:00:00 (got {AntiEntropyInterval}).";
+        }
+
+        if (TombstoneGrace <= HintTtl || TombstoneGrace < 2 * AntiEntropyInterval)
+        {
+            yield return $"{SectionName}:TombstoneGrace must exceed HintTtl ({HintTtl}) and twice AntiEntropyInterval ({AntiEntropyInterval}) (got {TombstoneGrace}).";
+        }
+
+        if (HintTtl < TimeSpan.FromSeconds(1) || HintTtl > TimeSpan.FromDays(7))
+        {
+            yield return $"{SectionName}:HintTtl must be between 00:00:01 and 7.00:00:00 (got {HintTtl}).";
+        }
+
+        if (MaxHints is < 0 or > 10_000_000)
+        {
+            yield return $"{SectionName}:MaxHints must be between 0 and 10000000 (got {MaxHints}).";
+        }
+
+        if (MaxPendingOutgoing is < 1 or > 10_000_000)
+        {
+            yield return $"{SectionName}:MaxPendingOutgoing must be between 1 and 10000000 (got {MaxPendingOutgoing}).";
+        }
+
+        if (FlushInterval < TimeSpan.FromMilliseconds(10) || FlushInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{SectionName}:FlushInterval must be between 00:00:00.01 and 00:01:00 (got {FlushInterval}).";
+        }
+
+        if (CopyWait < TimeSpan.Zero || CopyWait > TimeSpan.FromSeconds(30))
+        {
+            yield return $"{SectionName}:CopyWait must be between 00:00:00 and 00:00:30 (got {CopyWait}).";
+        }
+
         if (DirectoryLease < TimeSpan.Zero || DirectoryLease > TimeSpan.FromMinutes(10))
         {
             yield return $"{SectionName}:DirectoryLease must be between 00:00:00 and 00:10:00 (got {DirectoryLease}).";

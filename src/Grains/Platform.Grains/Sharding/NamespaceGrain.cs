@@ -4,6 +4,7 @@ using Orleans.Storage;
 using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Replication;
+using Platform.Replication.Quorum;
 using Platform.Transactions;
 
 namespace Platform.Sharding;
@@ -186,7 +187,9 @@ public sealed partial class NamespaceGrain(
         try
         {
             await Unavailable($"drop the shards of generation {doomed.Generation}", () => Task.WhenAll(Enumerable.Range(0, doomed.Shards).Select(i =>
-                doomed.Replication is { } replication
+                doomed.Replication is { Leaderless: true } leaderless
+                    ? Task.WhenAll(Enumerable.Range(0, leaderless.Replicas).Select(r => GrainFactory.GetGrain<IVersionedReplicaGrain>(new ReplicaId(doomed.Shard(i), r).ToGrainKey()).Drop()))
+                : doomed.Replication is { } replication
                     ? Task.WhenAll(Enumerable.Range(0, replication.Replicas).Select(r => GrainFactory.GetGrain<IReplicaGrain>(new ReplicaId(doomed.Shard(i), r).ToGrainKey()).Drop()))
                 : doomed.Transactional
                     ? GrainFactory.GetGrain<ITransactionShardGrain>(doomed.Shard(i).ToGrainKey()).Drop()
@@ -313,7 +316,14 @@ public sealed partial class NamespaceGrain(
             {
                 for (var r = 0; r < replicas; r++)
                 {
-                    await GrainFactory.GetGrain<IReplicaGrain>(new ReplicaId(settings.Shard(shard), r).ToGrainKey()).Status();
+                    if (settings.Replication.Leaderless)
+                    {
+                        await GrainFactory.GetGrain<IVersionedReplicaGrain>(new ReplicaId(settings.Shard(shard), r).ToGrainKey()).Status(VersionedGroup.From(settings.Replication));
+                    }
+                    else
+                    {
+                        await GrainFactory.GetGrain<IReplicaGrain>(new ReplicaId(settings.Shard(shard), r).ToGrainKey()).Status();
+                    }
                 }
             }
             finally

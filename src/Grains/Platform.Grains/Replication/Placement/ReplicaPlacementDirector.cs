@@ -32,7 +32,8 @@ public sealed class ReplicaPlacementDirector(IGrainFactory grains) : IPlacementD
         {
             try
             {
-                return await management.GetActivationAddress(grains.GetGrain<IReplicaGrain>(new ReplicaId(id.Shard, r).ToGrainKey()));
+                // Siblings are grains of the same type (Raft replicas, or quorum and multi-leader replicas).
+                return await management.GetActivationAddress(grains.GetGrain(GrainId.Create(target.GrainIdentity.Type, new ReplicaId(id.Shard, r).ToGrainKey())));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -1,0 +1,12 @@
+namespace Platform.Replication.Quorum;
+
+/// <summary>Which mechanism brought a state to a replica.</summary>
+[GenerateSerializer, Alias("Platform.VersionedReason")]
+public enum VersionedReason
+{
+    Write = 0,
+    ReadRepair = 1,
+    Hint = 2,
+    AntiEntropy = 3,
+    Replication = 4,
+}
