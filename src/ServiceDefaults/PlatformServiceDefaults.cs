@@ -17,6 +17,9 @@ public static class PlatformServiceDefaults
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>JSON console logs with scopes when true (on by default in containers: <c>DOTNET_RUNNING_IN_CONTAINER</c>).</summary>
+    public const string JsonLogsKey = "Platform:Logging:Json";
+
     /// <summary>Records traces without OTLP when true (the OTLP exporter is added when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
     public const string TracesKey = "Platform:Telemetry:Traces";
 
@@ -35,7 +38,7 @@ public static class PlatformServiceDefaults
         // Every log line carries the trace and span id of the request or grain call it was written in (as scopes),
         // and the scopes the grain-call filter opens (block, namespace, lock, topic, saga definition).
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        if (builder.Configuration.GetValue("Platform:Logging:Json", false)
+        if (builder.Configuration.GetValue(JsonLogsKey, false)
             || builder.Configuration.GetValue("DOTNET_RUNNING_IN_CONTAINER", false))
         {
             builder.Logging.ClearProviders();

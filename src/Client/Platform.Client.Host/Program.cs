@@ -49,6 +49,7 @@ return await PlatformHost.RunAsync(async () =>
     api.MapSagasApi();
     api.MapDiscoveryApi();
     app.MapObservabilityApi();
+    app.MapPlatformDashboard();
     await app.RunAsync();
 });
 

@@ -61,7 +61,8 @@ public sealed class ConsoleSnapshots : IDisposable
         var snapshot = new JsonObject
         {
             ["at"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["dashboard"] = _options.Value.Dashboard && _services.GetService<ILocalSiloDetails>() is not null ? "/dashboard" : null,
+            ["dashboard"] = _options.Value.DashboardUrl
+                ?? (_services.GetService<ILocalSiloDetails>() is not null && _services.GetRequiredService<IOptions<Silo.Hosting.PlatformSiloOptions>>().Value.Dashboard ? "/dashboard" : null),
         };
         snapshot["cluster"] = await Panel(() => ClusterAsync(management, cancellationToken));
         snapshot["namespaces"] = await Panel(() => NamespacesAsync(cancellationToken));

@@ -16,8 +16,11 @@ public sealed class ObservabilityOptions : IPlatformOptions
     /// </summary>
     public int ConsoleMaxItems { get; set; } = 20;
 
-    /// <summary>Serve the Orleans dashboard at <c>/dashboard</c> where a silo runs in this process. Default true.</summary>
-    public bool Dashboard { get; set; } = true;
+    /// <summary>
+    /// Where the console links the Orleans dashboard: default <c>/dashboard</c> on this host when it runs a silo
+    /// (embedded) with <c>Platform:Silo:Dashboard</c> on; set it to a silo's dashboard URL for an external client host.
+    /// </summary>
+    public string? DashboardUrl { get; set; }
 
     public IEnumerable<string> Validate()
     {
