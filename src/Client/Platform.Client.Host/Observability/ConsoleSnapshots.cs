@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization.TypeSystem;
@@ -30,8 +32,8 @@ public sealed class ConsoleSnapshots : IDisposable
     private readonly IServiceProvider _services;
     private readonly IOptions<ObservabilityOptions> _options;
     private readonly MeterListener _listener = new();
-    private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    // Keyed by instrument and the one outcome-like label it has: no allocation per measurement after the first.
+    private readonly ConcurrentDictionary<(string Instrument, string? Label, string? Value), StrongBox<long>> _counters = new();
 
     /// <summary>Starts listening to this process's Platform counters (the silo's, in the embedded host).</summary>
     public ConsoleSnapshots(IServiceProvider services, IOptions<ObservabilityOptions> options)
@@ -319,32 +321,29 @@ public sealed class ConsoleSnapshots : IDisposable
 
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        var name = instrument.Name;
+        (string? Label, string? Value) split = default;
         foreach (var tag in tags)
         {
-            if (tag.Key is "outcome" or "reason" or "branch" or "block")
+            if (tag.Key is "outcome" or "reason" or "branch" or "block" or "path")
             {
-                name += $"{{{tag.Key}={tag.Value}}}";
+                split = (tag.Key, tag.Value as string);
+                break;
             }
         }
 
-        lock (_gate)
-        {
-            _counters[name] = _counters.GetValueOrDefault(name) + value;
-        }
+        var total = _counters.GetOrAdd((instrument.Name, split.Label, split.Value), static _ => new StrongBox<long>());
+        Interlocked.Add(ref total.Value, value);
     }
 
     private JsonObject Counters()
     {
-        lock (_gate)
+        var o = new JsonObject();
+        foreach (var (key, total) in _counters.Select(c => (Name: c.Key.Label is null ? c.Key.Instrument : $"{c.Key.Instrument}{{{c.Key.Label}={c.Key.Value}}}", c.Value))
+            .OrderBy(c => c.Name, StringComparer.Ordinal))
         {
-            var o = new JsonObject();
-            foreach (var (name, value) in _counters.OrderBy(c => c.Key, StringComparer.Ordinal))
-            {
-                o[name] = value;
-            }
-
-            return o;
+            o[key] = Interlocked.Read(ref total.Value);
         }
+
+        return o;
     }
 }
