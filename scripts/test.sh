@@ -41,5 +41,21 @@ done < <(find "$results" -name '*.trx' -exec grep -ohE '<Counters [^>]*>' {} + \
 if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (crash, abort) without a summary line saying so
 fi
+# Name every failed test with the head of its message, so the tail of a CI log says what broke.
+if [ "$failed" -gt 0 ]; then
+  echo "failed tests:"
+  python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    for r in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") != "Failed":
+            continue
+        msg = r.findtext(".//t:Message", "", ns).strip().splitlines()
+        print(f"  FAILED {r.get('testName')} ({r.get('duration')})")
+        for line in msg[:8]:
+            print(f"    {line[:300]}")
+PY
+fi
 echo "$passed passed, $failed failed"
 [ "$test_rc" -eq 0 ] && [ "$failed" -eq 0 ]

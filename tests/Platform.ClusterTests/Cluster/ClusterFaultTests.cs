@@ -51,9 +51,10 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
         var port = cluster.Silos[victim].SiloPort;
         var registers = new RegisterWorkload(ns, keys);
 
-        var clock = Stopwatch.StartNew();
-        var acked = new ConcurrentQueue<(string Key, string Value, TimeSpan At)>();
-        var indeterminate = new ConcurrentQueue<string>();
+        var writers = new DistinctKeyWriters(ns);
+        var clock = writers.Clock;
+        var acked = writers.Acked;
+        var indeterminate = writers.Unknown;
         await using var workload = new ClientWorkload();
         for (var c = 0; c < 4; c++)
         {
@@ -61,32 +62,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
             workload.Start(stop => registers.RunClientAsync(client, kv, readOnly: false, stop));
         }
 
-        for (var c = 0; c < 2; c++)
-        {
-            var writer = c;
-            workload.Start(async stop =>
-            {
-                for (var seq = 0; !stop.IsCancellationRequested; seq++)
-                {
-                    var key = string.Create(CultureInfo.InvariantCulture, $"w{writer}-{seq:D5}");
-                    var value = string.Create(CultureInfo.InvariantCulture, $"{key}@{clock.ElapsedMilliseconds}");
-                    var sent = clock.Elapsed;
-                    var r = await kv.PutKeyAsync(ns, key, value, cancellationToken: CancellationToken.None);
-                    if (r is { Status: 201, Version: 1 })
-                    {
-                        acked.Enqueue((key, value, clock.Elapsed));
-                    }
-                    else if (ApiOutcome.IsUnknown(r))
-                    {
-                        indeterminate.Enqueue($"{key} sent at {sent.TotalSeconds:F2} s, answered at {clock.Elapsed.TotalSeconds:F2} s: {r}");
-                    }
-                    else
-                    {
-                        throw ApiOutcome.Unexpected(r, $"create {key}", "a first write of a fresh key answers 201 with ETag \"1\" or (unknown) 502/503/504/no answer");
-                    }
-                }
-            });
-        }
+        writers.Start(workload, kv, 2);
 
         await Eventually.Until(() => workload.Check(() => registers.Completed >= 60 && acked.Count >= 20), "60 register operations and 20 acknowledged writes before the kill", LoadTimeout, () => $"{registers.Completed} register operations; {Progress(acked.Count, indeterminate.Count)}");
         await AssertKeysOnSiloAsync(setup, ns, keys, victim);
@@ -115,15 +91,7 @@ public sealed class ClusterFaultTests(ThreeSiloCluster cluster, ITestOutputHelpe
         await registers.ReadEveryKeyAsync(99, setup);
 
         // Read every acknowledged write back.
-        var lost = new ConcurrentQueue<string>();
-        await Parallel.ForEachAsync(acked, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (a, ct) =>
-        {
-            var r = await setup.GetKeyAsync(ns, a.Key, cancellationToken: ct);
-            if (!r.IsSuccess || r.Text != a.Value)
-            {
-                lost.Enqueue($"{a.Key} acknowledged at {a.At.TotalSeconds:F2} s with '{a.Value}', read back {r}");
-            }
-        });
+        var lost = await writers.ReadBackAsync(setup);
 
         output.WriteLine($"declared Dead after {(detectedAt - killedAt).TotalSeconds:F2} s; all 6 shards serving from other silos after {(recoveredAt - killedAt).TotalSeconds:F2} s ({string.Join(", ", shardSilos!)})");
         output.WriteLine($"acknowledged writes: {acked.Count(a => a.At < killedAt)} before, {acked.Count(a => a.At >= killedAt && a.At < detectedAt)} during detection, {acked.Count(a => a.At >= detectedAt)} after; {indeterminate.Count} with unknown outcome");

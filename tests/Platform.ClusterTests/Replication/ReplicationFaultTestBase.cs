@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using Platform.ClusterTests.Harness;
 using Platform.ClusterTests.History;
 using Platform.ClusterTests.Linearizability;
@@ -146,9 +144,8 @@ public abstract class ReplicationFaultTestBase(ProcessCluster cluster, ITestOutp
     /// <summary>One run: the namespace, the victim and the workload recording what happened.</summary>
     protected sealed class Run(ReplicationFaultTestBase test, string ns, int shards, int shard, int victim, IReadOnlyList<string> keys, HashRing ring)
     {
-        private readonly ConcurrentQueue<(string Key, string Value, TimeSpan Sent, TimeSpan At)> _acked = new();
-        private readonly ConcurrentQueue<string> _unknown = new();
         private readonly ClientWorkload _workload = new();
+        private readonly DistinctKeyWriters _writers = new(ns);
         private int _registerClients;
 
         public string Namespace => ns;
@@ -163,11 +160,11 @@ public abstract class ReplicationFaultTestBase(ProcessCluster cluster, ITestOutp
 
         public RegisterWorkload Registers { get; } = new(ns, keys);
 
-        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+        public Stopwatch Clock => _writers.Clock;
 
-        public int AckedCount => _acked.Count;
+        public int AckedCount => _writers.Acked.Count;
 
-        public int AckedOn(int group) => _acked.Count(a => ring.ShardFor(a.Key) == group);
+        public int AckedOn(int group) => _writers.Acked.Count(a => ring.ShardFor(a.Key) == group);
 
         public void Start(int registerClients, int writers)
         {
@@ -179,40 +176,15 @@ public abstract class ReplicationFaultTestBase(ProcessCluster cluster, ITestOutp
                 _workload.Start(stop => Registers.RunClientAsync(client, kv, readOnly: false, stop));
             }
 
-            for (var w = 0; w < writers; w++)
-            {
-                var writer = w;
-                _workload.Start(async stop =>
-                {
-                    for (var seq = 0; !stop.IsCancellationRequested; seq++)
-                    {
-                        var key = string.Create(CultureInfo.InvariantCulture, $"w{writer}-{seq:D5}");
-                        var value = string.Create(CultureInfo.InvariantCulture, $"{key}@{Clock.ElapsedMilliseconds}");
-                        var sent = Clock.Elapsed;
-                        var r = await kv.PutKeyAsync(ns, key, value, cancellationToken: CancellationToken.None);
-                        if (r is { Status: 201, Version: 1 })
-                        {
-                            _acked.Enqueue((key, value, sent, Clock.Elapsed));
-                        }
-                        else if (ApiOutcome.IsUnknown(r))
-                        {
-                            _unknown.Enqueue($"{key}: {r}");
-                        }
-                        else
-                        {
-                            throw ApiOutcome.Unexpected(r, $"create {key}", "a first write of a fresh key answers 201 with ETag \"1\" or (unknown) 502/503/504/no answer");
-                        }
-                    }
-                });
-            }
+            _writers.Start(_workload, kv, writers);
         }
 
         public Task WarmUpAsync(int minimumAcks = 20) =>
             Eventually.Until(
-                () => _workload.Check(() => (_registerClients == 0 || Registers.Completed >= 60) && _acked.Count >= minimumAcks),
+                () => _workload.Check(() => (_registerClients == 0 || Registers.Completed >= 60) && _writers.Acked.Count >= minimumAcks),
                 $"60 register operations and {minimumAcks} acknowledged writes before the fault",
                 LoadTimeout,
-                () => $"{Registers.Completed} register operations, {_acked.Count} acknowledged writes, {_unknown.Count} unknown");
+                () => $"{Registers.Completed} register operations, {_writers.Acked.Count} acknowledged writes, {_writers.Unknown.Count} unknown");
 
         /// <summary>Waits for register operations on every key and acknowledged writes on the victim's group after the fault; returns when the first such write was acknowledged.</summary>
         public async Task<TimeSpan> WaitForSuccessesAfterAsync(long faultAt, string fault, bool registers = true)
@@ -221,11 +193,11 @@ public abstract class ReplicationFaultTestBase(ProcessCluster cluster, ITestOutp
             await Eventually.Until(
                 () => _workload.Check(() =>
                     (!registers || _registerClients == 0 || keys.All(k => FaultEvidence.SucceededAfter(Registers.History.Operations().Where(o => o.Key == k), faultAt).Count >= 5))
-                    && _acked.Count(a => a.Sent > faultElapsed && ring.ShardFor(a.Key) == shard) >= 10),
+                    && _writers.Acked.Count(a => a.Sent > faultElapsed && ring.ShardFor(a.Key) == shard) >= 10),
                 $"5 register operations on each key and 10 acknowledged writes on shard {shard} sent after {fault}",
                 LoadTimeout,
-                () => $"{_acked.Count(a => a.Sent > faultElapsed && ring.ShardFor(a.Key) == shard)} writes on shard {shard} sent after {fault}");
-            return _acked.Where(a => a.Sent > faultElapsed && ring.ShardFor(a.Key) == shard).Min(a => a.At);
+                () => $"{_writers.Acked.Count(a => a.Sent > faultElapsed && ring.ShardFor(a.Key) == shard)} writes on shard {shard} sent after {fault}");
+            return _writers.Acked.Where(a => a.Sent > faultElapsed && ring.ShardFor(a.Key) == shard).Min(a => a.At);
         }
 
         public async Task StopAsync()
@@ -236,28 +208,19 @@ public abstract class ReplicationFaultTestBase(ProcessCluster cluster, ITestOutp
                 await Registers.ReadEveryKeyAsync(99, test.Client(PlatformApiRetry.Bounded(8)));
             }
 
-            test.Output.WriteLine($"{_acked.Count} writes acknowledged, {_unknown.Count} with unknown outcome; {Registers.Completed} register operations");
+            test.Output.WriteLine($"{_writers.Acked.Count} writes acknowledged, {_writers.Unknown.Count} with unknown outcome; {Registers.Completed} register operations");
         }
 
         /// <summary>Reads every acknowledged write back (strong); returns those that are gone or changed.</summary>
         public async Task<List<string>> ReadBackAsync(bool mustKeep)
         {
-            var lost = new ConcurrentQueue<string>();
-            var api = test.Client(PlatformApiRetry.Bounded(8));
-            await Parallel.ForEachAsync(_acked, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (a, ct) =>
-            {
-                var r = await api.GetKeyAsync(ns, a.Key, new KeyValueConditions { Consistency = "strong" }, ct);
-                if (!r.IsSuccess || r.Text != a.Value)
-                {
-                    lost.Enqueue($"{a.Key} acknowledged at {a.At.TotalSeconds:F2} s with '{a.Value}', read back {r}");
-                }
-            });
+            var lost = await _writers.ReadBackAsync(test.Client(PlatformApiRetry.Bounded(8)), new KeyValueConditions { Consistency = "strong" });
             if (mustKeep)
             {
-                test.Output.WriteLine($"read back: {_acked.Count - lost.Count} of {_acked.Count}; lost {lost.Count}");
+                test.Output.WriteLine($"read back: {_writers.Acked.Count - lost.Count} of {_writers.Acked.Count}; lost {lost.Count}");
             }
 
-            return [.. lost];
+            return lost;
         }
 
         public List<string> CheckRegisters()

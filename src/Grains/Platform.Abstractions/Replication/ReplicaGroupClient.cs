@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Sharding;
@@ -7,7 +8,7 @@ namespace Platform.Replication;
 
 /// <summary>
 /// Calls a replica group: writes and strong reads to its leader (following NotLeader hints, retrying on a new term,
-/// another replica after a timeout or a lost silo), session and eventual reads to any replica. Used by the typed
+/// the next replica as well once an attempt has waited one election timeout), session and eventual reads to any replica. Used by the typed
 /// client and by silos (the system group's grain storage). Never hangs: every attempt has
 /// <see cref="ReplicationOptions.AttemptTimeout"/> and every call <see cref="ReplicationOptions.WriteTimeout"/>, then
 /// it throws <see cref="PlatformUnavailableException"/> (503 with Retry-After). A write keeps one request id across
@@ -144,6 +145,12 @@ public sealed class ReplicaGroupClient(IGrainFactory grains, ReplicationOptions 
         return null;
     }
 
+    /// <summary>
+    /// Calls the leader: the one last known, else replica 0, following NotLeader hints. An attempt that has not answered
+    /// within one election timeout keeps running while the next replica is asked too: a SIGKILLed silo answers nothing
+    /// until Orleans declares it dead (seconds later), but by then the survivors have elected a new leader that can
+    /// answer. At most one call per replica is in flight; a write's request id makes the duplicate sends harmless.
+    /// </summary>
     private async Task<T> LeaderCallAsync<T>(
         ShardId group,
         int replicas,
@@ -154,6 +161,9 @@ public sealed class ReplicaGroupClient(IGrainFactory grains, ReplicationOptions 
         var key = group.ToGrainKey();
         var deadline = time.GetTimestamp() + (long)(options.WriteTimeout.TotalSeconds * time.TimestampFrequency);
         var target = _leaders.TryGetValue(key, out var known) && known < replicas ? known : 0;
+        var hedgeAfter = options.TickInterval * options.ElectionTicks;
+        var inFlight = new Dictionary<int, Task<Attempt<T>>>();
+        var lastSent = target;
         var backoff = TimeSpan.FromMilliseconds(10);
         string? last = null;
         for (var attempt = 0; ; attempt++)
@@ -167,12 +177,41 @@ public sealed class ReplicaGroupClient(IGrainFactory grains, ReplicationOptions 
                     "a write may or may not have applied: read it back, or retry.");
             }
 
-            var wait = Min(options.AttemptTimeout, left);
-            var nextTarget = (target + 1) % replicas;
-            try
+            if (!inFlight.ContainsKey(target))
             {
-                var (status, hint, result) = await call(Replica(group, target), wait);
-                switch (status)
+                inFlight[target] = TryAsync(call, Replica(group, target), target, Min(options.AttemptTimeout, left));
+                lastSent = target;
+            }
+
+            using var hedgeCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var hedge = Task.Delay(Min(hedgeAfter, left), time, hedgeCancel.Token);
+            var done = await Task.WhenAny([.. inFlight.Values, hedge]);
+            await hedgeCancel.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (done == hedge)
+            {
+                // Nobody answered within an election timeout: ask the next replica with no call in flight as well, in
+                // turn (a follower answers at once, with the leader it knows).
+                last ??= $"replica {target} did not answer within {hedgeAfter.TotalMilliseconds:0} ms";
+                target = NextIdle(lastSent, replicas, inFlight) ?? target;
+                continue;
+            }
+
+            var outcome = await (Task<Attempt<T>>)done;
+            inFlight.Remove(outcome.Target);
+            if (outcome.Error is { } error)
+            {
+                if (!Transient(error, cancellationToken))
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+
+                last = $"replica {outcome.Target}: {error.GetBaseException().Message}";
+                target = NextIdle(outcome.Target, replicas, inFlight) ?? (outcome.Target + 1) % replicas;
+            }
+            else
+            {
+                switch (outcome.Status)
                 {
                     case ReplicaCallStatus.Ok:
                         if (_leaders.Count > MaxRemembered)
@@ -180,39 +219,70 @@ public sealed class ReplicaGroupClient(IGrainFactory grains, ReplicationOptions 
                             _leaders.Clear();
                         }
 
-                        _leaders[key] = target;
-                        return result;
+                        _leaders[key] = outcome.Target;
+                        return outcome.Result!;
                     case ReplicaCallStatus.NamespaceGone:
-                        return result;
-                    case ReplicaCallStatus.NotLeader when hint is { } h && h != target && h < replicas:
-                        last = $"replica {target} is not the leader; it follows {h}";
+                        return outcome.Result!;
+                    case ReplicaCallStatus.NotLeader when outcome.Hint is { } h && h != outcome.Target && h < replicas:
+                        last = $"replica {outcome.Target} is not the leader; it follows {h}";
                         target = h;
-                        if (attempt < replicas)
+                        if (attempt < 2 * replicas || inFlight.ContainsKey(h))
                         {
-                            // A fresh hint is worth following at once.
+                            // A fresh hint is worth following at once; one already asked is worth waiting for.
                             continue;
                         }
 
                         break;
                     case ReplicaCallStatus.NotLeader:
-                        last = $"replica {target} is not the leader and knows none (an election is under way)";
-                        target = nextTarget;
+                        last = $"replica {outcome.Target} is not the leader and knows none (an election is under way)";
+                        target = NextIdle(outcome.Target, replicas, inFlight) ?? target;
                         break;
                     default:
-                        last = $"replica {target} could not complete it in time";
+                        last = $"replica {outcome.Target} could not complete it in time";
+                        target = outcome.Target;
                         break;
                 }
-            }
-            catch (Exception ex) when (Transient(ex, cancellationToken))
-            {
-                last = $"replica {target}: {ex.GetBaseException().Message}";
-                target = nextTarget;
             }
 
             await Task.Delay(Min(backoff, left), time, cancellationToken);
             backoff = Min(backoff * 2, TimeSpan.FromMilliseconds(200));
         }
     }
+
+    /// <summary>The first replica after <paramref name="from"/> with no call in flight, if any.</summary>
+    private static int? NextIdle<T>(int from, int replicas, Dictionary<int, Task<Attempt<T>>> inFlight)
+    {
+        for (var i = 1; i <= replicas; i++)
+        {
+            var r = (from + i) % replicas;
+            if (!inFlight.ContainsKey(r))
+            {
+                return r;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One call, its failure captured rather than thrown: a call left behind by a faster replica is never unobserved.</summary>
+    private static async Task<Attempt<T>> TryAsync<T>(
+        Func<IReplicaGrain, TimeSpan, Task<(ReplicaCallStatus Status, int? Hint, T Result)>> call,
+        IReplicaGrain grain,
+        int target,
+        TimeSpan wait)
+    {
+        try
+        {
+            var (status, hint, result) = await call(grain, wait);
+            return new Attempt<T>(target, status, hint, result, null);
+        }
+        catch (Exception ex)
+        {
+            return new Attempt<T>(target, default, null, default, ex);
+        }
+    }
+
+    private readonly record struct Attempt<T>(int Target, ReplicaCallStatus Status, int? Hint, T? Result, Exception? Error);
 
     /// <summary>A failure of the call itself (a timeout, a lost silo or gateway): try elsewhere. Platform refusals and cancellation are not.</summary>
     private static bool Transient(Exception ex, CancellationToken cancellationToken) =>
