@@ -33,7 +33,7 @@ public sealed class ConsoleTests(ObservabilityFixture fixture)
         using var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
 
         await driver.Navigate().GoToUrlAsync(fixture.BaseAddress + "/console");
-        await Eventually.Until(() => driver.FindElements(By.CssSelector("#cluster table")).Count > 0, "the console draws the cluster's silos", state: () => driver.PageSource[..Math.Min(2000, driver.PageSource.Length)]);
+        await Eventually.Until(() => driver.FindElements(By.CssSelector("#cluster table")).Count > 0, "the console draws the cluster's silos", state: () => Head(driver.PageSource));
         Assert.Contains("Active", driver.FindElement(By.Id("cluster")).Text, StringComparison.Ordinal);
 
         (await Api.CreateNamespaceAsync("console-ns", shards: 6)).ExpectSuccess();
@@ -50,6 +50,9 @@ public sealed class ConsoleTests(ObservabilityFixture fixture)
         driver.GetScreenshot().SaveAsFile(screenshot);
         Assert.True(new FileInfo(screenshot).Length > 0);
     }
+
+    // The page changes between two reads of PageSource: read it once.
+    private static string Head(string page) => page[..Math.Min(2000, page.Length)];
 
     /// <summary>The snapshot the page draws is JSON naming each panel, with no key or value of the data in it.</summary>
     [Fact]
