@@ -54,7 +54,8 @@ public static class PlatformSiloExtensions
         if (app.Services.GetService<ILocalSiloDetails>() is not null
             && app.Services.GetRequiredService<IOptions<PlatformSiloOptions>>().Value.Dashboard)
         {
-            app.MapOrleansDashboard(routePrefix: "/dashboard");
+            // An operator page, not an API route: left out of the API document, as /console and /metrics are.
+            app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription();
         }
 
         return app;
