@@ -44,6 +44,19 @@ platform_services_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null \
       || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null; }
   fi
+  # The console's browser test (tests/Platform.Tests/Observability/ConsoleTests.cs) drives Debian's chromium
+  # through chromium-driver with Selenium.
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "test-services: installing chromium and chromium-driver" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+  fi
+  # The manifest tests (tests/Platform.Tests/Deploy) validate deploy/k8s against kubernetes-models' bundled schemas.
+  local k8s_dir="$PLATFORM_REPO_ROOT/tools/k8s-validate"
+  if [ ! -d "$k8s_dir/node_modules/kubernetes-models" ]; then
+    echo "test-services: npm ci for kubernetes-models" >&2
+    (cd "$k8s_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
   local azurite_dir="$PLATFORM_REPO_ROOT/tools/azurite"
   if [ ! -x "$azurite_dir/node_modules/.bin/azurite-table" ]; then
     echo "test-services: npm ci for azurite" >&2

@@ -7,6 +7,7 @@ using Platform.Client.Host.Discovery;
 using Platform.Client.Host.EventLog;
 using Platform.Client.Host.KeyValue;
 using Platform.Client.Host.Locks;
+using Platform.Client.Host.Observability;
 using Platform.Client.Host.Replication;
 using Platform.Client.Host.Sagas;
 using Platform.Client.Host.Transactions;
@@ -32,6 +33,7 @@ return await PlatformHost.RunAsync(async () =>
 
     builder.Services.AddPlatformClient(builder.Configuration);
     builder.AddPlatformApi();
+    builder.Services.AddObservability();
 
     var app = builder.Build();
     app.UsePlatformApi();
@@ -48,6 +50,8 @@ return await PlatformHost.RunAsync(async () =>
     api.MapCachesApi();
     api.MapSagasApi();
     api.MapDiscoveryApi();
+    app.MapObservabilityApi();
+    app.MapPlatformDashboard();
     await app.RunAsync();
 });
 

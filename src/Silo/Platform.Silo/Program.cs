@@ -9,5 +9,6 @@ return await PlatformHost.RunAsync(async () =>
     builder.AddPlatformSilo();
     var app = builder.Build();
     app.MapPlatformDefaultEndpoints();
+    app.MapPlatformDashboard();
     await app.RunAsync();
 });

@@ -13,6 +13,7 @@ using Platform.KeyValue;
 using Platform.Locks;
 using Platform.Sagas;
 using Platform.Transactions;
+using Platform.Telemetry;
 
 namespace Platform.Client;
 
@@ -85,6 +86,8 @@ public static class PlatformClientExtensions
 
             c.UseTransactions();
             c.AddActivityPropagation();
+            c.Services.AddSingleton<GrainCallMetrics>();
+            c.AddOutgoingGrainCallFilter<ClientCallMetricsFilter>();
         });
         return builder;
     }

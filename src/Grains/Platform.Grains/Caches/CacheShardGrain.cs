@@ -29,6 +29,7 @@ public sealed partial class CacheShardGrain(
     ICacheSourceClient source,
     IOptions<CachesOptions> options,
     TimeProvider time,
+    CacheMetrics metrics,
     ILogger<CacheShardGrain> logger) : Grain, ICacheShardGrain
 {
     private readonly Dictionary<string, PendingLoad> _loads = new(StringComparer.Ordinal);
@@ -103,6 +104,7 @@ public sealed partial class CacheShardGrain(
         if (entry is not null)
         {
             _hits++;
+            metrics.Hit(_cache);
             if (RefreshDue(entry, now) && !_loads.ContainsKey(key))
             {
                 _refreshes++;
@@ -113,6 +115,7 @@ public sealed partial class CacheShardGrain(
         }
 
         _misses++;
+        metrics.Miss(_cache);
         if (_writeBehind?.Latest(key) is { } pending)
         {
             // Evicted or expired before its write reached the source: the source may still hold an older value.
@@ -443,7 +446,7 @@ public sealed partial class CacheShardGrain(
             SlidingMs = slidingMs,
             CachedAt = now,
         };
-        _store!.Set(entry, now);
+        metrics.Evicted(_cache, _store!.Set(entry, now).Count);
         Notify([key]);
         return _store.Peek(key, now) ?? entry;
     }

@@ -31,7 +31,8 @@ namespace Platform.Discovery;
 public sealed class ServiceGrain(
     [PersistentState("service")] IPersistentState<ServiceState> state,
     IOptions<DiscoveryOptions> options,
-    TimeProvider time) : Grain, IServiceGrain
+    TimeProvider time,
+    DiscoveryMetrics metrics) : Grain, IServiceGrain
 {
     /// <summary>The owner of every TTL lease: this grain is the only caller of those leases, owner checks are its own.</summary>
     public const string LeaseOwner = "discovery";
@@ -77,6 +78,7 @@ public sealed class ServiceGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _sweep?.Dispose();
+        metrics.Remove(_service);
         _changed.TrySetResult();
         return Task.CompletedTask;
     }
@@ -512,6 +514,7 @@ public sealed class ServiceGrain(
         }
 
         _published = state.State;
+        metrics.Report(_service, _published.Instances.Values);
         foreach (var change in log)
         {
             _log.AddLast(change);

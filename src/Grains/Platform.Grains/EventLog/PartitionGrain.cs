@@ -23,7 +23,7 @@ namespace Platform.EventLog;
 /// </remarks>
 [Reentrant]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate lives as long as the activation and holds no wait handle.")]
-public sealed partial class PartitionGrain(IPartitionStorage storage, IOptions<EventLogOptions> options, TimeProvider time, ILocalSiloDetails silo, ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
+public sealed partial class PartitionGrain(IPartitionStorage storage, IOptions<EventLogOptions> options, TimeProvider time, ILocalSiloDetails silo, EventLogMetrics metrics, ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PartitionId _id;
@@ -86,7 +86,9 @@ public sealed partial class PartitionGrain(IPartitionStorage storage, IOptions<E
             _gate.Release();
         }
 
-        return await pending.Done.Task;
+        var appended = await pending.Done.Task;
+        metrics.Appended(_id.Topic, records.Count, appended.Duplicate);
+        return appended;
     }
 
     /// <summary>Takes the queued appends that fit one write (records and bytes limits, at least one) and writes them.</summary>
@@ -222,6 +224,13 @@ public sealed partial class PartitionGrain(IPartitionStorage storage, IOptions<E
     }
 
     public async Task<ReadResult> Read(ReadStart start, int limit, int maxBytes, int waitMs, CancellationToken cancellationToken = default)
+    {
+        var page = await ReadPage(start, limit, maxBytes, waitMs, cancellationToken);
+        metrics.Read(_id.Topic, page.Records.Count, page.LatestOffset - page.NextOffset);
+        return page;
+    }
+
+    private async Task<ReadResult> ReadPage(ReadStart start, int limit, int maxBytes, int waitMs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         await CheckTopicAsync();

@@ -29,6 +29,7 @@ public sealed partial class KeyValueShardGrain(
     ILocalSiloDetails silo,
     IOptions<KeyValueOptions> options,
     TimeProvider time,
+    KeyValueMetrics metrics,
     ILogger<KeyValueShardGrain> logger) : Grain, IKeyValueShardGrain
 {
     private readonly Dictionary<string, StoredEntry> _entries = new(StringComparer.Ordinal);
@@ -66,6 +67,7 @@ public sealed partial class KeyValueShardGrain(
         }
 
         LogActivated(_id, _sortedKeys.Count);
+        metrics.Report(_id, _sortedKeys.Count, _bytes);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -73,6 +75,7 @@ public sealed partial class KeyValueShardGrain(
         // Release the lease so that the next activation (elsewhere, after a graceful move) need not wait it out.
         if (!_gone)
         {
+            metrics.Remove(_id);
             await _lease.ReleaseAsync(cancellationToken);
         }
     }
@@ -137,7 +140,9 @@ public sealed partial class KeyValueShardGrain(
 
             try
             {
-                return await WriteChecked(request);
+                var written = await WriteChecked(request);
+                metrics.Report(_id, _sortedKeys.Count, _bytes);
+                return written;
             }
             catch (ShardStorageConflictException ex)
             {

@@ -38,6 +38,7 @@ public sealed partial class LockGrain(
     IOptions<LockOptions> options,
     ILocalSiloDetails silo,
     TimeProvider time,
+    LockMetrics metrics,
     ILogger<LockGrain> logger) : Grain, ILockGrain
 {
     /// <summary>The grain storage holding lease state; AddPlatformLocks maps it to the default storage unless registered.</summary>
@@ -148,6 +149,8 @@ public sealed partial class LockGrain(
             }
 
             waiter.Node = _queue.AddLast(waiter);
+            waiter.QueuedAt = time.GetUtcNow();
+            metrics.Queued(_kind, _name);
         }
         finally
         {
@@ -316,7 +319,8 @@ public sealed partial class LockGrain(
             }
 
             var d = new Decision(_published.Copy(), time.GetUtcNow());
-            var expired = d.Next.Holders.RemoveAll(h => h.ExpiresAt <= d.Now) > 0;
+            var expiredCount = d.Next.Holders.RemoveAll(h => h.ExpiresAt <= d.Now);
+            var expired = expiredCount > 0;
             var result = decide(d);
             ServeQueue(d, joining: null);
             if (!d.Changed && d.Grants.Count == 0)
@@ -326,6 +330,7 @@ public sealed partial class LockGrain(
                     // Expiry is a function of the persisted holders and the clock: publishing it needs no write
                     // (the next write persists it).
                     Publish(d.Next);
+                    metrics.Expired(_kind, _name, expiredCount);
                 }
 
                 ScheduleExpiry();
@@ -362,8 +367,10 @@ public sealed partial class LockGrain(
 
             Publish(d.Next);
             _retry = FirstRetry;
+            metrics.Expired(_kind, _name, expiredCount);
             foreach (var (waiter, lease) in d.Grants)
             {
+                metrics.Granted(_kind, _name, waiter.Node is null ? null : time.GetUtcNow() - waiter.QueuedAt);
                 if (waiter.Node is not null)
                 {
                     _queue.Remove(waiter.Node);
@@ -713,5 +720,7 @@ public sealed partial class LockGrain(
         public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public LinkedListNode<Waiter>? Node { get; set; }
+
+        public DateTimeOffset QueuedAt { get; set; }
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class ReplicaGrain(
     IOptions<ReplicationOptions> options,
     IOptions<KeyValueOptions> keyValueOptions,
     TimeProvider time,
+    ReplicationMetrics metrics,
     ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     /// <summary>
@@ -144,6 +145,7 @@ public sealed partial class ReplicaGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _ticker?.Dispose();
+        metrics.Remove(_id);
         if (!_gone && !_stopped && _node is { Role: RaftRole.Leader })
         {
             // Graceful moves (silo shutdown, relocation) hand leadership to an up-to-date voter first.
@@ -649,6 +651,7 @@ public sealed partial class ReplicaGrain(
     /// <summary>After each Ready: role changes, and writes whose acknowledgement level is now met.</summary>
     private void AfterStep()
     {
+        metrics.Report(_id, _node.Role.ToString().ToLowerInvariant(), _node.Term, _node.Commit, _appliedIndex, _node.Role != _lastRole && _node.Role == RaftRole.Leader);
         if (_node.Role != _lastRole)
         {
             if (_node.Role == RaftRole.Leader)

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ public sealed partial class SagaInstanceGrain(
     IOptions<SagasOptions> options,
     TimeProvider time,
     ILocalSiloDetails silo,
-    IMeterFactory meters,
+    SagaMetrics metrics,
     ILogger<SagaInstanceGrain> logger) : Grain, ISagaInstanceGrain, ISagaRunGrain, IRemindable, IDisposable
 {
     /// <summary>The grain storage name of definitions and instances: the default storage unless the host registers one under it.</summary>
@@ -37,7 +36,6 @@ public sealed partial class SagaInstanceGrain(
     private const string Action = "action";
     private const string Compensation = "compensation";
 
-    private readonly Counter<long> _parked = meters.Create("Platform").CreateCounter<long>("platform.sagas.parked", description: "Saga instances parked as needs-attention.");
     private readonly CancellationTokenSource _stop = new();
     private Run? _run;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -206,6 +204,7 @@ public sealed partial class SagaInstanceGrain(
             ?? new SagaAttempt { Step = r.Step, Phase = r.Phase, Attempt = attempt, IdempotencyKey = r.Key };
         var entry = open with { EndedAt = time.GetUtcNow(), Status = result?.Status, Succeeded = result?.Succeeded ?? false, Error = result?.Error ?? error };
         var history = Replace(S.History, entry);
+        metrics.StepEnded(S.Definition?.Name ?? "", entry.Step, entry.Phase, entry.Succeeded, entry.EndedAt!.Value - entry.StartedAt);
         if (result is not { Succeeded: true })
         {
             await Write(S with { History = history });
@@ -255,7 +254,7 @@ public sealed partial class SagaInstanceGrain(
                 var reason = $"compensation of step '{r.Step}' failed {attempts} times: {error ?? "no answer"}";
                 await Write(S with { State = SagaStates.NeedsAttention, Error = reason });
                 await Unremind();
-                _parked.Add(1);
+                metrics.Parked(S.Definition?.Name ?? "");
                 LogParked(logger, Id, r.Step, reason);
                 return;
         }
@@ -409,6 +408,11 @@ public sealed partial class SagaInstanceGrain(
         try
         {
             await state.WriteStateAsync();
+            if (state.State.State != published.State)
+            {
+                metrics.Entered(state.State.Definition?.Name ?? "", state.State.State);
+            }
+
             var changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
             changed.TrySetResult();

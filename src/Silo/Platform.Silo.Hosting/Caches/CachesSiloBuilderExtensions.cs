@@ -21,6 +21,7 @@ public static class CachesSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<CachesOptions>(CachesOptions.SectionName);
+        silo.Services.AddSingleton<CacheMetrics>();
         silo.Services.AddKeyValueClient(configuration);
         silo.Services.AddHttpClient(CacheSourceClient.HttpClientName).AddStandardResilienceHandler();
         silo.Services.TryAddSingleton<ICacheSourceClient, CacheSourceClient>();

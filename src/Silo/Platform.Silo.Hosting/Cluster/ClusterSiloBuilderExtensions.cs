@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Platform.Configuration;
 using Platform.Silo.Hosting.Cluster;
+using Platform.Telemetry;
 
 namespace Platform.Silo.Hosting;
 
@@ -89,6 +90,8 @@ public static class ClusterSiloBuilderExtensions
         }
 
         silo.AddActivityPropagation();
+        silo.Services.AddSingleton<GrainCallMetrics>();
+        silo.AddIncomingGrainCallFilter<GrainCallMetricsFilter>();
         silo.AddIncomingGrainCallFilter<PlatformErrorBoundary>();
         return silo;
     }

@@ -21,6 +21,7 @@ public static class DiscoverySiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<DiscoveryOptions>(DiscoveryOptions.SectionName);
+        silo.Services.AddSingleton<DiscoveryMetrics>();
         silo.Services.AddHttpClient(HealthProbe.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
         silo.Services.TryAddSingleton<IHealthProbe, HealthProbe>();

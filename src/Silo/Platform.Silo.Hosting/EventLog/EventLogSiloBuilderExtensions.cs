@@ -26,6 +26,7 @@ public static class EventLogSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
         silo.Services.AddPlatformOptions<EventLogOptions>(EventLogOptions.SectionName);
+        silo.Services.AddSingleton<EventLogMetrics>();
         silo.Services.TryAddKeyedSingleton<IGrainStorage>(TopicGrain.StorageName,
             static (sp, _) => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
         switch (storage.Provider)

@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Platform.Configuration;
 
 namespace Platform.Silo.Hosting;
@@ -23,10 +26,40 @@ public static class PlatformSiloExtensions
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<PlatformSiloOptions>>((o, silo) => o.ShutdownTimeout = silo.Value.ShutdownTimeout);
 
-        builder.UseOrleans(silo => silo
-            .UsePlatformClustering(builder.Configuration)
-            .AddPlatformGrains(builder.Configuration));
+        var options = builder.Configuration.ReadValidated<PlatformSiloOptions>(PlatformSiloOptions.SectionName);
+        builder.UseOrleans(silo =>
+        {
+            silo.UsePlatformClustering(builder.Configuration)
+                .AddPlatformGrains(builder.Configuration);
+            if (options.Dashboard)
+            {
+                silo.AddDashboard();
+            }
+
+            if (options.Kubernetes)
+            {
+                // Pod name, namespace and IP from the downward API; labels its pod and deletes pods of dead silos.
+                silo.UseKubernetesHosting();
+            }
+        });
         return builder;
+    }
+
+    /// <summary>
+    /// The Orleans dashboard at <c>/dashboard</c> when this host runs a silo with <c>Platform:Silo:Dashboard</c> on
+    /// (the default); nothing otherwise (an external client host links to a silo's).
+    /// </summary>
+    public static WebApplication MapPlatformDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetService<ILocalSiloDetails>() is not null
+            && app.Services.GetRequiredService<IOptions<PlatformSiloOptions>>().Value.Dashboard)
+        {
+            // An operator page, not an API route: left out of the API document, as /console and /metrics are.
+            app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription();
+        }
+
+        return app;
     }
 
     /// <summary>

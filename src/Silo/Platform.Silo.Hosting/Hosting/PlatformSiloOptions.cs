@@ -21,6 +21,15 @@ public sealed class PlatformSiloOptions : IPlatformOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Serve the Orleans dashboard at <c>/dashboard</c> on this host's HTTP port. Default true.</summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>
+    /// Run with Orleans' Kubernetes hosting (<c>UseKubernetesHosting</c>: silo name, pod labels and defunct pods from
+    /// the API server; needs <c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c> and RBAC on pods). Default false.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromMinutes(10))

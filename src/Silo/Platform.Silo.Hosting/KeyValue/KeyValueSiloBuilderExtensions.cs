@@ -24,6 +24,7 @@ public static class KeyValueSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
         silo.Services.AddPlatformOptions<KeyValueOptions>(KeyValueOptions.SectionName);
+        silo.Services.AddSingleton<KeyValueMetrics>();
         switch (storage.Provider)
         {
             case StorageProvider.Memory:

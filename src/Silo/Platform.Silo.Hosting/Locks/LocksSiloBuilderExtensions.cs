@@ -21,6 +21,7 @@ public static class LocksSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<LockOptions>(LockOptions.SectionName);
+        silo.Services.AddSingleton<LockMetrics>();
         silo.Services.TryAddKeyedSingleton<IGrainStorage>(LockGrain.StorageName,
             static (sp, _) => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
         return silo;

@@ -29,6 +29,7 @@ public static class ReplicationSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var cluster = configuration.ReadValidated<PlatformClusterOptions>(PlatformClusterOptions.SectionName);
         silo.Services.AddPlatformOptions<ReplicationOptions>(ReplicationOptions.SectionName);
+        silo.Services.AddSingleton<ReplicationMetrics>();
         silo.Services.AddPlatformOptions<KeyValueOptions>(KeyValueOptions.SectionName);
         silo.AddPlacementDirector<ReplicaPlacementStrategy, ReplicaPlacementDirector>();
 

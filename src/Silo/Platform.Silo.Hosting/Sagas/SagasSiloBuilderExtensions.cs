@@ -28,6 +28,7 @@ public static class SagasSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddPlatformOptions<SagasOptions>(SagasOptions.SectionName);
+        silo.Services.AddSingleton<SagaMetrics>();
         silo.Services.AddKeyValueClient(configuration);
         silo.Services.AddLocksClient(configuration);
         silo.Services.AddEventLogClient(configuration);

@@ -9,6 +9,7 @@ using Orleans.Transactions.Abstractions;
 using Platform.Configuration;
 using Platform.KeyValue;
 using Platform.Silo.Hosting.Storage;
+using Platform.Silo.Hosting.Transactions;
 using Platform.Transactions;
 using Platform.Transactions.Storage;
 
@@ -27,6 +28,8 @@ public static class TransactionsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var storage = configuration.ReadValidated<PlatformStorageOptions>(PlatformStorageOptions.SectionName);
         silo.UseTransactions();
+        silo.Services.AddSingleton<TransactionMetrics>();
+        silo.AddIncomingGrainCallFilter<TransactionMetricsFilter>();
 
         // Transactional shards load their state only under their activation lease (and fence it): see docs/transactions.md.
         silo.Services.Replace(ServiceDescriptor.Transient<INamedTransactionalStateStorageFactory, LeasedTransactionalStateStorageFactory>());

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Platform.Telemetry;
+
+namespace Platform.Replication;
+
+/// <summary>
+/// The replica groups' figures on this silo (label <c>namespace</c>): replicas by role
+/// (<c>platform.replication.replicas</c>, label <c>role</c>), the highest Raft term a leader here holds
+/// (<c>platform.replication.term</c>), entries committed but not yet applied (<c>platform.replication.apply.lag</c>)
+/// and leadership changes (<c>platform.replication.leader.changes</c>).
+/// </summary>
+public sealed class ReplicationMetrics
+{
+    private readonly ConcurrentDictionary<string, (string Namespace, string Role, long Term, long Lag)> _replicas = new(StringComparer.Ordinal);
+    private readonly Counter<long> _changes;
+    private readonly LabelNames _names = new();
+
+    /// <summary>Creates the instruments on the Platform meter.</summary>
+    public ReplicationMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(PlatformMeter.Name);
+        _changes = meter.CreateCounter<long>("platform.replication.leader.changes", "{change}", "Replicas here that became leader of their group.");
+        meter.CreateObservableGauge("platform.replication.replicas", Replicas, "{replica}", "Replicas active on this silo, by role.");
+        meter.CreateObservableGauge("platform.replication.term", Terms, "{term}", "Highest Raft term of a leader on this silo.");
+        meter.CreateObservableGauge("platform.replication.apply.lag", Lags, "{entry}", "Entries committed but not yet applied, summed over replicas here.");
+    }
+
+    /// <summary>A replica's current figures (after each Raft step).</summary>
+    public void Report(ReplicaId replica, string role, long term, long commitIndex, long appliedIndex, bool becameLeader)
+    {
+        var ns = _names.Of(replica.Shard.Namespace);
+        _replicas[replica.ToGrainKey()] = (ns, role, term, Math.Max(0, commitIndex - appliedIndex));
+        if (becameLeader)
+        {
+            _changes.Add(1, new TagList { { "namespace", ns } });
+        }
+    }
+
+    /// <summary>A replica left this silo.</summary>
+    public void Remove(ReplicaId replica) => _replicas.TryRemove(replica.ToGrainKey(), out _);
+
+    private List<Measurement<long>> Replicas() =>
+        [.. _replicas.Values.GroupBy(r => (r.Namespace, r.Role))
+            .Select(g => new Measurement<long>(g.LongCount(), new("namespace", g.Key.Namespace), new("role", g.Key.Role)))];
+
+    private List<Measurement<long>> Terms() =>
+        [.. _replicas.Values.Where(r => r.Role == "leader").GroupBy(r => r.Namespace, StringComparer.Ordinal)
+            .Select(g => new Measurement<long>(g.Max(r => r.Term), new KeyValuePair<string, object?>("namespace", g.Key)))];
+
+    private List<Measurement<long>> Lags() =>
+        [.. _replicas.Values.GroupBy(r => r.Namespace, StringComparer.Ordinal)
+            .Select(g => new Measurement<long>(g.Sum(r => r.Lag), new KeyValuePair<string, object?>("namespace", g.Key)))];
+}
