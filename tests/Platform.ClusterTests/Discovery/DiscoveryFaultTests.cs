@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Platform.ClusterTests.Cluster;
 using Platform.ClusterTests.Harness;
+using Platform.Testing.Http;
 using Platform.Testing.Waiting;
 using Xunit.Abstractions;
 
@@ -73,11 +74,14 @@ public sealed class DiscoveryFaultTests(ThreeSiloCluster cluster, ITestOutputHel
                     await Task.Delay(100, CancellationToken.None);
                 }
             });
+            // Renewals as a real client sends them: each with a timeout well inside the TTL, so one caught by the kill
+            // (its call waits on the dead silo until Orleans' 30 s response timeout) is abandoned and the next goes through.
+            var renewing = api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(3) });
             var renewer = Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var answer = await api.HeartbeatInstanceAsync(service, "ttl-renewed", cancellationToken: CancellationToken.None);
+                    var answer = await renewing.HeartbeatInstanceAsync(service, "ttl-renewed", cancellationToken: CancellationToken.None);
                     heartbeats.Enqueue((DateTimeOffset.UtcNow, (int)answer.StatusCode));
                     await Task.Delay(1000, CancellationToken.None);
                 }
