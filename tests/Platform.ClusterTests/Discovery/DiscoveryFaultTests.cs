@@ -59,6 +59,9 @@ public sealed class DiscoveryFaultTests(ThreeSiloCluster cluster, ITestOutputHel
             var onVictim = first.Where(o => o.CheckedBy is { } by && by.Contains($":{victimPort}:", StringComparison.Ordinal)).Select(o => o.Instance).ToList();
             output.WriteLine($"victim silo {victim} ran the checkers of {string.Join(", ", onVictim)}; spread: {string.Join("; ", first.Where(o => o.CheckedBy is not null).GroupBy(o => o.CheckedBy).Select(g => $"{g.Key}: {g.Count()}"))}");
 
+            // Reads and renewals as a real client sends them: each with a timeout well inside the TTLs, so one caught by
+            // the kill (its call waits on the dead silo until Orleans' 30 s response timeout) is abandoned and the next goes through.
+            var timely = api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(3) });
             var history = new ConcurrentQueue<HealthObservation>();
             var heartbeats = new ConcurrentQueue<(DateTimeOffset At, int Status)>();
             using var stop = new CancellationTokenSource();
@@ -66,7 +69,7 @@ public sealed class DiscoveryFaultTests(ThreeSiloCluster cluster, ITestOutputHel
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    foreach (var o in await Observe(api, service, CancellationToken.None))
+                    foreach (var o in await Observe(timely, service, CancellationToken.None))
                     {
                         history.Enqueue(o);
                     }
@@ -74,14 +77,11 @@ public sealed class DiscoveryFaultTests(ThreeSiloCluster cluster, ITestOutputHel
                     await Task.Delay(100, CancellationToken.None);
                 }
             });
-            // Renewals as a real client sends them: each with a timeout well inside the TTL, so one caught by the kill
-            // (its call waits on the dead silo until Orleans' 30 s response timeout) is abandoned and the next goes through.
-            var renewing = api.With(new PlatformApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(3) });
             var renewer = Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var answer = await renewing.HeartbeatInstanceAsync(service, "ttl-renewed", cancellationToken: CancellationToken.None);
+                    var answer = await timely.HeartbeatInstanceAsync(service, "ttl-renewed", cancellationToken: CancellationToken.None);
                     heartbeats.Enqueue((DateTimeOffset.UtcNow, (int)answer.StatusCode));
                     await Task.Delay(1000, CancellationToken.None);
                 }
@@ -104,7 +104,7 @@ public sealed class DiscoveryFaultTests(ThreeSiloCluster cluster, ITestOutputHel
             await Eventually.Until(() => history.Any(o => o.Instance == "c0" && o.Health == "critical" && o.Answered > killedAt), "c0 (its stub down) to turn critical", TimeSpan.FromSeconds(60));
             stubs[0].Healthy = true;
             await Eventually.Until(() => history.Any(o => o.Instance == "c0" && o.Health == "passing" && o.Sent > stubs[0].Transitions[^1].At), "c0 to pass again (rise)", TimeSpan.FromSeconds(60));
-            await Eventually.Until(() => history.Any(o => o.Sent > quietRegistered.AddMilliseconds(8_000) && !history.Any(h => h.Instance == "ttl-quiet" && h.Sent >= o.Sent)), "ttl-quiet to expire", TimeSpan.FromSeconds(60));
+            await Eventually.Until(() => history.Any(h => h.Instance == "ttl-quiet") && history.Any(o => o.Sent > quietRegistered.AddMilliseconds(8_000) && !history.Any(h => h.Instance == "ttl-quiet" && h.Sent >= o.Sent)), "ttl-quiet to be listed, then to expire", TimeSpan.FromSeconds(60));
             await Task.Delay(1500);   // a few more reads after the expiry (the recorder's cadence, not a wait for an outcome)
             await stop.CancelAsync();
             await Task.WhenAll(recorder, renewer);
