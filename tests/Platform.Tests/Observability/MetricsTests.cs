@@ -49,8 +49,10 @@ public sealed partial class MetricsTests(ObservabilityFixture fixture)
         await Eventually.Until(async ct =>
         {
             text = (await Api.GetAsync("/metrics", ct)).Text;
-            return text.Contains("platform_sagas_step_duration_seconds_count", StringComparison.Ordinal);
-        }, "the saga's step attempt appears on /metrics", state: () => string.Join(", ", Families(text)));
+            // The transition is recorded after the step's attempt: wait for both, or a scrape between them misses it.
+            return text.Contains("platform_sagas_step_duration_seconds_count", StringComparison.Ordinal)
+                && text.Contains("platform_sagas_transitions_total", StringComparison.Ordinal);
+        }, "the saga's step attempt and its transition appear on /metrics", state: () => string.Join(", ", Families(text)));
 
         var families = Families(text);
         string[] expected =
