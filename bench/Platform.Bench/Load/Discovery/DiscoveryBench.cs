@@ -41,36 +41,15 @@ internal static class DiscoveryBench
     public static async Task<int> ResolveHttpAsync(Uri url, int services, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = url };
-        async Task<(long Ops, long Errors, LatencyHistogram Latency)> Run(TimeSpan length)
+        async Task<bool> Call(int n)
         {
-            var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
-            var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
-            {
-                var latency = new LatencyHistogram();
-                long ops = 0, errors = 0;
-                for (var n = w; Stopwatch.GetTimestamp() < until; n += concurrency)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    using var answer = await http.GetAsync(new Uri($"/v1/services/{Service(n % services)}/resolve?strategy=weighted", UriKind.Relative), ct);
-                    await answer.Content.ReadAsByteArrayAsync(ct);
-                    latency.RecordSince(start);
-                    ops++;
-                    errors += answer.StatusCode == HttpStatusCode.OK ? 0 : 1;
-                }
-
-                return (ops, errors, latency);
-            }, ct)));
-            var all = new LatencyHistogram();
-            foreach (var r in results)
-            {
-                all.Add(r.latency);
-            }
-
-            return (results.Sum(r => r.ops), results.Sum(r => r.errors), all);
+            using var answer = await http.GetAsync(new Uri($"/v1/services/{Service(n % services)}/resolve?strategy=weighted", UriKind.Relative), ct);
+            await answer.Content.ReadAsByteArrayAsync(ct);
+            return answer.StatusCode == HttpStatusCode.OK;
         }
 
-        await Run(warmup);
-        var (total, failed, hist) = await Run(duration);
+        await ClosedLoopAsync(concurrency, warmup, Call, ct);
+        var (total, failed, hist) = await ClosedLoopAsync(concurrency, duration, Call, ct);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT target=resolve-http ops_per_s={total / duration.TotalSeconds:F0} p50_ms={hist.PercentileNanos(50) / 1e6:F3} p99_ms={hist.PercentileNanos(99) / 1e6:F3} errors={failed} concurrency={concurrency}"));
         return failed == 0 ? 0 : 1;
@@ -114,36 +93,15 @@ internal static class DiscoveryBench
         // pushed cache, balancing, per-instance breaker), ending in a primary handler that answers at once.
         var factory = host.Services.GetRequiredService<IHttpClientFactory>();
         using var client = factory.CreateClient("bench");
-        async Task<(long Ops, long Errors, LatencyHistogram Latency)> Run(TimeSpan length)
+        var uris = Enumerable.Range(0, services).Select(s => new Uri($"http://{Service(s)}/work")).ToArray();
+        async Task<bool> Call(int n)
         {
-            var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
-            var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
-            {
-                var latency = new LatencyHistogram();
-                long ops = 0, errors = 0;
-                var uris = Enumerable.Range(0, services).Select(s => new Uri($"http://{Service(s)}/work")).ToArray();
-                for (var n = w; Stopwatch.GetTimestamp() < until; n += concurrency)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    using var answer = await client.GetAsync(uris[n % services], ct);
-                    latency.RecordSince(start);
-                    ops++;
-                    errors += answer.StatusCode == HttpStatusCode.OK ? 0 : 1;
-                }
-
-                return (ops, errors, latency);
-            }, ct)));
-            var all = new LatencyHistogram();
-            foreach (var r in results)
-            {
-                all.Add(r.latency);
-            }
-
-            return (results.Sum(r => r.ops), results.Sum(r => r.errors), all);
+            using var answer = await client.GetAsync(uris[n % services], ct);
+            return answer.StatusCode == HttpStatusCode.OK;
         }
 
-        await Run(warmup);
-        var (total, failed, hist) = await Run(duration);
+        await ClosedLoopAsync(concurrency, warmup, Call, ct);
+        var (total, failed, hist) = await ClosedLoopAsync(concurrency, duration, Call, ct);
         var primary = host.Services.GetRequiredService<NoNetworkHandler.Counter>();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT target=handler-request ops_per_s={total / duration.TotalSeconds:F0} p50_ms={hist.PercentileNanos(50) / 1e6:F4} p99_ms={hist.PercentileNanos(99) / 1e6:F4} errors={failed} concurrency={concurrency} distinct_instances={primary.Distinct} registry_calls_per_request=0"));
@@ -259,6 +217,34 @@ internal static class DiscoveryBench
         await Task.WhenAll(watchers);
         Report("watch-etcd", delays, samples, services);
         return 0;
+    }
+
+    // `concurrency` closed-loop workers for `length`: worker w makes calls w, w + concurrency, ...; each call answers whether it succeeded.
+    private static async Task<(long Ops, long Errors, LatencyHistogram Latency)> ClosedLoopAsync(int concurrency, TimeSpan length, Func<int, Task<bool>> call, CancellationToken ct)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var latency = new LatencyHistogram();
+            long ops = 0, errors = 0;
+            for (var n = w; Stopwatch.GetTimestamp() < until; n += concurrency)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var ok = await call(n);
+                latency.RecordSince(start);
+                ops++;
+                errors += ok ? 0 : 1;
+            }
+
+            return (ops, errors, latency);
+        }, ct)));
+        var all = new LatencyHistogram();
+        foreach (var r in results)
+        {
+            all.Add(r.latency);
+        }
+
+        return (results.Sum(r => r.ops), results.Sum(r => r.errors), all);
     }
 
     // One change at a time: start the write, wait until a watcher saw it; the delay runs from the write's start.
