@@ -66,27 +66,35 @@ internal static class DiscoveryBench
         {
             var balancer = new ServiceBalancer();
             var requests = Enumerable.Range(0, 1024).Select(k => new ResolveRequest { Strategy = strategy, Key = "user-" + k.ToString(CultureInfo.InvariantCulture) }).ToArray();
-            long picks = 0;
             var warm = Stopwatch.GetTimestamp();
-            while (Stopwatch.GetElapsedTime(warm) < TimeSpan.FromSeconds(0.5))
+            while (Stopwatch.GetElapsedTime(warm) < TimeSpan.FromSeconds(1))
             {
                 balancer.Report(balancer.Pick(instances, requests[0])!.Id, 1.0);   // JIT and tiering, unmeasured
             }
 
-            var started = Stopwatch.GetTimestamp();
-            while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(2))
+            // Five 0.5 s windows: the median is the figure; on a shared box the best one shows the code's own speed.
+            var rates = new double[5];
+            for (var w = 0; w < rates.Length; w++)
             {
-                for (var i = 0; i < 1024; i++)
+                long picks = 0;
+                var started = Stopwatch.GetTimestamp();
+                while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(0.5))
                 {
-                    var picked = balancer.Pick(instances, requests[i])!;
-                    balancer.Report(picked.Id, 1.0);
+                    for (var i = 0; i < 1024; i++)
+                    {
+                        var picked = balancer.Pick(instances, requests[i])!;
+                        balancer.Report(picked.Id, 1.0);
+                    }
+
+                    picks += 1024;
                 }
 
-                picks += 1024;
+                rates[w] = picks / Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
 
+            Array.Sort(rates);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT target=balancer-pick strategy={DiscoveryRules.StrategyName(strategy)} picks_per_s={picks / Stopwatch.GetElapsedTime(started).TotalSeconds:F0} threads=1 instances={instances.Count} (each pick followed by its report)"));
+                $"RESULT target=balancer-pick strategy={DiscoveryRules.StrategyName(strategy)} picks_per_s={rates[2]:F0} best_picks_per_s={rates[^1]:F0} threads=1 instances={instances.Count} (median and best of five 0.5 s windows; each pick followed by its report)"));
         }
 
         // 2. Whole requests through the handler chain (resilience pipeline, ME.ServiceDiscovery resolver over the
