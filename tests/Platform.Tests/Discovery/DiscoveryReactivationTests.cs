@@ -1,6 +1,5 @@
 using Orleans.Core.Internal;
 using Platform.Discovery;
-using Platform.Errors;
 using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Discovery;
@@ -14,22 +13,7 @@ public sealed class DiscoveryReactivationTests(AzureTableFakeClockClusterFixture
 {
     private IServiceDiscovery Discovery => fixture.Service<IServiceDiscovery>();
 
-    private async Task<HashSet<string>> ResolvedAsync(string service, int picks = 10)
-    {
-        var ids = new HashSet<string>();
-        for (var i = 0; i < picks; i++)
-        {
-            try
-            {
-                ids.Add((await Discovery.ResolveAsync(service, new ResolveRequest())).Id);
-            }
-            catch (PlatformNotFoundException)
-            {
-            }
-        }
-
-        return ids;
-    }
+    private Task<HashSet<string>> ResolvedAsync(string service, int picks = 10) => Discovery.ResolvedAsync(service, picks);
 
     private async Task FailFiveAsync(string service, string id)
     {
