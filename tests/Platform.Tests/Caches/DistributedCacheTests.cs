@@ -115,6 +115,10 @@ public sealed class DistributedCacheTests(CachesFixture fixture)
         await a.RemoveAsync("k");
         Assert.Equal("from-b", await b.GetOrCreateAsync("k", _ => Factory("from-b"), noL1, tags: ["t"]));
 
+        // HybridCache answers the caller before its L2 write: an invalidation sent before b's write lands would be
+        // overtaken by it, and a would then read "from-b" (what full runs under load saw). Wait for the write first.
+        await Eventually.Until(async ct => await fixture.Caches.GetAsync(name, "k", ct) is not null, "b's L2 write (in the background)");
+
         // Platform's own invalidation reaches HybridCache's L2 too.
         await fixture.Caches.InvalidateAsync(name, new CacheInvalidation { Keys = ["k"] });
         Assert.Equal("again", await a.GetOrCreateAsync("k", _ => Factory("again"), noL1));
