@@ -291,6 +291,7 @@ internal sealed class DistributedCaches(
             WriteBehindWritten = shards.Sum(s => s.WriteBehindWritten),
             WriteBehindFailures = shards.Sum(s => s.WriteBehindFailures),
             WriteBehindPending = shards.Sum(s => s.WriteBehindPending),
+            WriteBehindDropped = shards.Sum(s => s.WriteBehindDropped),
             CapacityEntries = shards.Sum(s => s.CapacityEntries),
             CapacityBytes = shards.All(s => s.CapacityBytes is not null) ? shards.Sum(s => s.CapacityBytes!.Value) : null,
         };
