@@ -266,7 +266,10 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
         {
             fixture.Time.Advance(TimeSpan.FromMilliseconds(600));
             Assert.NotNull(await Caches.GetAsync(cache, "hot"));
-            await Eventually.Until(async ct => (await Caches.StatsAsync(cache, ct)).Total.Refreshes == i + 2 && fixture.Source.LoadsOf(cache) == i + 3, $"refresh {i + 2}");
+            // Both counts move when the reload starts; wait for it to be installed too (cached now), or the next round's
+            // read finds the reload still in flight, starts none, and the entry is fresh afterwards (a full run saw it).
+            await Eventually.Until(async ct => (await Caches.StatsAsync(cache, ct)).Total.Refreshes == i + 2 && fixture.Source.LoadsOf(cache) == i + 3
+                && (await Caches.GetAsync(cache, "hot", ct))?.CachedAt == fixture.Time.GetUtcNow(), $"refresh {i + 2} installed");
         }
 
         Assert.Equal(1, (await Caches.StatsAsync(cache)).Total.Misses);
