@@ -174,3 +174,62 @@ LUA
     echo "GOAL push_p99_ms=$(field p99_ms <<<"$push") (target <= 20)"
     echo "GOAL zipf_hit_ratio lru=$(field hit_ratio <<<"$zipf_lru") lfu=$(field hit_ratio <<<"$zipf_lfu") ideal=$(field ideal <<<"$zipf_lru")"
 }
+
+# The mode `cache-cluster`: the HTTP and typed-client cache lines on the 3-silo cluster of bench/modes/cluster.sh
+# (PostgreSQL membership, Azure Table storage on Azurite; the cache entries live in the silos' memory), then redis in
+# the same run for the ratio. The HTTP rows' server CPU is the client host's only.
+mode_cache_cluster() {
+    ensure_packages
+    build_cluster
+    machine_info
+    start_services
+    start_cluster
+    local loads=()
+    SERVER_PID="$CLUSTER_HOST_PID"
+    log "warm-up: HTTP cache SET and GET on the cluster until the client host's CPU per operation is steady, unmeasured"
+    warm_until_steady cache-http --url "$CLUSTER_URL" --op put
+    warm_until_steady cache-http --url "$CLUSTER_URL" --op get
+
+    log "cluster: HTTP cache SET (Platform.Bench cache-http, c=$CONCURRENCY; load $(load_now))"
+    bench_driver cache-http --url "$CLUSTER_URL" --op put
+    local http_set="$LAST_RESULT"; loads+=("cluster HTTP SET: $(load_now)")
+    log "cluster: HTTP cache GET (Platform.Bench cache-http, c=$CONCURRENCY; load $(load_now))"
+    bench_driver cache-http --url "$CLUSTER_URL" --op get
+    local http_get="$LAST_RESULT"; loads+=("cluster HTTP GET: $(load_now)")
+
+    # The typed client finds the gateways in the membership table (Platform__Cluster__... from the environment).
+    SERVER_PID=""
+    log "cluster: typed client GET, no near cache (cache-client, c=$CONCURRENCY; load $(load_now))"
+    Platform__Cluster__Provider=AdoNet Platform__Cluster__ConnectionString="$PLATFORM_TEST_POSTGRES" \
+        bench_driver cache-client --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID" --op get
+    local client_get="$LAST_RESULT"; loads+=("cluster client GET: $(load_now)")
+    log "cluster: typed client GET, near-cache hits (cache-client --near, c=$CONCURRENCY; load $(load_now))"
+    Platform__Cluster__Provider=AdoNet Platform__Cluster__ConnectionString="$PLATFORM_TEST_POSTGRES" \
+        bench_driver cache-client --cluster-id "$CLUSTER_ID" --service-id "$CLUSTER_ID" --op get --near
+    local near_get="$LAST_RESULT"; loads+=("cluster client GET near: $(load_now)")
+    stop_cluster
+
+    REDIS_CLIENTS="$CONCURRENCY"
+    start_redis
+    redis_bench
+    loads+=("redis: $(load_now)")
+
+    log "results (value $VALUE_SIZE B, $KEYS keys, ${DURATION}s each; load now: $(load_now))"
+    echo "| what | ops/s | p50 ms | p99 ms | errors | server CPU us/op | driver CPU us/op |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    row "$SILOS-silo cluster: HTTP cache SET (c=$CONCURRENCY)" "$http_set"
+    row "$SILOS-silo cluster: HTTP cache GET (c=$CONCURRENCY)" "$http_get"
+    row "$SILOS-silo cluster: typed client GET, no near cache (c=$CONCURRENCY)" "$client_get"
+    row "$SILOS-silo cluster: typed client GET, near-cache hits (c=$CONCURRENCY)" "$near_get"
+    row "redis SET (redis-benchmark, c=$REDIS_CLIENTS)" "$REDIS_SET"
+    row "redis GET (redis-benchmark, c=$REDIS_CLIENTS)" "$REDIS_GET"
+    echo
+    echo "(cluster HTTP rows: server CPU = the client host process only; typed-client rows: not measured)"
+    printf 'LOAD %s\n' "${loads[@]}"
+    echo
+    local r
+    r="$(field ops_per_s <<<"$REDIS_GET")"
+    echo "RATIO cluster_client_get_over_redis_get=$(ratio "$(field ops_per_s <<<"$client_get")" "$r") (target >= 1.50)"
+    echo "RATIO cluster_near_client_get_over_redis_get=$(ratio "$(field ops_per_s <<<"$near_get")" "$r")"
+    echo "RATIO cluster_http_get_over_redis_get=$(ratio "$(field ops_per_s <<<"$http_get")" "$r")"
+}
