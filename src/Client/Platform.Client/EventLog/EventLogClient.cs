@@ -381,12 +381,25 @@ internal sealed class EventLogClient(IGrainFactory grains, IOptions<EventLogOpti
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var leftMs = (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, Limits.MaxWaitMs);
-            var waits = Enumerable.Range(0, count).Select(p => Share(info, group, p).WaitAvailable(leftMs, stop.Token)).ToList();
+            var waits = Enumerable.Range(0, count).Select(p => WaitAvailableAsync(Share(info, group, p), leftMs, stop.Token)).ToList();
             var woke = await Task.WhenAny(waits);
             await stop.CancelAsync();
             if (!await woke)
             {
                 return leases;
+            }
+        }
+
+        // The waits that lose are cancelled: that is their normal end, not a failure to surface.
+        static async Task<bool> WaitAvailableAsync(IShareGroupGrain share, int waitMs, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await share.WaitAvailable(waitMs, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
             }
         }
     }
