@@ -337,7 +337,7 @@ public sealed class ShareGroupTests(MemoryFakeClockClusterFixture fixture)
         foreach (var (body, field) in new[]
         {
             ("""{"leaseIds":[]}""", "leaseIds"), ("""{"leaseIds":["nope"]}""", "leaseIds[0]"), ("""{"leaseIds":["1.0.0.1.0000000g"]}""", "leaseIds[0]"),
-            ($$"""{"leaseIds":["1.0.0.1.00000001","{{new string('9', 70)}}"]}""", "leaseIds[1]"), ("""{"leaseIds":[null]}""", "leaseIds[0]"), ("""{}""", "leaseIds"),
+            ($$"""{"leaseIds":["1.0.0.1.00000001","{{new string('9', 70)}}"]}""", "leaseIds[1]"), ("""{"leaseIds":[null]}""", "leaseIds[0]"), ("""{"leaseIds":["1.0.0.1.00000001","1.0.0.1.00000001"]}""", "leaseIds[1]"), ("""{}""", "leaseIds"),
         })
         {
             var problem = ProblemAssert.IsProblem(await Api.SendJsonAsync(HttpMethod.Post, $"/v1/topics/{topic}/shares/{group}/ack", System.Text.Json.JsonDocument.Parse(body).RootElement), HttpStatusCode.BadRequest);

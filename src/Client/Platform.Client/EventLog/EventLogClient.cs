@@ -414,8 +414,14 @@ internal sealed class EventLogClient(IGrainFactory grains, IOptions<EventLogOpti
         }
 
         var parsed = new ShareLeaseId[leaseIds.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < leaseIds.Count; i++)
         {
+            if (leaseIds[i] is { } repeated && !seen.Add(repeated))
+            {
+                throw new PlatformValidationException($"leaseIds[{i}]", $"names lease '{repeated}' a second time");
+            }
+
             if (!ShareLeaseId.TryParse(leaseIds[i], out parsed[i]))
             {
                 var text = leaseIds[i];
