@@ -297,6 +297,25 @@ public sealed class ShareGroupTests(MemoryFakeClockClusterFixture fixture)
         Assert.True(crashes > 0 && dead.Count > 0, $"the run should include crashed consumers ({crashes}) and dead letters ({dead.Count})");
     }
 
+    /// <summary>The typed client's share calls: FetchAsync leases with the options given, AckAsync and NackAsync answer per lease id.</summary>
+    [Fact]
+    public async Task TypedClient_FetchAckAndNack_ThroughIEventLog()
+    {
+        var log = fixture.Service<Platform.EventLog.IEventLog>();
+        var topic = await TopicAsync(2, 4);
+        var group = NewName("sg");
+        var leases = await log.FetchAsync(topic, group, new Platform.EventLog.ShareFetchOptions { Max = 10, VisibilityMs = 60_000 });
+        Assert.Equal(4, leases.Count);
+        Assert.All(leases, l => Assert.Equal(1, l.DeliveryCount));
+        var acked = await log.AckAsync(topic, group, [.. leases.Take(3).Select(l => l.LeaseId)]);
+        Assert.All(acked, r => Assert.Equal(Platform.EventLog.ShareSettleStatus.Acked, r.Status));
+        Assert.Equal(Platform.EventLog.ShareSettleStatus.Nacked, (await log.NackAsync(topic, group, [leases[3].LeaseId])).Single().Status);
+        var again = Assert.Single(await log.FetchAsync(topic, group, new Platform.EventLog.ShareFetchOptions { Partition = leases[3].Partition }));
+        Assert.Equal((leases[3].Record.Offset, 2), (again.Record.Offset, again.DeliveryCount));
+        var described = await log.DescribeShareGroupAsync(topic, group);
+        Assert.Equal(3, described.Partitions.Sum(p => p.Acked));
+    }
+
     /// <summary>Every record of partition 0, page by page (a page from storage may end at a segment's end).</summary>
     private async Task<List<LogRecordAnswer>> ReadAllAsync(string topic)
     {
