@@ -48,6 +48,7 @@ internal static class LeaderlessShardMap
                     ["hintsDelivered"] = s.HintsDelivered,
                     ["hintsDropped"] = s.HintsDropped,
                     ["tombstonesPurged"] = s.TombstonesPurged,
+                    ["loadedFromStorage"] = s.LoadedFromStorage,
                 },
             }).ToList();
         var best = statuses.OfType<VersionedReplicaStatus>().MaxBy(s => s.Keys);

@@ -1,0 +1,310 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Platform.Replication.Quorum;
+
+namespace Platform.Replication.Storage;
+
+/// <summary>
+/// Versioned replica states in Azure Table storage, one partition per replica (<c>q|{ns}|{gen}|{shard}|{r}</c>, in the
+/// same table as the Raft replicas, whose partitions have one segment less), one row per key:
+/// <list type="bullet">
+/// <item><c>k{base64url(key)}</c>: the key's canonical state bytes (<see cref="Crdt.KeyStateCodec"/>) in 64 KiB
+/// segments, written conditional on the ETag this activation last saw (or as a create), so two activations of one
+/// replica never overwrite each other's merges: the loser reads the row, merges it and writes again.</item>
+/// <item><c>p{base64url(key)}.{gen}.{i}</c>: for a state over 704 KiB, its parts, written before the key row names
+/// their generation (so a reader never sees a key row whose parts are missing) and deleted once a newer one is named.</item>
+/// </list>
+/// </summary>
+public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
+{
+    private const int SegmentBytes = 64 * 1024;
+    private const int SegmentsPerRow = 11;
+    private const int RowBytes = SegmentBytes * SegmentsPerRow;
+    private const int MaxBatchOps = 99;
+    private const int MaxAttempts = 16;
+
+    private readonly TableClient _table;
+    private readonly Lazy<Task> _created;
+
+    public AzureTableVersionedReplicaStorage(TableServiceClient service, string tableName)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _table = service.GetTableClient(tableName);
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    public bool Durable => true;
+
+    /// <summary>The replica's partition ('/' is not allowed in keys; names never contain '|').</summary>
+    public static string PartitionKey(ReplicaId replica) => "q|" + replica.ToGrainKey().Replace('/', '|');
+
+    public async Task<IVersionedReplicaStore> OpenAsync(ReplicaId replica, CancellationToken cancellationToken)
+    {
+        await _created.Value;
+        var partition = PartitionKey(replica);
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        var store = new Store(this, partition);
+        var loaded = new List<VersionedEntry>();
+        foreach (var head in rows.Values.Where(r => r.RowKey.StartsWith('k')))
+        {
+            var key = KeyOf(head.RowKey);
+            var bytes = Assemble(head, rows) ?? (await store.ReadAsync(key, cancellationToken))?.Bytes;
+            if (bytes is not null)
+            {
+                loaded.Add(new VersionedEntry(key, bytes));
+                store.Seen(key, head);
+            }
+        }
+
+        store.Loaded = loaded;
+        return store;
+    }
+
+    public async Task DropAsync(ReplicaId replica)
+    {
+        await _created.Value;
+        await DropPartitionAsync(PartitionKey(replica));
+    }
+
+    private static string RowOf(string key) => "k" + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
+
+    private static string KeyOf(string row) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(row.AsSpan(1)));
+
+    private static string PartRow(string key, string gen, int part) =>
+        string.Create(CultureInfo.InvariantCulture, $"p{RowOf(key)[1..]}.{gen}.{part:D4}");
+
+    private static string Segment(int i) => string.Create(CultureInfo.InvariantCulture, $"B{i:D2}");
+
+    private static void Fill(TableEntity row, ReadOnlySpan<byte> bytes)
+    {
+        for (var s = 0; s * SegmentBytes < bytes.Length; s++)
+        {
+            row[Segment(s)] = bytes.Slice(s * SegmentBytes, Math.Min(SegmentBytes, bytes.Length - (s * SegmentBytes))).ToArray();
+        }
+    }
+
+    private static void Drain(TableEntity row, MemoryStream into)
+    {
+        for (var s = 0; s < SegmentsPerRow && row.GetBinary(Segment(s)) is { } segment; s++)
+        {
+            into.Write(segment);
+        }
+    }
+
+    /// <summary>The key row's state: inline, or from its generation's part rows (null when one is missing).</summary>
+    private static byte[]? Assemble(TableEntity head, Dictionary<string, TableEntity> rows)
+    {
+        using var stream = new MemoryStream();
+        var parts = head.GetInt32("Parts") ?? 0;
+        if (parts == 0)
+        {
+            Drain(head, stream);
+            return stream.ToArray();
+        }
+
+        var key = KeyOf(head.RowKey);
+        var gen = head.GetString("Gen") ?? "";
+        for (var i = 0; i < parts; i++)
+        {
+            if (!rows.TryGetValue(PartRow(key, gen, i), out var part))
+            {
+                return null;
+            }
+
+            Drain(part, stream);
+        }
+
+        return stream.ToArray();
+    }
+
+    private async Task DropPartitionAsync(string partition, string? rowPrefix = null)
+    {
+        var filter = rowPrefix is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowPrefix} and RowKey lt {rowPrefix + "~"}");
+        var batch = new List<TableTransactionAction>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"]))
+        {
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row.RowKey), ETag.All));
+            if (batch.Count == MaxBatchOps)
+            {
+                await DeleteAsync(batch);
+                batch = [];
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await DeleteAsync(batch);
+        }
+    }
+
+    private async Task DeleteAsync(List<TableTransactionAction> batch)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(batch);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            foreach (var action in batch)
+            {
+                try
+                {
+                    await _table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey);
+                }
+                catch (RequestFailedException gone) when (gone.Status == (int)HttpStatusCode.NotFound)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>One activation: the ETag and part generation of every key row as it last read or wrote it.</summary>
+    private sealed class Store(AzureTableVersionedReplicaStorage storage, string partition) : IVersionedReplicaStore
+    {
+        private readonly Dictionary<string, (ETag ETag, string? Gen)> _seen = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<VersionedEntry> Loaded { get; set; } = [];
+
+        private TableClient Table => storage._table;
+
+        public void Seen(string key, TableEntity head) => _seen[key] = (head.ETag, (head.GetInt32("Parts") ?? 0) > 0 ? head.GetString("Gen") : null);
+
+        public async Task<(byte[] Bytes, TableEntity Head)?> ReadAsync(string key, CancellationToken cancellationToken)
+        {
+            var head = await Table.GetEntityIfExistsAsync<TableEntity>(partition, RowOf(key), cancellationToken: cancellationToken);
+            if (!head.HasValue)
+            {
+                return null;
+            }
+
+            var row = head.Value!;
+            var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+            if ((row.GetInt32("Parts") ?? 0) > 0)
+            {
+                var prefix = PartRow(key, row.GetString("Gen") ?? "", 0)[..^4];
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
+                await foreach (var part in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+                {
+                    rows[part.RowKey] = part;
+                }
+            }
+
+            return Assemble(row, rows) is { } bytes ? (bytes, row) : null;
+        }
+
+        public async Task SaveAsync(string key, Func<byte[]?, byte[]?> current, CancellationToken cancellationToken)
+        {
+            byte[]? theirs = null;
+            for (var attempt = 0; ; attempt++)
+            {
+                var bytes = current(theirs);
+                var known = _seen.TryGetValue(key, out var seen);
+                if (bytes is null)
+                {
+                    await DeleteAsync(key);
+                    return;
+                }
+
+                var head = new TableEntity(partition, RowOf(key)) { ["Parts"] = 0 };
+                string? gen = null;
+                if (bytes.Length <= RowBytes)
+                {
+                    Fill(head, bytes);
+                }
+                else
+                {
+                    // Parts first, under a generation no key row names yet: invisible until the key row names it.
+                    gen = Guid.NewGuid().ToString("N");
+                    var parts = new List<TableEntity>();
+                    for (var i = 0; i * RowBytes < bytes.Length; i++)
+                    {
+                        var part = new TableEntity(partition, PartRow(key, gen, i));
+                        Fill(part, bytes.AsSpan(i * RowBytes, Math.Min(RowBytes, bytes.Length - (i * RowBytes))));
+                        parts.Add(part);
+                    }
+
+                    foreach (var chunk in parts.Chunk(3))
+                    {
+                        await Table.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, p)), cancellationToken);
+                    }
+
+                    head["Parts"] = parts.Count;
+                    head["Gen"] = gen;
+                }
+
+                try
+                {
+                    var response = known
+                        ? await Table.UpdateEntityAsync(head, seen.ETag, TableUpdateMode.Replace, cancellationToken)
+                        : await Table.AddEntityAsync(head, cancellationToken);
+                    _seen[key] = (response.Headers.ETag ?? ETag.All, gen);
+                    if (known && seen.Gen is { } old)
+                    {
+                        await storage.DropPartitionAsync(partition, PartRow(key, old, 0)[..^4]);
+                    }
+
+                    return;
+                }
+                catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict or (int)HttpStatusCode.NotFound
+                    && attempt < MaxAttempts)
+                {
+                    // Another activation wrote (or purged) the row: merge what it stored, then write on its ETag.
+                    if (gen is not null)
+                    {
+                        await storage.DropPartitionAsync(partition, PartRow(key, gen, 0)[..^4]);
+                    }
+
+                    var stored = await ReadAsync(key, cancellationToken);
+                    if (stored is { } s)
+                    {
+                        Seen(key, s.Head);
+                        theirs = s.Bytes;
+                    }
+                    else
+                    {
+                        _seen.Remove(key);
+                        theirs = null;
+                    }
+                }
+            }
+        }
+
+        public async Task DeleteAsync(string key)
+        {
+            if (!_seen.Remove(key, out var seen))
+            {
+                return;
+            }
+
+            try
+            {
+                await Table.DeleteEntityAsync(partition, RowOf(key), seen.ETag);
+                if (seen.Gen is { } gen)
+                {
+                    await storage.DropPartitionAsync(partition, PartRow(key, gen, 0)[..^4]);
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+            {
+                // Written meanwhile by another activation (it keeps its state), or gone already.
+            }
+        }
+
+        public Task DropAsync()
+        {
+            _seen.Clear();
+            return storage.DropPartitionAsync(partition);
+        }
+    }
+}
