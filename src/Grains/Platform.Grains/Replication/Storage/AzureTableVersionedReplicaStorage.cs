@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
@@ -12,7 +13,7 @@ namespace Platform.Replication.Storage;
 /// Versioned replica states in Azure Table storage, one partition per replica (<c>q|{ns}|{gen}|{shard}|{r}</c>, in the
 /// same table as the Raft replicas, whose partitions have one segment less), one row per key:
 /// <list type="bullet">
-/// <item><c>k{base64url(key)}</c>: the key's canonical state bytes (<see cref="Crdt.KeyStateCodec"/>) in 64 KiB
+/// <item><c>k{base64url(key)}</c> (<c>kh{sha256}</c> for keys over 180 bytes; the key itself in <c>Key</c>): the key's canonical state bytes (<see cref="Crdt.KeyStateCodec"/>) in 64 KiB
 /// segments, written conditional on the ETag this activation last saw (or as a create), so two activations of one
 /// replica never overwrite each other's merges: the loser reads the row, merges it and writes again.</item>
 /// <item><c>p{base64url(key)}.{gen}.{i}</c>: for a state over 704 KiB, its parts, written before the key row names
@@ -26,6 +27,10 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
     private const int RowBytes = SegmentBytes * SegmentsPerRow;
     private const int MaxBatchOps = 99;
     private const int MaxAttempts = 16;
+
+    // Base64url of 180 bytes is 240 characters; longer keys are hashed. No unpadded base64url string is 65 characters
+    // long, so "kh" + 64 hex digits never names a short key's row.
+    private const int MaxInlineKeyBytes = 180;
 
     private readonly TableClient _table;
     private readonly Lazy<Task> _created;
@@ -56,7 +61,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
         var loaded = new List<VersionedEntry>();
         foreach (var head in rows.Values.Where(r => r.RowKey.StartsWith('k')))
         {
-            var key = KeyOf(head.RowKey);
+            var key = KeyOf(head);
             var bytes = Assemble(head, rows) ?? (await store.ReadAsync(key, cancellationToken))?.Bytes;
             if (bytes is not null)
             {
@@ -75,9 +80,14 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
         await DropPartitionAsync(PartitionKey(replica));
     }
 
-    private static string RowOf(string key) => "k" + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
+    /// <summary>The key's row: base64url of its UTF-8 bytes, or for a long key (row keys are short) a SHA-256 of them; the key itself is in <c>Key</c>.</summary>
+    private static string RowOf(string key)
+    {
+        var bytes = Encoding.UTF8.GetBytes(key);
+        return bytes.Length <= MaxInlineKeyBytes ? "k" + Base64Url.EncodeToString(bytes) : "kh" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
 
-    private static string KeyOf(string row) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(row.AsSpan(1)));
+    private static string KeyOf(TableEntity head) => head.GetString("Key") ?? throw new InvalidDataException($"Versioned replica row {head.RowKey} has no Key.");
 
     private static string PartRow(string key, string gen, int part) =>
         string.Create(CultureInfo.InvariantCulture, $"p{RowOf(key)[1..]}.{gen}.{part:D4}");
@@ -111,7 +121,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
             return stream.ToArray();
         }
 
-        var key = KeyOf(head.RowKey);
+        var key = KeyOf(head);
         var gen = head.GetString("Gen") ?? "";
         for (var i = 0; i < parts; i++)
         {
@@ -216,7 +226,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
                     return;
                 }
 
-                var head = new TableEntity(partition, RowOf(key)) { ["Parts"] = 0 };
+                var head = new TableEntity(partition, RowOf(key)) { ["Key"] = key, ["Parts"] = 0 };
                 string? gen = null;
                 if (bytes.Length <= RowBytes)
                 {
