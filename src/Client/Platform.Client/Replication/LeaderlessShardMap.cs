@@ -49,6 +49,7 @@ internal static class LeaderlessShardMap
                     ["hintsDropped"] = s.HintsDropped,
                     ["tombstonesPurged"] = s.TombstonesPurged,
                     ["loadedFromStorage"] = s.LoadedFromStorage,
+                    ["storage"] = s.MergedFromStorage,
                 },
             }).ToList();
         var best = statuses.OfType<VersionedReplicaStatus>().MaxBy(s => s.Keys);

@@ -52,4 +52,7 @@ public sealed record VersionedReplicaStatus
 
     /// <summary>True when the replica's states are stored (Azure Table), not only in its memory.</summary>
     [Id(19)] public bool Durable { get; init; }
+
+    /// <summary>Keys changed here by states another activation of this replica had stored (a conflicting write, or the anti-entropy tick's look at the store).</summary>
+    [Id(20)] public long MergedFromStorage { get; init; }
 }

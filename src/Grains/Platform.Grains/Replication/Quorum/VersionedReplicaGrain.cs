@@ -64,6 +64,7 @@ public sealed partial class VersionedReplicaGrain(
     private long _hintsDelivered;
     private long _purged;
     private long _loaded;
+    private long _fromStorage;
     private IVersionedReplicaStore _store = null!;
     private readonly Dictionary<string, Task> _saving = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _saveGate = new(SaveParallelism);
@@ -329,6 +330,7 @@ public sealed partial class VersionedReplicaGrain(
             HintsDelivered = _hintsDelivered,
             TombstonesPurged = _purged,
             LoadedFromStorage = _loaded,
+            MergedFromStorage = _fromStorage,
             Durable = storage.Durable,
         });
     }
@@ -420,6 +422,9 @@ public sealed partial class VersionedReplicaGrain(
                 break;
             case VersionedReason.Replication:
                 _replicated++;
+                break;
+            case VersionedReason.Storage:
+                _fromStorage++;
                 break;
             default:
                 break;
@@ -655,6 +660,11 @@ public sealed partial class VersionedReplicaGrain(
         }
 
         PurgeTombstones();
+        if (storage.Durable)
+        {
+            await MergeStoredChangesAsync();
+        }
+
         if (group.Replicas < 2)
         {
             return;
@@ -700,6 +710,27 @@ public sealed partial class VersionedReplicaGrain(
         finally
         {
             _antiEntropyRunning = false;
+        }
+    }
+
+    /// <summary>
+    /// Merges what another activation of this replica stored meanwhile (Orleans can briefly run two, and a silo
+    /// declared dead keeps serving its clients until it learns so): its acknowledged writes live in the rows only.
+    /// </summary>
+    private async Task MergeStoredChangesAsync()
+    {
+        try
+        {
+            var changed = await _store.ChangedAsync(CancellationToken.None);
+            var merged = changed.Where(e => MergeIn(e.Key, e.State, VersionedReason.Storage).Changed).Select(e => e.Key).ToList();
+            if (merged.Count > 0)
+            {
+                await SaveAsync(merged);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogAntiEntropyFailed(ex, _key);
         }
     }
 

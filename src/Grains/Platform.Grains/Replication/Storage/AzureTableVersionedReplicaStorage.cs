@@ -28,6 +28,9 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
     private const int MaxBatchOps = 99;
     private const int MaxAttempts = 16;
 
+    /// <summary>Before every row's timestamp (table timestamps start in 1601).</summary>
+    private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     // Base64url of 180 bytes is 240 characters; longer keys are hashed. No unpadded base64url string is 65 characters
     // long, so "kh" + 64 hex digits never names a short key's row.
     private const int MaxInlineKeyBytes = 180;
@@ -71,6 +74,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
         }
 
         store.Loaded = loaded;
+        store.Watermark = rows.Values.Select(r => r.Timestamp ?? DateTimeOffset.MinValue).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
         return store;
     }
 
@@ -185,6 +189,39 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
         private readonly Dictionary<string, (ETag ETag, string? Gen)> _seen = new(StringComparer.Ordinal);
 
         public IReadOnlyList<VersionedEntry> Loaded { get; set; } = [];
+
+        /// <summary>The newest row timestamp this activation has looked at (the server's clock).</summary>
+        public DateTimeOffset Watermark { get; set; } = DateTimeOffset.MinValue;
+
+        public async Task<IReadOnlyList<VersionedEntry>> ChangedAsync(CancellationToken cancellationToken)
+        {
+            // A margin below the watermark: rows committed out of timestamp order around it are not missed.
+            var since = Watermark < Epoch ? Epoch : Watermark - TimeSpan.FromSeconds(5);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Timestamp ge {since}");
+            var changed = new List<string>();
+            var newest = Watermark;
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Key", "Timestamp"], cancellationToken: cancellationToken))
+            {
+                newest = row.Timestamp is { } t && t > newest ? t : newest;
+                if (row.RowKey.StartsWith('k') && row.GetString("Key") is { } key && (!_seen.TryGetValue(key, out var seen) || seen.ETag != row.ETag))
+                {
+                    changed.Add(key);
+                }
+            }
+
+            var entries = new List<VersionedEntry>();
+            foreach (var key in changed)
+            {
+                if (await ReadAsync(key, cancellationToken) is { } stored && (!_seen.TryGetValue(key, out var seen) || seen.ETag != stored.Head.ETag))
+                {
+                    Seen(key, stored.Head);
+                    entries.Add(new VersionedEntry(key, stored.Bytes));
+                }
+            }
+
+            Watermark = newest;
+            return entries;
+        }
 
         private TableClient Table => storage._table;
 

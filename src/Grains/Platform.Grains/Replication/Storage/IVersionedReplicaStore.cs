@@ -19,6 +19,13 @@ public interface IVersionedReplicaStore
     /// </summary>
     Task SaveAsync(string key, Func<byte[]?, byte[]?> current, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The states other activations of the replica wrote since this one last looked (rows whose ETag is not the one it
+    /// last saw): an orphaned activation that kept accepting writes leaves them in the rows, and the live one merges
+    /// them in from here.
+    /// </summary>
+    Task<IReadOnlyList<VersionedEntry>> ChangedAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes the key's row (an expired tombstone); best effort, a row written meanwhile by another activation stays.</summary>
     Task DeleteAsync(string key);
 

@@ -19,6 +19,8 @@ public sealed class MemoryVersionedReplicaStorage : IVersionedReplicaStorage
 
         public Task SaveAsync(string key, Func<byte[]?, byte[]?> current, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public Task<IReadOnlyList<VersionedEntry>> ChangedAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<VersionedEntry>>([]);
+
         public Task DeleteAsync(string key) => Task.CompletedTask;
 
         public Task DropAsync() => Task.CompletedTask;
