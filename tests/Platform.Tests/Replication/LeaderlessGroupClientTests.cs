@@ -68,53 +68,16 @@ public sealed class LeaderlessGroupClientTests
             LeaderlessShards.WriteLevel(new ReplicationSettings { Mode = ReplicationMode.Quorum, Replicas = 7, W = 5, R = 3 }, level));
     }
 
-    private sealed class ScriptedVersionedReplicas(int silent) : IGrainFactory
+    private sealed class ScriptedVersionedReplicas(int silent) : ReplicaSlotGrainFactory
     {
         public System.Collections.Concurrent.ConcurrentQueue<int> Applied { get; } = new();
 
         public System.Collections.Concurrent.ConcurrentQueue<int> Hinted { get; } = new();
 
-        public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
-            where TGrainInterface : IGrainWithStringKey
-        {
-            var replica = int.Parse(primaryKey[(primaryKey.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            return (TGrainInterface)(object)new Replica(this, replica, replica == silent);
-        }
-
-        public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidKey => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerKey => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidCompoundKey => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerCompoundKey => throw new NotSupportedException();
-
-        public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
-
-        public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable => throw new NotSupportedException();
-
-        public IAddressable GetGrain(GrainId grainId) => throw new NotSupportedException();
-
-        public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => throw new NotSupportedException();
-
-        public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw new NotSupportedException();
-
-        public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => throw new NotSupportedException();
+        protected override object Replica(int slot) => new ScriptedVersionedReplica(this, slot, slot == silent);
     }
 
-    private sealed class Replica(ScriptedVersionedReplicas owner, int replica, bool silent) : IVersionedReplicaGrain
+    private sealed class ScriptedVersionedReplica(ScriptedVersionedReplicas owner, int replica, bool silent) : IVersionedReplicaGrain
     {
         public Task<VersionedApplyResult> Apply(VersionedGroup group, VersionedBatch batch)
         {

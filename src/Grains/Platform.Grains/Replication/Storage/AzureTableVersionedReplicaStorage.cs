@@ -22,10 +22,7 @@ namespace Platform.Replication.Storage;
 /// </summary>
 public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
 {
-    private const int SegmentBytes = 64 * 1024;
-    private const int SegmentsPerRow = 11;
-    private const int RowBytes = SegmentBytes * SegmentsPerRow;
-    private const int MaxBatchOps = 99;
+    private const int RowBytes = TableRowSegments.RowBytes;
     private const int MaxAttempts = 16;
 
     /// <summary>Before every row's timestamp (table timestamps start in 1601).</summary>
@@ -96,24 +93,6 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
     private static string PartRow(string key, string gen, int part) =>
         string.Create(CultureInfo.InvariantCulture, $"p{RowOf(key)[1..]}.{gen}.{part:D4}");
 
-    private static string Segment(int i) => string.Create(CultureInfo.InvariantCulture, $"B{i:D2}");
-
-    private static void Fill(TableEntity row, ReadOnlySpan<byte> bytes)
-    {
-        for (var s = 0; s * SegmentBytes < bytes.Length; s++)
-        {
-            row[Segment(s)] = bytes.Slice(s * SegmentBytes, Math.Min(SegmentBytes, bytes.Length - (s * SegmentBytes))).ToArray();
-        }
-    }
-
-    private static void Drain(TableEntity row, MemoryStream into)
-    {
-        for (var s = 0; s < SegmentsPerRow && row.GetBinary(Segment(s)) is { } segment; s++)
-        {
-            into.Write(segment);
-        }
-    }
-
     /// <summary>The key row's state: inline, or from its generation's part rows (null when one is missing).</summary>
     private static byte[]? Assemble(TableEntity head, Dictionary<string, TableEntity> rows)
     {
@@ -121,7 +100,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
         var parts = head.GetInt32("Parts") ?? 0;
         if (parts == 0)
         {
-            Drain(head, stream);
+            TableRowSegments.Drain(head, stream);
             return stream.ToArray();
         }
 
@@ -134,7 +113,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
                 return null;
             }
 
-            Drain(part, stream);
+            TableRowSegments.Drain(part, stream);
         }
 
         return stream.ToArray();
@@ -149,37 +128,16 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"]))
         {
             batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row.RowKey), ETag.All));
-            if (batch.Count == MaxBatchOps)
+            if (batch.Count == TableRowSegments.MaxBatchOps)
             {
-                await DeleteAsync(batch);
+                await TableRowSegments.DeleteAsync(_table, batch);
                 batch = [];
             }
         }
 
         if (batch.Count > 0)
         {
-            await DeleteAsync(batch);
-        }
-    }
-
-    private async Task DeleteAsync(List<TableTransactionAction> batch)
-    {
-        try
-        {
-            await _table.SubmitTransactionAsync(batch);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            foreach (var action in batch)
-            {
-                try
-                {
-                    await _table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey);
-                }
-                catch (RequestFailedException gone) when (gone.Status == (int)HttpStatusCode.NotFound)
-                {
-                }
-            }
+            await TableRowSegments.DeleteAsync(_table, batch);
         }
     }
 
@@ -267,7 +225,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
                 string? gen = null;
                 if (bytes.Length <= RowBytes)
                 {
-                    Fill(head, bytes);
+                    TableRowSegments.Fill(head, bytes);
                 }
                 else
                 {
@@ -277,7 +235,7 @@ public sealed class AzureTableVersionedReplicaStorage : IVersionedReplicaStorage
                     for (var i = 0; i * RowBytes < bytes.Length; i++)
                     {
                         var part = new TableEntity(partition, PartRow(key, gen, i));
-                        Fill(part, bytes.AsSpan(i * RowBytes, Math.Min(RowBytes, bytes.Length - (i * RowBytes))));
+                        TableRowSegments.Fill(part, bytes.AsSpan(i * RowBytes, Math.Min(RowBytes, bytes.Length - (i * RowBytes))));
                         parts.Add(part);
                     }
 
