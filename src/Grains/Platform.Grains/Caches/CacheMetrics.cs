@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Telemetry;
 
@@ -11,35 +10,25 @@ namespace Platform.Caches;
 /// </summary>
 public sealed class CacheMetrics
 {
-    private readonly Counter<long> _hits;
-    private readonly Counter<long> _misses;
-    private readonly Counter<long> _evictions;
-    private readonly LabelNames _names = new();
+    private readonly NamedCounter _hits;
+    private readonly NamedCounter _misses;
+    private readonly NamedCounter _evictions;
 
     /// <summary>Creates the instruments on the Platform meter.</summary>
     public CacheMetrics(IMeterFactory meters)
     {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(PlatformMeter.Name);
-        _hits = meter.CreateCounter<long>("platform.caches.hits", "{read}", "Cache reads answered from the cache.");
-        _misses = meter.CreateCounter<long>("platform.caches.misses", "{read}", "Cache reads that found no live entry.");
-        _evictions = meter.CreateCounter<long>("platform.caches.evictions", "{entry}", "Entries evicted by the capacity bound.");
+        var caches = new BlockInstruments(meters, "caches", "cache");
+        _hits = caches.Counter("hits", "{read}", "Cache reads answered from the cache.");
+        _misses = caches.Counter("misses", "{read}", "Cache reads that found no live entry.");
+        _evictions = caches.Counter("evictions", "{entry}", "Entries evicted by the capacity bound.");
     }
 
     /// <summary>One read answered from the cache.</summary>
-    public void Hit(string cache) => _hits.Add(1, Tag(cache));
+    public void Hit(string cache) => _hits.Add(cache);
 
     /// <summary>One read that found nothing.</summary>
-    public void Miss(string cache) => _misses.Add(1, Tag(cache));
+    public void Miss(string cache) => _misses.Add(cache);
 
     /// <summary><paramref name="count"/> entries evicted.</summary>
-    public void Evicted(string cache, int count)
-    {
-        if (count > 0)
-        {
-            _evictions.Add(count, Tag(cache));
-        }
-    }
-
-    private TagList Tag(string cache) => new() { { "cache", _names.Of(cache) } };
+    public void Evicted(string cache, int count) => _evictions.Add(cache, count);
 }

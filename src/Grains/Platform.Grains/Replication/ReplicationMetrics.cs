@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Telemetry;
 
@@ -14,28 +13,27 @@ namespace Platform.Replication;
 public sealed class ReplicationMetrics
 {
     private readonly ConcurrentDictionary<string, (string Namespace, string Role, long Term, long Lag)> _replicas = new(StringComparer.Ordinal);
-    private readonly Counter<long> _changes;
-    private readonly LabelNames _names = new();
+    private readonly BlockInstruments _replication;
+    private readonly NamedCounter _changes;
 
     /// <summary>Creates the instruments on the Platform meter.</summary>
     public ReplicationMetrics(IMeterFactory meters)
     {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(PlatformMeter.Name);
-        _changes = meter.CreateCounter<long>("platform.replication.leader.changes", "{change}", "Replicas here that became leader of their group.");
-        meter.CreateObservableGauge("platform.replication.replicas", Replicas, "{replica}", "Replicas active on this silo, by role.");
-        meter.CreateObservableGauge("platform.replication.term", Terms, "{term}", "Highest Raft term of a leader on this silo.");
-        meter.CreateObservableGauge("platform.replication.apply.lag", Lags, "{entry}", "Entries committed but not yet applied, summed over replicas here.");
+        _replication = new BlockInstruments(meters, "replication", "namespace");
+        _changes = _replication.Counter("leader.changes", "{change}", "Replicas here that became leader of their group.");
+        _replication.Gauge("replicas", Replicas, "{replica}", "Replicas active on this silo, by role.");
+        _replication.Gauge("term", Terms, "{term}", "Highest Raft term of a leader on this silo.");
+        _replication.Gauge("apply.lag", Lags, "{entry}", "Entries committed but not yet applied, summed over replicas here.");
     }
 
     /// <summary>A replica's current figures (after each Raft step).</summary>
     public void Report(ReplicaId replica, string role, long term, long commitIndex, long appliedIndex, bool becameLeader)
     {
-        var ns = _names.Of(replica.Shard.Namespace);
-        _replicas[replica.ToGrainKey()] = (ns, role, term, Math.Max(0, commitIndex - appliedIndex));
+        var ns = replica.Shard.Namespace;
+        _replicas[replica.ToGrainKey()] = (_replication.Name(ns), role, term, Math.Max(0, commitIndex - appliedIndex));
         if (becameLeader)
         {
-            _changes.Add(1, new TagList { { "namespace", ns } });
+            _changes.Add(ns);
         }
     }
 
