@@ -95,6 +95,8 @@ public sealed class ConsoleSnapshots : IDisposable
     private async Task<JsonNode?> ClusterAsync(IManagementGrain management, CancellationToken ct)
     {
         var status = await _services.GetRequiredService<IClusterAdmin>().GetStatusAsync(ct);
+        var events = _services.GetRequiredService<MembershipEventLog>();
+        events.Observe(status.Silos, DateTimeOffset.UtcNow);
         var byType = new JsonObject();
         try
         {
@@ -122,6 +124,17 @@ public sealed class ConsoleSnapshots : IDisposable
                 ["activations"] = s.Activations,
                 ["started"] = s.StartTime.ToString("O"),
                 ["lastIAmAlive"] = s.LastIAmAlive.ToString("O"),
+                ["suspicions"] = s.Suspicions.Count,
+            })]),
+            ["events"] = new JsonArray([.. events.Recent(Max).Select(e => (JsonNode)new JsonObject
+            {
+                ["at"] = e.At.ToString("O"),
+                ["silo"] = e.Silo,
+                ["generation"] = e.Generation,
+                ["name"] = e.Name,
+                ["kind"] = e.Kind,
+                ["by"] = e.By,
+                ["source"] = e.Source,
             })]),
             ["activationsByType"] = byType,
         };

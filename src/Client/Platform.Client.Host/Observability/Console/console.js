@@ -11,6 +11,7 @@
   const failed = (p) => p && !Array.isArray(p) && p.error !== undefined;
   const panel = (id, data, render) => { $(id).innerHTML = failed(data) ? `<p class="error">${esc(data.error)}</p>` : render(data || []); };
   const statusClass = (s) => s === "Active" || s === "passing" || s === "completed" ? "ok" : s === "Dead" || s === "critical" || s === "needsAttention" || s === "needs-attention" ? "bad" : "warn";
+  const eventClass = (k) => k === "joined" || k === "active" ? "ok" : k === "dead" ? "bad" : "warn";
   let previous = null;
 
   function ring(ns) {
@@ -31,7 +32,10 @@
     const dash = document.getElementById("dashboard");
     if (s.dashboard) { dash.hidden = false; dash.href = s.dashboard; }
     panel("cluster", s.cluster, (c) => `<p>cluster <b>${esc(c.clusterId)}</b>${c.embedded ? " (embedded silo)" : ""}</p>` +
-      table(["silo", "name", "status", "gateway", "activations", "last I-am-alive"], (c.silos || []).map((x) => [esc(x.address), esc(x.name), `<span class="${statusClass(x.status)}">${esc(x.status)}</span>`, esc(x.gateway), esc(x.activations), esc(x.lastIAmAlive)])) +
+      table(["silo", "name", "status", "gateway", "activations", "last I-am-alive", "suspicions"], (c.silos || []).map((x) => [esc(x.address), esc(x.name), `<span class="${statusClass(x.status)}">${esc(x.status)}</span>`, esc(x.gateway), esc(x.activations), esc(x.lastIAmAlive), x.suspicions ? `<span class="warn">${x.suspicions}</span>` : "0"])) +
+      `<h3>Failure detection and membership events</h3>` +
+      table(["at", "silo", "event", "by", "time from"], (c.events || []).map((e) => [esc(e.at), `${esc(e.silo)} <span class="muted">${esc(e.name)}</span>`,
+        `<span class="${eventClass(e.kind)}" data-event="${esc(e.kind)}" data-silo="${esc(e.silo)}">${esc(e.kind)}</span>`, esc(e.by), esc(e.source)])) +
       `<h3>Activations by grain type</h3><p class="muted">${Object.entries(c.activationsByType || {}).map(([k, v]) => `${esc(k)} ${v}`).join(" · ") || "none"}</p>`);
     panel("namespaces", s.namespaces, (list) => list.length === 0 ? '<p class="muted">no namespaces</p>' : list.map((ns) => {
       const silos = [...new Set((ns.map || []).map((x) => x.silo))];
