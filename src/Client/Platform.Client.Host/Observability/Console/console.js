@@ -14,6 +14,10 @@
   const eventClass = (k) => k === "joined" || k === "active" ? "ok" : k === "dead" ? "bad" : "warn";
   let previous = null;
 
+  // A Raft replica: role and lag; a quorum or multi-leader replica: its Merkle root and hinted handoff queues.
+  const replica = (r) => `${r.replica}@${esc(r.silo)} ${esc(r.role)} ${esc(r.lag)}` +
+    (r.merkleRoot ? ` <span class="muted">merkle ${esc(String(r.merkleRoot).slice(0, 8))} hints ${esc(r.hintsHeld ?? 0)}/${esc(r.pendingOutgoing ?? 0)}</span>` : "");
+
   function ring(ns) {
     const size = 150, r = 60, c = size / 2, w = 18;
     let angle = -Math.PI / 2, arcs = "";
@@ -44,7 +48,7 @@
         `<p class="muted">${ns.shards} shards${ns.transactional ? " · transactional" : ""}${ns.replicated ? " · replicated" : ""}</p>` +
         `<p class="legend">${silos.map((x) => `<span><i class="swatch" style="background:${color(x)}"></i>${esc(x)}</span>`).join("")}</p>` +
         table(["shard", "silo", "keys", "bytes", "ring share"].concat(replicated ? ["leader", "term", "replicas (role lag)"] : []), (ns.map || []).map((x) => [x.shard, esc(x.silo), x.keys, bytes(x.bytes), ((x.ownership ?? 0) * 100).toFixed(1) + "%"]
-          .concat(replicated ? [esc(x.leader), esc(x.term), (x.replicas || []).map((r) => `${r.replica}@${esc(r.silo)} ${esc(r.role)} ${esc(r.lag)}`).join(", ")] : []))) + "</div></div>";
+          .concat(replicated ? [esc(x.leader), esc(x.term), (x.replicas || []).map(replica).join(", ")] : []))) + "</div></div>";
     }).join(""));
     panel("locks", s.locks, (list) => table(["kind", "name", "holders (token)", "queue", "last token"], list.map((l) => [esc(l.kind), `<span data-lock="${esc(l.name)}">${esc(l.name)}</span>`, (l.holders || []).map((h) => `${esc(h.owner)} (${h.token})`).join(", ") || '<span class="muted">free</span>', l.queue, l.lastToken])));
     const counters = s.counters || {};
