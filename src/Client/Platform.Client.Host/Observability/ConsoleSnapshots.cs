@@ -126,16 +126,7 @@ public sealed class ConsoleSnapshots : IDisposable
                 ["lastIAmAlive"] = s.LastIAmAlive.ToString("O"),
                 ["suspicions"] = s.Suspicions.Count,
             })]),
-            ["events"] = new JsonArray([.. events.Recent(Max).Select(e => (JsonNode)new JsonObject
-            {
-                ["at"] = e.At.ToString("O"),
-                ["silo"] = e.Silo,
-                ["generation"] = e.Generation,
-                ["name"] = e.Name,
-                ["kind"] = e.Kind,
-                ["by"] = e.By,
-                ["source"] = e.Source,
-            })]),
+            ["events"] = System.Text.Json.JsonSerializer.SerializeToNode(events.Recent(Max), Json),
             ["activationsByType"] = byType,
         };
     }
