@@ -95,6 +95,7 @@ machine_info() {
     echo "kernel: $(uname -r)"
     echo "dotnet: $(dotnet --version)"
     echo "uptime: $(uptime)"
+    echo "LOAD start=$(cut -d" " -f1-3 /proc/loadavg)"
 }
 
 build() {

@@ -2,13 +2,17 @@
 # platform and on the 3-silo cluster, beside pgbench's tpcb-like bank transfer on the same throw-away PostgreSQL.
 #
 # Tunables (environment): TXN_CLIENTS (8: transfers in flight, and pgbench -c), TXN_ACCOUNTS (10), TXN_SHARDS (10),
-# PGBENCH_SCALE (1: pgbench -i -s), PGBENCH_THREADS (2: pgbench -j).
+# PGBENCH_SCALE (1: pgbench -i -s), PGBENCH_THREADS (2: pgbench -j), TXN_LARGE_ACCOUNTS (100000: the large bank on
+# the embedded platform, 0 skips it), TXN_LARGE_SHARDS (64), TXN_LARGE_TIMEOUT (240 s for its opening and run).
 
 TXN_CLIENTS="${TXN_CLIENTS:-8}"
 TXN_ACCOUNTS="${TXN_ACCOUNTS:-10}"
 TXN_SHARDS="${TXN_SHARDS:-10}"
 PGBENCH_SCALE="${PGBENCH_SCALE:-1}"
 PGBENCH_THREADS="${PGBENCH_THREADS:-2}"
+TXN_LARGE_ACCOUNTS="${TXN_LARGE_ACCOUNTS:-100000}"
+TXN_LARGE_SHARDS="${TXN_LARGE_SHARDS:-64}"
+TXN_LARGE_TIMEOUT="${TXN_LARGE_TIMEOUT:-240}"
 
 # cpu_ticks_with_children PID: CPU ticks of a process plus those of its children that have exited (PostgreSQL's
 # backends are children of the postmaster and exit when pgbench disconnects).
@@ -49,12 +53,13 @@ pgbench_run() {
     echo "$PGBENCH_RESULT"
 }
 
-# txn_driver URL PIDS...: Platform.Bench txn-http; sets LAST_RESULT.
+# txn_driver URL PIDS...: Platform.Bench txn-http with TXN_ACCOUNTS on TXN_SHARDS (within TXN_TIMEOUT seconds when
+# set); sets LAST_RESULT (empty when the driver gave none).
 txn_driver() {
     local url="$1" out="$WORK/txn.out"
     shift
-    dotnet "$BIN_BENCH" txn-http --url "$url" --concurrency "$TXN_CLIENTS" --accounts "$TXN_ACCOUNTS" --shards "$TXN_SHARDS" \
-        --duration "$DURATION" --warmup "$WARMUP" --server-pid "$@" | tee "$out" || true
+    timeout "${TXN_TIMEOUT:-0}" dotnet "$BIN_BENCH" txn-http --url "$url" --concurrency "$TXN_CLIENTS" --accounts "$TXN_ACCOUNTS" \
+        --shards "$TXN_SHARDS" --duration "$DURATION" --warmup "$WARMUP" --server-pid "$@" | tee "$out" || true
     LAST_RESULT="$(grep '^RESULT ' "$out" | tail -n 1)"
     [ -n "$LAST_RESULT" ] || { echo "txn-http gave no RESULT line" >&2; return 1; }
 }
@@ -79,7 +84,16 @@ mode_txn() {
     start_embedded_platform
     log "txn-http on the embedded platform (c=$TXN_CLIENTS, $TXN_ACCOUNTS accounts, memory storage)"
     txn_driver "$HOST_URL" "$HOST_PID"
-    local embedded="$LAST_RESULT"
+    local embedded="$LAST_RESULT" large="" large_note=""
+    if [ "$TXN_LARGE_ACCOUNTS" -gt 0 ]; then
+        # The same transfers on a bank whose shards each hold ~TXN_LARGE_ACCOUNTS/TXN_LARGE_SHARDS keys: a transfer's
+        # cost should depend on the keys it touches, not on how many keys its shards hold.
+        log "txn-http on the embedded platform, $TXN_LARGE_ACCOUNTS accounts in $TXN_LARGE_SHARDS shards (opening and run within ${TXN_LARGE_TIMEOUT}s)"
+        local started=$SECONDS
+        TXN_ACCOUNTS="$TXN_LARGE_ACCOUNTS" TXN_SHARDS="$TXN_LARGE_SHARDS" TXN_TIMEOUT="$TXN_LARGE_TIMEOUT" txn_driver "$HOST_URL" "$HOST_PID" || true
+        large="$LAST_RESULT"
+        [ -n "$large" ] || large_note="did not finish opening and running within ${TXN_LARGE_TIMEOUT}s ($((SECONDS - started))s)"
+    fi
     log "stopping the embedded platform"
     stop_pid "$HOST_PID"
 
@@ -93,6 +107,8 @@ mode_txn() {
     echo "| what | transfers/s | p50 ms | p99 ms | 409 | other errors | server CPU us/transfer | driver CPU us/transfer |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     txn_row "Platform embedded, POST /v1/txn (c=$TXN_CLIENTS, $TXN_ACCOUNTS accounts)" "$embedded"
+    [ -z "$large" ] || txn_row "Platform embedded, POST /v1/txn (c=$TXN_CLIENTS, $TXN_LARGE_ACCOUNTS accounts, $TXN_LARGE_SHARDS shards)" "$large"
+    [ -z "$large_note" ] || echo "| Platform embedded, $TXN_LARGE_ACCOUNTS accounts, $TXN_LARGE_SHARDS shards | $large_note | | | | | | |"
     txn_row "Platform $SILOS-silo cluster, POST /v1/txn (c=$TXN_CLIENTS, $TXN_ACCOUNTS accounts)" "$cluster"
     txn_row "pgbench tpcb-like (c=$TXN_CLIENTS, -j $PGBENCH_THREADS, scale $PGBENCH_SCALE)" "$PGBENCH_RESULT"
     echo
@@ -103,4 +119,8 @@ mode_txn() {
     echo "RATIO embedded_over_pgbench=$(ratio "$(field ops_per_s <<<"$embedded")" "$pg")"
     echo "RATIO cluster_over_pgbench=$(ratio "$(field ops_per_s <<<"$cluster")" "$pg")"
     echo "RATIO cluster_over_embedded=$(ratio "$(field ops_per_s <<<"$cluster")" "$(field ops_per_s <<<"$embedded")")"
+    if [ "$TXN_LARGE_ACCOUNTS" -gt 0 ]; then
+        # No result (it did not finish in time) is a ratio of 0: the goal is within 20% (>= 0.80).
+        echo "RATIO large_over_small=$(ratio "$(field ops_per_s <<<"$large" || true)" "$(field ops_per_s <<<"$embedded")" | sed 's/^$/0.00/')"
+    fi
 }

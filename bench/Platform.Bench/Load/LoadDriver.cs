@@ -8,10 +8,6 @@ namespace Platform.Bench.Load;
 /// </summary>
 internal static class LoadDriver
 {
-    private const int Warming = 0;
-    private const int Measuring = 1;
-    private const int Stopped = 2;
-
     public static async Task<LoadResult> RunAsync(IKeyValueTarget target, LoadOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var value = new byte[options.ValueSize];
@@ -23,26 +19,9 @@ internal static class LoadDriver
             await PreloadAsync(target, keys, value, options.Concurrency, log, cancellationToken);
         }
 
-        var phase = Warming;
-        var workers = new Worker[options.Concurrency];
-        for (var i = 0; i < workers.Length; i++)
-        {
-            workers[i] = new Worker(i);
-        }
-
-        var tasks = workers.Select(w => Task.Run(() => w.RunAsync(target, options.Operation, keys, value, () => Volatile.Read(ref phase), cancellationToken), cancellationToken)).ToArray();
-
-        await Task.Delay(options.Warmup, cancellationToken);
-        var driverCpu = CpuTime.OfThisProcess();
-        var serverCpu = CpuTime.OfProcess(options.ServerPid);
-        var started = Stopwatch.GetTimestamp();
-        Volatile.Write(ref phase, Measuring);
-        await Task.Delay(options.Duration, cancellationToken);
-        Volatile.Write(ref phase, Stopped);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        driverCpu = CpuTime.OfThisProcess() - driverCpu;
-        serverCpu = CpuTime.OfProcess(options.ServerPid) - serverCpu;
-        await Task.WhenAll(tasks);
+        var (workers, elapsed, driverCpu, serverCpu) = await MeasuredWindow.RunAsync(
+            options.Concurrency, (i, phase) => new Worker(i, phase), w => w.RunAsync(target, options.Operation, keys, value, cancellationToken),
+            options.Warmup, options.Duration, MeasuredWindow.Pids(options.ServerPid), cancellationToken);
 
         var latency = new LatencyHistogram();
         long errors = 0;
@@ -57,7 +36,7 @@ internal static class LoadDriver
         return new LoadResult(target.Name, options, latency.Count, errors, elapsed, latency, firstError)
         {
             DriverCpu = driverCpu,
-            ServerCpu = options.ServerPid > 0 ? serverCpu : null,
+            ServerCpu = serverCpu,
         };
     }
 
@@ -69,7 +48,7 @@ internal static class LoadDriver
         log.WriteLine($"preloaded {keys.Length} keys in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 
-    private sealed class Worker(int index)
+    private sealed class Worker(int index, Func<int> phase)
     {
         public LatencyHistogram Latency { get; } = new();
 
@@ -77,13 +56,13 @@ internal static class LoadDriver
 
         public string? FirstError { get; private set; }
 
-        public async Task RunAsync(IKeyValueTarget target, KeyValueOperation operation, string[] keys, byte[] value, Func<int> phase, CancellationToken cancellationToken)
+        public async Task RunAsync(IKeyValueTarget target, KeyValueOperation operation, string[] keys, byte[] value, CancellationToken cancellationToken)
         {
             var random = new Random(index);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var startPhase = phase();
-                if (startPhase == Stopped)
+                if (startPhase == MeasuredWindow.Stopped)
                 {
                     return;
                 }
@@ -101,14 +80,14 @@ internal static class LoadDriver
                         await target.PutAsync(key, value, cancellationToken);
                     }
 
-                    if (startPhase == Measuring && phase() == Measuring)
+                    if (startPhase == MeasuredWindow.Measuring && phase() == MeasuredWindow.Measuring)
                     {
                         Latency.RecordSince(start);
                     }
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    if (startPhase == Measuring)
+                    if (startPhase == MeasuredWindow.Measuring)
                     {
                         Errors++;
                         FirstError ??= $"{ex.GetType().Name}: {ex.Message}";

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Platform.Sharding;
 using Platform.Testing.Http;
 
 namespace Platform.Bench.Load;
@@ -31,34 +32,37 @@ internal sealed class TransactionBankDriver : IDisposable
         (await _api.CreateNamespaceAsync(_options.Namespace, _options.Shards, transactional: true, cancellationToken: cancellationToken)).ExpectSuccess();
 
         // In chunks: one transaction holds at most Platform:Transactions:MaxOps (default 128) ops.
-        foreach (var chunk in Enumerable.Range(0, _options.Accounts).Chunk(AccountsPerCall))
+        // Each chunk holds accounts of one shard (the namespace's ring), so opening costs one participant per
+        // transaction, and several chunks go at once: a 100,000-account bank is about 1,000 of them.
+        var ring = new HashRing(_options.Shards);
+        var chunks = Enumerable.Range(0, _options.Accounts)
+            .GroupBy(i => ring.ShardFor(TransactionBankOptions.AccountOf(i)))
+            .SelectMany(shard => shard.Chunk(AccountsPerCall));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
             var puts = string.Join(',', chunk.Select(i =>
                 $"{{\"op\":\"put\",\"key\":\"{TransactionBankOptions.AccountOf(i)}\",\"value\":\"{_options.Initial.ToString(CultureInfo.InvariantCulture)}\"}}"));
             var open = $"{{\"namespace\":{JsonSerializer.Serialize(_options.Namespace)},\"success\":[{puts}]}}";
-            (await _api.TransactAsync(open, cancellationToken)).Expect(HttpStatusCode.OK);
-        }
+            for (var attempt = 1; ; attempt++)
+            {
+                // Chunks on the same shards conflict now and then (409, nothing applied): send it again.
+                var answer = await _api.TransactAsync(open, ct);
+                if (answer.StatusCode != HttpStatusCode.Conflict || attempt == 10)
+                {
+                    answer.Expect(HttpStatusCode.OK);
+                    break;
+                }
+            }
+        });
 
         log.WriteLine($"namespace {_options.Namespace}: {_options.Accounts} accounts of {_options.Initial} on {_options.Shards} transactional shards");
     }
 
     public async Task<TransactionBankResult> RunAsync(CancellationToken cancellationToken)
     {
-        var phase = Phase.Warming;
-        var workers = Enumerable.Range(0, _options.Concurrency).Select(i => new Worker(this, i)).ToArray();
-        var tasks = workers.Select(w => Task.Run(() => w.RunAsync(() => Volatile.Read(ref phase), cancellationToken), cancellationToken)).ToArray();
-
-        await Task.Delay(_options.Warmup, cancellationToken);
-        var driverCpu = CpuTime.OfThisProcess();
-        var serverCpu = ServerCpu();
-        var started = Stopwatch.GetTimestamp();
-        Volatile.Write(ref phase, Phase.Measuring);
-        await Task.Delay(_options.Duration, cancellationToken);
-        Volatile.Write(ref phase, Phase.Stopped);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        driverCpu = CpuTime.OfThisProcess() - driverCpu;
-        serverCpu = ServerCpu() - serverCpu;
-        await Task.WhenAll(tasks);
+        var (workers, elapsed, driverCpu, serverCpu) = await MeasuredWindow.RunAsync(
+            _options.Concurrency, (i, phase) => new Worker(this, i, phase), w => w.RunAsync(cancellationToken),
+            _options.Warmup, _options.Duration, _options.ServerPids, cancellationToken);
 
         var latency = new LatencyHistogram();
         var counts = new long[Enum.GetValues<TransactionOutcome>().Length];
@@ -78,15 +82,13 @@ internal sealed class TransactionBankDriver : IDisposable
         return new TransactionBankResult(_options, counts, elapsed, latency, firstError)
         {
             DriverCpu = driverCpu,
-            ServerCpu = _options.ServerPids.Count > 0 ? serverCpu : null,
+            ServerCpu = serverCpu,
             FinalTotal = total,
             AnyNegative = negative,
         };
     }
 
     public void Dispose() => _api.Dispose();
-
-    private TimeSpan ServerCpu() => _options.ServerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + CpuTime.OfProcess(pid));
 
     private string TransferBody(int from, int to, int amount)
     {
@@ -140,14 +142,7 @@ internal sealed class TransactionBankDriver : IDisposable
         return (balances.Sum(), balances.Any(b => b < 0));
     }
 
-    private static class Phase
-    {
-        public const int Warming = 0;
-        public const int Measuring = 1;
-        public const int Stopped = 2;
-    }
-
-    private sealed class Worker(TransactionBankDriver driver, int index)
+    private sealed class Worker(TransactionBankDriver driver, int index, Func<int> phase)
     {
         public LatencyHistogram Latency { get; } = new();
 
@@ -155,14 +150,14 @@ internal sealed class TransactionBankDriver : IDisposable
 
         public string? FirstError { get; private set; }
 
-        public async Task RunAsync(Func<int> phase, CancellationToken cancellationToken)
+        public async Task RunAsync(CancellationToken cancellationToken)
         {
             var random = new Random((index * 7919) + 1);
             var accounts = driver._options.Accounts;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var startPhase = phase();
-                if (startPhase == Phase.Stopped)
+                if (startPhase == MeasuredWindow.Stopped)
                 {
                     return;
                 }
@@ -182,7 +177,7 @@ internal sealed class TransactionBankDriver : IDisposable
                     (outcome, error) = (TransactionOutcome.Other, $"{ex.GetType().Name}: {ex.Message}");
                 }
 
-                if (startPhase != Phase.Measuring || phase() != Phase.Measuring)
+                if (startPhase != MeasuredWindow.Measuring || phase() != MeasuredWindow.Measuring)
                 {
                     continue;
                 }

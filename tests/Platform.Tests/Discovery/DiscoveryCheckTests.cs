@@ -84,7 +84,8 @@ public sealed class DiscoveryCheckTests(ClusterFixture fixture)
     }
 
     /// <summary>
-    /// Two real Kestrel instances, one 50 ms slower: least response time (EWMA of reported latencies) and least
+    /// Two real Kestrel instances, one 250 ms slower (far above what a loaded machine adds to the fast one, so scheduling
+    /// noise cannot make the slow one look faster for long): least response time (EWMA of reported latencies) and least
     /// connections (8 callers at once) send most requests to the fast one.
     /// </summary>
     [Theory]
@@ -93,7 +94,7 @@ public sealed class DiscoveryCheckTests(ClusterFixture fixture)
     public async Task LatencyAwareStrategies_SendMostTrafficToTheFastInstance(ResolveStrategy strategy, int callers)
     {
         await using var fast = await StubInstance.StartAsync();
-        await using var slow = await StubInstance.StartAsync(TimeSpan.FromMilliseconds(50));
+        await using var slow = await StubInstance.StartAsync(TimeSpan.FromMilliseconds(250));
         var service = NewService();
         await Discovery.RegisterAsync(service, "fast", new ServiceRegistration { Address = "127.0.0.1", Port = fast.Port });
         await Discovery.RegisterAsync(service, "slow", new ServiceRegistration { Address = "127.0.0.1", Port = slow.Port });

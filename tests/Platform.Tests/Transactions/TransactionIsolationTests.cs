@@ -27,6 +27,7 @@ public sealed class TransactionIsolationTests(ClusterFixture fixture, ITestOutpu
         const int clients = 20, perClient = 50;
         var seen = new System.Collections.Concurrent.ConcurrentBag<long>();
         var aborted = 0;
+        var unknown = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             for (var i = 0; i < perClient; i++)
@@ -45,17 +46,29 @@ public sealed class TransactionIsolationTests(ClusterFixture fixture, ITestOutpu
                 {
                     Interlocked.Increment(ref aborted);
                 }
+                catch (Exception ex) when (ex is PlatformTransactionFailedException { RetrySafe: false } or TimeoutException)
+                {
+                    // On a loaded machine a transaction can time out with its outcome unknown: it may have committed.
+                    Interlocked.Increment(ref unknown);
+                }
             }
         })));
 
         var final = await Kv.GetAsync(ns, "counter");
         var committed = seen.Count;
-        output.WriteLine($"committed {committed}, aborted {aborted} of {clients * perClient}");
-        Assert.Equal(clients * perClient, committed + aborted);
+        var value = long.Parse(System.Text.Encoding.UTF8.GetString(final!.Value), System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"committed {committed}, aborted {aborted}, unknown {unknown} of {clients * perClient}; counter {value}");
+        Assert.Equal(clients * perClient, committed + aborted + unknown);
         Assert.True(committed > 0, "no transaction committed");
-        Assert.Equal(committed.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.UTF8.GetString(final!.Value));
+
+        // Every acknowledged commit is in the counter, and only in-doubt ones can add to it.
+        Assert.InRange(value, committed, committed + unknown);
         Assert.Equal(committed, seen.Distinct().Count());
-        Assert.Equal(Enumerable.Range(0, committed).Select(i => (long)i), seen.Order());
+        Assert.All(seen, before => Assert.InRange(before, 0, value - 1));
+        if (unknown == 0)
+        {
+            Assert.Equal(Enumerable.Range(0, committed).Select(i => (long)i), seen.Order());
+        }
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Platform.Bench.Load.Locks;
 
 /// <summary>
@@ -12,22 +10,9 @@ internal static class LockLoop
         int concurrency, TimeSpan warmup, TimeSpan duration, int serverPid,
         Func<LockWorker, CancellationToken, Task> runWorker, CancellationToken cancellationToken)
     {
-        var phase = LockWorker.Warming;
-        var workers = Enumerable.Range(0, concurrency).Select(i => new LockWorker(i, () => Volatile.Read(ref phase))).ToArray();
-        var tasks = workers.Select(w => Task.Run(() => runWorker(w, cancellationToken), cancellationToken)).ToArray();
-
-        await Task.Delay(warmup, cancellationToken);
-        var driverCpu = CpuTime.OfThisProcess();
-        var serverCpu = CpuTime.OfProcess(serverPid);
-        var started = Stopwatch.GetTimestamp();
-        Volatile.Write(ref phase, LockWorker.Measuring);
-        await Task.Delay(duration, cancellationToken);
-        Volatile.Write(ref phase, LockWorker.Stopped);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        driverCpu = CpuTime.OfThisProcess() - driverCpu;
-        serverCpu = CpuTime.OfProcess(serverPid) - serverCpu;
-        await Task.WhenAll(tasks);
-
-        return new LockLoopResult(workers, elapsed, driverCpu, serverPid > 0 ? serverCpu : null);
+        var run = await MeasuredWindow.RunAsync(
+            concurrency, (i, phase) => new LockWorker(i, phase), w => runWorker(w, cancellationToken),
+            warmup, duration, MeasuredWindow.Pids(serverPid), cancellationToken);
+        return new LockLoopResult(run.Workers, run.Elapsed, run.DriverCpu, run.ServerCpu);
     }
 }

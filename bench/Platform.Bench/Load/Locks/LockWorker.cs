@@ -5,9 +5,9 @@ namespace Platform.Bench.Load.Locks;
 /// <summary>One closed-loop worker's measurements. Only steps that start and end inside the measured window count.</summary>
 internal sealed class LockWorker(int index, Func<int> phase)
 {
-    public const int Warming = 0;
-    public const int Measuring = 1;
-    public const int Stopped = 2;
+    public const int Warming = MeasuredWindow.Warming;
+    public const int Measuring = MeasuredWindow.Measuring;
+    public const int Stopped = MeasuredWindow.Stopped;
 
     public int Index { get; } = index;
 

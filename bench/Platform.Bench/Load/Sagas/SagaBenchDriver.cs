@@ -47,21 +47,9 @@ internal sealed class SagaBenchDriver : IDisposable
     public async Task<SagaBenchResult> RunAsync(CancellationToken cancellationToken)
     {
         var stubDirect = await _stub.MeasureDirectAsync(2000, cancellationToken);
-        var phase = Phase.Warming;
-        var workers = Enumerable.Range(0, _options.Concurrency).Select(i => new Worker(this, i)).ToArray();
-        var tasks = workers.Select(w => Task.Run(() => w.RunAsync(() => Volatile.Read(ref phase), cancellationToken), cancellationToken)).ToArray();
-
-        await Task.Delay(_options.Warmup, cancellationToken);
-        var driverCpu = CpuTime.OfThisProcess();
-        var serverCpu = ServerCpu();
-        var started = Stopwatch.GetTimestamp();
-        Volatile.Write(ref phase, Phase.Measuring);
-        await Task.Delay(_options.Duration, cancellationToken);
-        Volatile.Write(ref phase, Phase.Stopped);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        driverCpu = CpuTime.OfThisProcess() - driverCpu;
-        serverCpu = ServerCpu() - serverCpu;
-        await Task.WhenAll(tasks);
+        var (workers, elapsed, driverCpu, serverCpu) = await MeasuredWindow.RunAsync(
+            _options.Concurrency, (i, phase) => new Worker(this, i, phase), w => w.RunAsync(cancellationToken),
+            _options.Warmup, _options.Duration, _options.ServerPids, cancellationToken);
 
         var saga = new LatencyHistogram();
         var step = new LatencyHistogram();
@@ -79,13 +67,11 @@ internal sealed class SagaBenchDriver : IDisposable
         return new SagaBenchResult(_options, completed, failed, elapsed, saga, step, stubDirect, firstError)
         {
             DriverCpu = driverCpu,
-            ServerCpu = _options.ServerPids.Count > 0 ? serverCpu : null,
+            ServerCpu = serverCpu,
         };
     }
 
     public void Dispose() => _http.Dispose();
-
-    private TimeSpan ServerCpu() => _options.ServerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + CpuTime.OfProcess(pid));
 
     /// <summary>Starts one instance and reads its watch stream to the end; answers the last view's JSON.</summary>
     private async Task<string> RunOneAsync(string id, long n, CancellationToken cancellationToken)
@@ -133,14 +119,7 @@ internal sealed class SagaBenchDriver : IDisposable
         }
     }
 
-    private static class Phase
-    {
-        public const int Warming = 0;
-        public const int Measuring = 1;
-        public const int Stopped = 2;
-    }
-
-    private sealed class Worker(SagaBenchDriver driver, int index)
+    private sealed class Worker(SagaBenchDriver driver, int index, Func<int> phase)
     {
         public LatencyHistogram SagaLatency { get; } = new();
 
@@ -152,11 +131,11 @@ internal sealed class SagaBenchDriver : IDisposable
 
         public string? FirstError { get; private set; }
 
-        public async Task RunAsync(Func<int> phase, CancellationToken cancellationToken)
+        public async Task RunAsync(CancellationToken cancellationToken)
         {
             for (long n = 0; !cancellationToken.IsCancellationRequested; n++)
             {
-                if (phase() == Phase.Stopped)
+                if (phase() == MeasuredWindow.Stopped)
                 {
                     return;
                 }
@@ -176,7 +155,7 @@ internal sealed class SagaBenchDriver : IDisposable
 
                 // Counted when it ends inside the window (a saga slower than the warm-up still counts when it ends).
                 var elapsed = Stopwatch.GetElapsedTime(start);
-                if (phase() != Phase.Measuring)
+                if (phase() != MeasuredWindow.Measuring)
                 {
                     continue;
                 }

@@ -32,6 +32,8 @@ public static class StorageSiloBuilderExtensions
             case GrainStateMode.Volatile:
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
+                MemoryStateSerialization.UseOrleansSerializer(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+                MemoryStateSerialization.UseOrleansSerializer(silo.Services, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
                 break;
             case GrainStateMode.Replicated:
                 silo.Services.AddPlatformOptions<ReplicationOptions>(ReplicationOptions.SectionName);

@@ -40,6 +40,7 @@ public static class TransactionsSiloBuilderExtensions
             case StorageProvider.Memory:
                 // Orleans wraps this grain storage as the shards' transactional state storage.
                 silo.AddMemoryGrainStorage(TransactionStorage.Name);
+                MemoryStateSerialization.UseOrleansSerializer(silo.Services, TransactionStorage.Name);
                 break;
             case StorageProvider.AzureTable:
                 silo.AddPlatformTableTransactionalStorage(storage.ConnectionString!, storage.TransactionalStateTableName);
