@@ -17,4 +17,6 @@ public sealed record SagaOperationRequest(
     int? LeaseMs = null,
     int? WaitMs = null,
     string? Topic = null,
-    IReadOnlyList<SagaTxnOpRequest?>? Ops = null);
+    IReadOnlyList<SagaTxnOpRequest?>? Ops = null,
+    string? Done = null,
+    string? Failed = null);

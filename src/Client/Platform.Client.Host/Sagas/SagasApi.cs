@@ -144,5 +144,7 @@ public static class SagasApi
         Ops = request.Ops?.Select((op, i) => op is null
             ? throw new PlatformValidationException($"{at}.ops[{i}]", "must be an object")
             : new SagaTxnOp { Op = op.Op ?? "", Key = op.Key ?? "", Value = op.Value, Amount = op.Amount ?? 0 }).ToList(),
+        Done = request.Done,
+        Failed = request.Failed,
     };
 }

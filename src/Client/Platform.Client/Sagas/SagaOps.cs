@@ -36,4 +36,11 @@ public static class SagaOps
     /// <summary>A <c>produce</c> of one record to an event-log topic, appended once per idempotency key.</summary>
     public static SagaOperation Produce(string topic, string value, string? key = null) =>
         new() { Kind = "produce", Topic = topic, Value = value, Key = key };
+
+    /// <summary>
+    /// A choreography step: wait on <paramref name="topic"/> for a record keyed <paramref name="correlation"/> (a
+    /// template, typically <c>{{sagaId}}</c>) whose type is <paramref name="done"/> or <paramref name="failed"/>.
+    /// </summary>
+    public static SagaOperation Event(string topic, string correlation, string done, string? failed = null) =>
+        new() { Kind = "event", Topic = topic, Key = correlation, Done = done, Failed = failed };
 }

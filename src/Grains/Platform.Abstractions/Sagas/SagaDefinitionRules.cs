@@ -6,7 +6,7 @@ namespace Platform.Sagas;
 public static class SagaDefinitionRules
 {
     /// <summary>The step kinds this version runs.</summary>
-    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "http", "kv", "txn", "lock", "produce" };
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "http", "kv", "txn", "lock", "produce", "event" };
 
     /// <summary>Most writes of one <c>txn</c> step (one more, the step's marker, is added).</summary>
     public const int MaxTxnOps = 64;
@@ -161,7 +161,8 @@ public static class SagaDefinitionRules
 
                 if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
                     || operation.Op is not null || operation.Key is not null || operation.Value is not null || operation.Name is not null
-                    || operation.Topic is not null || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent)
+                    || operation.Topic is not null || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent
+                    || operation.Done is not null || operation.Failed is not null)
                 {
                     return ($"{at}.kind", "txn takes namespace and ops only");
                 }
@@ -220,7 +221,7 @@ public static class SagaDefinitionRules
 
                 if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
                     || operation.Namespace is not null || operation.Key is not null || operation.Value is not null || operation.Topic is not null
-                    || operation.Ops is not null || operation.IfVersion is not null || operation.IfAbsent)
+                    || operation.Ops is not null || operation.IfVersion is not null || operation.IfAbsent || operation.Done is not null || operation.Failed is not null)
                 {
                     return ($"{at}.kind", "lock takes op, name, leaseMs and waitMs only");
                 }
@@ -239,19 +240,58 @@ public static class SagaDefinitionRules
 
                 if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
                     || operation.Op is not null || operation.Namespace is not null || operation.Name is not null || operation.Ops is not null
-                    || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent)
+                    || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent
+                    || operation.Done is not null || operation.Failed is not null)
                 {
                     return ($"{at}.kind", "produce takes topic, key and value only");
                 }
 
                 return Templates(at, earlier, maxChars, ("key", operation.Key), ("value", operation.Value));
+            case "event":
+                if (NameRules.CheckName(operation.Topic) is { } eventTopicError)
+                {
+                    return ($"{at}.topic", eventTopicError);
+                }
+
+                if (string.IsNullOrEmpty(operation.Key))
+                {
+                    return ($"{at}.key", "is required: the correlation id the events carry as their key");
+                }
+
+                if (EventType(operation.Done) is { } doneError)
+                {
+                    return ($"{at}.done", doneError);
+                }
+
+                if (operation.Failed is not null && EventType(operation.Failed) is { } failedError)
+                {
+                    return ($"{at}.failed", failedError);
+                }
+
+                if (operation.Method is not null || operation.Url is not null || operation.Body is not null || operation.Expect is not null
+                    || operation.Op is not null || operation.Namespace is not null || operation.Name is not null || operation.Ops is not null
+                    || operation.LeaseMs is not null || operation.WaitMs is not null || operation.IfVersion is not null || operation.IfAbsent
+                    || operation.Value is not null)
+                {
+                    return ($"{at}.kind", "event takes topic, key, done and failed only");
+                }
+
+                return Templates(at, earlier, maxChars, ("key", operation.Key));
             default:
                 return ($"{at}.kind", $"'{operation.Kind}' is not a step kind; known kinds: {string.Join(", ", Kinds.Order(StringComparer.Ordinal))}");
         }
     }
 
     private static bool HasPlatformFields(SagaOperation operation) =>
-        operation.Name is not null || operation.Topic is not null || operation.Ops is not null || operation.LeaseMs is not null || operation.WaitMs is not null;
+        operation.Name is not null || operation.Topic is not null || operation.Ops is not null || operation.LeaseMs is not null || operation.WaitMs is not null
+        || operation.Done is not null || operation.Failed is not null;
+
+    /// <summary>An event type: 1-128 characters, no control characters.</summary>
+    private static string? EventType(string? type) =>
+        string.IsNullOrEmpty(type) ? "is required"
+        : type.Length > 128 ? $"must be at most 128 characters (got {type.Length})"
+        : type.Any(char.IsControl) ? "must not contain control characters"
+        : null;
 
     private static (string Field, string Reason)? Templates(string at, IReadOnlySet<string> earlier, int maxChars, params (string Field, string? Template)[] fields)
     {

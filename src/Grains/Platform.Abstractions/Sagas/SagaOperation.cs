@@ -7,7 +7,10 @@ namespace Platform.Sagas;
 /// <see cref="IfAbsent"/>. <c>txn</c>: <see cref="Namespace"/>, <see cref="Ops"/> (one transaction, applied once per
 /// idempotency key). <c>lock</c>: <see cref="Op"/> (<c>acquire</c>, <c>release</c>), <see cref="Name"/>,
 /// <see cref="LeaseMs"/>, <see cref="WaitMs"/> (the owner is the saga id). <c>produce</c>: <see cref="Topic"/>,
-/// <see cref="Key"/>, <see cref="Value"/> (templates; the producer id is the idempotency key).
+/// <see cref="Key"/>, <see cref="Value"/> (templates; the producer id is the idempotency key). <c>event</c>
+/// (choreography): waits on <see cref="Topic"/> for a record keyed <see cref="Key"/> (the correlation id, a template)
+/// whose type is <see cref="Done"/> (the step succeeded, its output the record's value) or <see cref="Failed"/> (it
+/// failed); the step's timeout bounds the wait.
 /// </summary>
 [GenerateSerializer, Alias("Platform.SagaOperation")]
 public sealed record SagaOperation
@@ -49,6 +52,12 @@ public sealed record SagaOperation
     /// <summary>The writes of a <c>txn</c> step.</summary>
     [Id(15)] public IReadOnlyList<SagaTxnOp>? Ops { get; init; }
 
+    /// <summary>The event type that completes an <c>event</c> step.</summary>
+    [Id(16)] public string? Done { get; init; }
+
+    /// <summary>The event type that fails an <c>event</c> step (none: only the timeout fails it).</summary>
+    [Id(17)] public string? Failed { get; init; }
+
     /// <summary>Value equality, lists by their items (so a re-put of an identical definition is not a new version).</summary>
     public bool Equals(SagaOperation? other) =>
         other is not null
@@ -56,10 +65,10 @@ public sealed record SagaOperation
         && SameItems(Expect, other.Expect)
         && Op == other.Op && Namespace == other.Namespace && Key == other.Key && Value == other.Value
         && IfVersion == other.IfVersion && IfAbsent == other.IfAbsent && Name == other.Name
-        && LeaseMs == other.LeaseMs && WaitMs == other.WaitMs && Topic == other.Topic
+        && LeaseMs == other.LeaseMs && WaitMs == other.WaitMs && Topic == other.Topic && Done == other.Done && Failed == other.Failed
         && SameItems(Ops, other.Ops);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, Method, Url, Body, Op, Namespace, Key, HashCode.Combine(Value, Name, Topic, Expect?.Count, Ops?.Count));
+    public override int GetHashCode() => HashCode.Combine(Kind, Method, Url, Body, Op, Namespace, Key, HashCode.Combine(Value, Name, Topic, Expect?.Count, Ops?.Count, Done, Failed));
 
     private static bool SameItems<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) =>
         ReferenceEquals(a, b) || (a is not null && b is not null && a.SequenceEqual(b));

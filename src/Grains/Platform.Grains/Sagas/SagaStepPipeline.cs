@@ -84,6 +84,13 @@ internal sealed partial class SagaStepPipeline(
                             (runner, operation, idempotencyKey)).ConfigureAwait(false);
                         lastError = result.Succeeded ? null : result.Error;
                     }
+                    catch (Exception ex) when (ex is TimeoutRejectedException && operation.Kind == "event" && !stop.IsCancellationRequested)
+                    {
+                        // An event step only reads: its event did not come in time, which is a definite failure with
+                        // no effect to compensate.
+                        result = new SagaStepResult(false, null, "{}", $"no event within {step.TimeoutMs} ms");
+                        lastError = result.Error;
+                    }
                     catch (Exception ex) when (ex is not OutOfMemoryException && !stop.IsCancellationRequested)
                     {
                         // No answer: the effect may or may not have happened.

@@ -17,8 +17,10 @@ namespace Platform.Silo.Hosting.Sagas;
 /// (<c>.sagas/{idempotencyKey}</c>) only if it is absent, so a re-sent step applies nothing twice; <c>lock</c> through
 /// the leases client with the saga id as owner (a re-sent acquire finds its own grant; a release of a lock not held
 /// is done); <c>produce</c> through the event log with the idempotency key as idempotent producer id (epoch 0,
-/// sequence 0), so a re-sent append is answered from the log. A refused condition or an unexpected status is a
-/// definite failure; a lost answer throws.
+/// sequence 0), so a re-sent append is answered from the log; <c>event</c> by reading the partition its correlation
+/// key maps to (the producer's ring) from the earliest offset, long-polling at the end, until a record of that key has
+/// the done or failed type (re-running it reads the same records, so it is idempotent). A refused condition or an
+/// unexpected status is a definite failure; a lost answer throws.
 /// </summary>
 public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store, ILocks locks, IEventLog eventLog) : ISagaStepRunner
 {
@@ -37,6 +39,7 @@ public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store
             "txn" => TransactionAsync(operation, idempotencyKey, cancellationToken),
             "lock" => LockAsync(operation, idempotencyKey, cancellationToken),
             "produce" => ProduceAsync(operation, idempotencyKey, cancellationToken),
+            "event" => AwaitEventAsync(operation, cancellationToken),
             _ => throw new PlatformValidationException("kind", $"'{operation.Kind}' is not a step kind"),
         };
     }
@@ -56,6 +59,41 @@ public sealed class SagaStepRunner(IHttpClientFactory http, IKeyValueStore store
         var expected = operation.Expect is { Count: > 0 } expect ? expect.Contains(status) : status is >= 200 and < 300;
         var output = SagaTemplate.Parse(text) is { } node ? node.ToJsonString() : new JsonObject { ["body"] = text }.ToJsonString();
         return new SagaStepResult(expected, status, output, expected ? null : $"status {status} not expected");
+    }
+
+    /// <summary>
+    /// Waits for the step's event. An event's type is its <c>type</c> header, else the <c>type</c> member of a JSON
+    /// value, else the value as text; the step's output is the value (JSON, or <c>{"body": text}</c>).
+    /// </summary>
+    private async Task<SagaStepResult> AwaitEventAsync(SagaOperation operation, CancellationToken cancellationToken)
+    {
+        var topic = await eventLog.GetTopicAsync(operation.Topic!, cancellationToken)
+            ?? throw new PlatformNotFoundException($"Topic '{operation.Topic}' does not exist.");
+        var partition = new Platform.Sharding.HashRing(topic.Spec.Partitions).ShardFor(operation.Key!);
+        var start = ReadStart.Earliest;
+        while (true)
+        {
+            var read = await eventLog.ReadAsync(operation.Topic!, partition, start, limit: 500, waitMs: 5_000, cancellationToken);
+            foreach (var record in read.Records.Where(r => r.Key == operation.Key))
+            {
+                var text = record.Value is null ? "" : Encoding.UTF8.GetString(record.Value);
+                var node = SagaTemplate.Parse(text);
+                var type = record.Headers?.GetValueOrDefault("type")
+                    ?? (node is JsonObject obj && obj["type"] is JsonValue value && value.TryGetValue<string>(out var member) ? member : text);
+                var output = node is not null ? node.ToJsonString() : new JsonObject { ["body"] = text }.ToJsonString();
+                if (type == operation.Done)
+                {
+                    return new SagaStepResult(true, null, output, null);
+                }
+
+                if (operation.Failed is not null && type == operation.Failed)
+                {
+                    return new SagaStepResult(false, null, output, $"event '{type}' at offset {record.Offset}");
+                }
+            }
+
+            start = ReadStart.At(read.NextOffset);
+        }
     }
 
     private async Task<SagaStepResult> KeyValueAsync(SagaOperation operation, CancellationToken cancellationToken)
