@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Platform.Testing.Http;
 using Platform.Testing.Waiting;
 using Xunit.Abstractions;
 
@@ -16,7 +16,7 @@ public sealed class FailureDetectionEventsTests(FailureDetectionCluster cluster,
     {
         Timeout = TimeSpan.FromSeconds(90),
         Interval = TimeSpan.FromMilliseconds(500),
-        Describe = list => string.Join("; ", (IEnumerable<Event>)list!),
+        Describe = list => string.Join("; ", (IEnumerable<ConsoleMembershipEvent>)list!),
     };
 
     /// <summary>
@@ -53,22 +53,5 @@ public sealed class FailureDetectionEventsTests(FailureDetectionCluster cluster,
         await Eventually.Until(EventsAsync, list => list.Any(e => e.Silo == victim && e.Generation != generation && e.Kind == "joined"), "the restarted silo's join as a new generation", Polling);
     });
 
-    private async Task<List<Event>> EventsAsync(CancellationToken ct)
-    {
-        var snapshot = await cluster.Api.GetAsync("/console/snapshot", ct);
-        if (!snapshot.IsSuccess)
-        {
-            // A snapshot can outlast the request timeout while a killed silo is not yet declared dead: not yet.
-            return [];
-        }
-
-        using var json = JsonDocument.Parse(snapshot.Body);
-        return json.RootElement.GetProperty("cluster").TryGetProperty("events", out var list)
-            ? [.. list.EnumerateArray().Select(e => new Event(
-                e.GetProperty("silo").GetString()!, e.GetProperty("generation").GetInt32(), e.GetProperty("kind").GetString()!,
-                e.TryGetProperty("by", out var by) ? by.GetString() : null, e.GetProperty("at").GetDateTimeOffset(), e.GetProperty("source").GetString()!))]
-            : [];
-    }
-
-    private sealed record Event(string Silo, int Generation, string Kind, string? By, DateTimeOffset At, string Source);
+    private Task<List<ConsoleMembershipEvent>> EventsAsync(CancellationToken ct) => cluster.Api.GetMembershipEventsAsync(ct);
 }

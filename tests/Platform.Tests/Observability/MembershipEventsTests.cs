@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Platform.Testing.Cluster;
+using Platform.Testing.Http;
 using Platform.Testing.Waiting;
 
 namespace Platform.Tests.Observability;
@@ -46,24 +46,8 @@ public sealed class MembershipEventsTests
     private static readonly EventuallyOptions Polling = new()
     {
         Interval = TimeSpan.FromMilliseconds(250),
-        Describe = list => string.Join("; ", (IEnumerable<Event>)list!),
+        Describe = list => string.Join("; ", (IEnumerable<ConsoleMembershipEvent>)list!),
     };
 
-    private static Func<CancellationToken, Task<List<Event>>> EventsAsync(PlatformTestCluster cluster) => async ct =>
-    {
-        var snapshot = await cluster.Api.GetAsync("/console/snapshot", ct);
-        if (!snapshot.IsSuccess)
-        {
-            // A snapshot can outlast the request timeout while a killed silo is not yet declared dead: not yet.
-            return [];
-        }
-
-        using var json = JsonDocument.Parse(snapshot.Body);
-        return json.RootElement.GetProperty("cluster").TryGetProperty("events", out var list)
-            ? [.. list.EnumerateArray().Select(e => new Event(
-                e.GetProperty("silo").GetString()!, e.GetProperty("kind").GetString()!, e.GetProperty("at").GetDateTimeOffset(), e.GetProperty("source").GetString()!))]
-            : [];
-    };
-
-    private sealed record Event(string Silo, string Kind, DateTimeOffset At, string Source);
+    private static Func<CancellationToken, Task<List<ConsoleMembershipEvent>>> EventsAsync(PlatformTestCluster cluster) => ct => cluster.Api.GetMembershipEventsAsync(ct);
 }
