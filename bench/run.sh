@@ -11,6 +11,7 @@
 #                            beside redis streams (XADD/XREADGROUP) and NATS JetStream (file storage)
 #   bench/run.sh cache       cache GET/SET over HTTP and the typed client (near cache too) beside redis and memcached;
 #                            near-hit cost, push delay to another host's L1, LRU vs LFU hit ratio under Zipf
+#   bench/run.sh cache-cluster the HTTP and typed-client cache lines on a 3-silo AdoNet + AzureTable cluster, beside redis
 #   bench/run.sh sagas       3-step HTTP sagas against a local Kestrel stub, embedded and 3-silo: sagas/s, step overhead
 #   bench/run.sh discovery   resolve over HTTP and through the cached .NET handler, change-to-watch delay (1,000
 #                            instances, 50 services) beside etcd lease-backed keys + watch
@@ -314,7 +315,7 @@ source "$ROOT/bench/modes/sagas.sh"
 source "$ROOT/bench/modes/discovery.sh"
 
 usage() {
-    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -326,6 +327,7 @@ case "${1:-}" in
     replication) mode_replication ;;
     log) mode_log ;;
     cache) mode_cache ;;
+    cache-cluster) mode_cache_cluster ;;
     sagas) mode_sagas ;;
     discovery) mode_discovery ;;
     *) usage ;;

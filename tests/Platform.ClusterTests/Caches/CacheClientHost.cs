@@ -21,6 +21,10 @@ internal sealed class CacheClientHost : IAsyncDisposable
 
     public ICaches Caches => _host.Services.GetRequiredService<ICaches>();
 
+    /// <summary>How often this client's near cache of <paramref name="cache"/> dropped a shard's copies: a sequence gap seen, or a check that failed.</summary>
+    public (long Gaps, long Unreachable) Detections(string cache) =>
+        _host.Services.GetRequiredService<DistributedCaches>().NearCacheOf(cache) is { } near ? (near.GapsSeen, near.UnreachableSeen) : (0, 0);
+
     public static async Task<CacheClientHost> StartAsync(ProcessCluster cluster, int siloIndex, int nearCacheCheckMs)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

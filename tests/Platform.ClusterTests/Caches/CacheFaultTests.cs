@@ -26,10 +26,20 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
     /// </summary>
     private static readonly TimeSpan LossWindow = TimeSpan.FromMilliseconds(DelayMs * 1.25) + TimeSpan.FromSeconds(2 * 10);
 
+    /// <summary>writeBehind.maxAgeMs of the test cache: a key whose source writes keep failing is dropped (counted) after it.</summary>
+    private const int MaxAgeMs = 2000;
+
+    /// <summary>
+    /// The bound on a shard whose source writes failed but dropped nothing: the key's oldest unconfirmed write is given
+    /// up on at the first failed attempt after maxAgeMs, which the doubling backoff puts before 2 x maxAgeMs, on top of
+    /// the loss window (the source's latency).
+    /// </summary>
+    private static readonly TimeSpan RetryWindow = TimeSpan.FromMilliseconds(2 * MaxAgeMs) + LossWindow;
+
     private static string Name(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
-    /// Write-behind, 16 writers on 256 keys for 30 s, then a silo is SIGKILLed: every acknowledged write that never
+    /// Write-behind, 16 writers on 256 keys for 2 × the loss window (42.5 s), then a silo is SIGKILLed: every acknowledged write that never
     /// reached the source was acknowledged within the loss window before the kill; the writes lost are counted.
     /// </summary>
     [Fact]
@@ -41,7 +51,7 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
         var cache = Name("wb");
         (await api.CreateNamespaceAsync(ns, shards: 4)).ExpectSuccess();
         (await api.SendJsonAsync(HttpMethod.Put, $"/v1/caches/{cache}",
-            $$$"""{"shards":12,"capacity":{"entries":100000},"strategy":"write-behind","source":{"namespace":"{{{ns}}}"},"writeBehind":{"delayMs":{{{DelayMs}}},"maxBatch":100,"maxQueue":100000}}"""))
+            $$$"""{"shards":12,"capacity":{"entries":100000},"strategy":"write-behind","source":{"namespace":"{{{ns}}}"},"writeBehind":{"delayMs":{{{DelayMs}}},"maxBatch":100,"maxQueue":100000,"maxAgeMs":{{{MaxAgeMs}}}}}"""))
             .ExpectSuccess();
 
         const int keys = 256;
@@ -68,7 +78,9 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(30)); // the load runs; what is measured is the loss at the kill, not a duration
+        // The load runs twice the loss window, so the writes before the window show the bound is not vacuous (at 30 s a
+        // quiet box wrote 93 % of its writes inside the 21 s window); what is measured is the loss at the kill.
+        await Task.Delay(2 * LossWindow);
         var victim = 2;
 
         // Shards whose source writes have failed (timed out on this loaded machine) hold writes waiting on retries,
@@ -76,6 +88,8 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
         var stats = (await api.SendAsync(HttpMethod.Get, $"/v1/caches/{cache}/stats")).ExpectSuccess().Json();
         var retrying = stats.GetProperty("shards").EnumerateArray()
             .Where(s => s.GetProperty("writeBehindFailures").GetInt64() > 0).Select(s => s.GetProperty("shard").GetInt32()).ToHashSet();
+        var dropping = stats.GetProperty("shards").EnumerateArray()
+            .Where(s => s.GetProperty("writeBehindDropped").GetInt64() > 0).Select(s => s.GetProperty("shard").GetInt32()).ToHashSet();
         Volatile.Write(ref stop, 1);
         var killedAt = DateTimeOffset.UtcNow;
         cluster.KillSilo(victim);
@@ -95,6 +109,12 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
             "every shard's write-behind queue to drain into the source",
             new EventuallyOptions { Timeout = TimeSpan.FromSeconds(90), Interval = TimeSpan.FromMilliseconds(500), Describe = a => (a as Platform.Testing.Http.ApiResponse)?.Text ?? "" });
 
+        // Survivors may give up on writes while they drain (the source still failing): those shards are counted apart too.
+        var drained = (await api.SendAsync(HttpMethod.Get, $"/v1/caches/{cache}/stats")).ExpectSuccess().Json();
+        dropping.UnionWith(drained.GetProperty("shards").EnumerateArray()
+            .Where(s => s.GetProperty("writeBehindDropped").GetInt64() > 0).Select(s => s.GetProperty("shard").GetInt32()));
+        var droppedTotal = stats.GetProperty("total").GetProperty("writeBehindDropped").GetInt64() + drained.GetProperty("total").GetProperty("writeBehindDropped").GetInt64();
+
         var source = new int[keys];
         for (var key = 0; key < keys; key++)
         {
@@ -106,6 +126,7 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
         var ring = new Platform.Sharding.HashRing(12);
         var all = acks.Where(a => a.Round > source[a.Key]).ToList();
         var lost = all.Where(a => !retrying.Contains(ring.ShardFor($"k-{a.Key}"))).ToList();
+        var lostRetrying = all.Where(a => retrying.Contains(ring.ShardFor($"k-{a.Key}")) && !dropping.Contains(ring.ShardFor($"k-{a.Key}"))).ToList();
         var lostKeys = lost.Select(a => a.Key).Distinct().Count();
         var before = acks.Count(a => a.At < killedAt - LossWindow);
         var inWindow = acks.Count(a => a.At >= killedAt - LossWindow);
@@ -113,6 +134,10 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
         var oldest = lost.Count > 0 ? (killedAt - lost.Min(a => a.At)).TotalMilliseconds : 0;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{retrying.Count} of 12 shards had failed source writes before the kill (excluded from the bound: {all.Count - lost.Count} lost writes); {acks.Count} writes acknowledged ({failed} refused); lost at the SIGKILL on the other shards: {lost.Count} writes, the last acknowledged value of {lostKeys} of {keys} keys; acknowledged in the last delayMs ({DelayMs} ms): {lastDelay}, in the loss window ({LossWindow.TotalMilliseconds} ms): {inWindow}; the oldest lost write was acknowledged {oldest:F0} ms before the kill"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"shards whose source writes failed but dropped nothing lost {lostRetrying.Count} writes, the oldest acknowledged {(lostRetrying.Count > 0 ? (killedAt - lostRetrying.Min(a => a.At)).TotalMilliseconds : 0):F0} ms before the kill (bound {RetryWindow.TotalMilliseconds} ms); {dropping.Count} shards dropped {droppedTotal} writes after maxAgeMs ({MaxAgeMs} ms), counted apart"));
+        Assert.All(lostRetrying, a => Assert.True(a.At >= killedAt - RetryWindow,
+            $"k-{a.Key} round {a.Round} on a retrying shard, acknowledged {(killedAt - a.At).TotalMilliseconds:F0} ms before the kill, never reached the source and was not counted dropped"));
         Assert.True(before >= acks.Count / 10, $"the load ran too short to tell the window from the whole run: {acks.Count} writes, {before} before the window");
         Assert.All(lost, a => Assert.True(a.At >= killedAt - LossWindow,
             $"k-{a.Key} round {a.Round}, acknowledged {(killedAt - a.At).TotalMilliseconds:F0} ms before the kill, never reached the source (it holds {source[a.Key]})"));
@@ -221,6 +246,7 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
         await Eventually.Until(() => reads > resumedAt + 200, "the reader to read on after the resume", TimeSpan.FromSeconds(90), () => $"{reads} reads, {failedReads} failed");
 
         // SIGKILL: the reader's calls fail; the pushes of the writes meanwhile are lost to it.
+        var beforeKill = reader.Detections(cache);
         cluster.KillSilo(victim);
         await Eventually.Until(() => failedReads > 0 || reads > 5000, "the reader to be cut off", TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(3)); // writes go on while the reader is cut off: their pushes to it are lost
@@ -229,7 +255,12 @@ public sealed class CacheFaultTests(ThreeSiloCluster cluster, ITestOutputHelper 
         await Eventually.Until(() => readsAfterRestart > 500, "the reader to reconnect and read on", TimeSpan.FromSeconds(90), () => $"{readsAfterRestart} reads after the restart, {failedReads} failed");
         Volatile.Write(ref stop, 1);
         await Task.WhenAll(writer, readerLoop);
+        var afterRestart = reader.Detections(cache);
 
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"near-cache detections across the kill and reconnect: {afterRestart.Gaps - beforeKill.Gaps} sequence gaps, {afterRestart.Unreachable - beforeKill.Unreachable} failed checks (copies dropped each time)"));
+        Assert.True(afterRestart.Gaps + afterRestart.Unreachable > beforeKill.Gaps + beforeKill.Unreachable,
+            "the near cache's checks never dropped a shard's copies across the gateway's SIGKILL and the reconnect");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{reads} reads ({readsAfterRestart} after the restart), {failedReads} failed while paused or cut off; {staleWithinLease} answered a value older than an acknowledged write within the lease ({lease.TotalMilliseconds} ms), {violations.Count} beyond it; the oldest by {maxStaleness.TotalMilliseconds:F0} ms"));
         Assert.True(violations.IsEmpty, $"{violations.Count} reads older than the lease: {string.Join("; ", violations.Take(5))}");

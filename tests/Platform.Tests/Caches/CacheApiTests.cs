@@ -190,6 +190,7 @@ public sealed class CacheApiTests(CachesFixture fixture)
     [InlineData("{\"capacity\":{\"entries\":100},\"strategy\":\"read-through\"}", "source")]
     [InlineData("{\"capacity\":{\"entries\":100},\"strategy\":\"read-through\",\"source\":{\"http\":\"ftp://x/{key}\"}}", "source.http")]
     [InlineData("{\"capacity\":{\"entries\":100},\"strategy\":\"write-behind\",\"source\":{\"http\":\"http://memory.test/{key}\"},\"writeBehind\":{\"delayMs\":0}}", "writeBehind.delayMs")]
+    [InlineData("{\"capacity\":{\"entries\":100},\"strategy\":\"write-behind\",\"source\":{\"http\":\"http://memory.test/{key}\"},\"writeBehind\":{\"delayMs\":500,\"maxAgeMs\":499}}", "writeBehind.maxAgeMs")]
     [InlineData("{\"capacity\":{\"entries\":100},\"nearCache\":{\"enabled\":true,\"capacity\":0}}", "nearCache.capacity")]
     [InlineData("{\"capacity\":{\"entries\":100},\"shards\":0}", "shards")]
     [InlineData("{\"capacity\":{\"entries\":100},\"colour\":\"red\"}", "colour")]

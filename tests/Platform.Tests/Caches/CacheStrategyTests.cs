@@ -203,6 +203,51 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
         Assert.True((await Caches.StatsAsync(cache)).Total.WriteBehindFailures >= 2);
     }
 
+    /// <summary>
+    /// Write-behind on a source that keeps failing: the write is retried until maxAgeMs after it was queued, then
+    /// dropped: counted in the stats (writeBehindDropped), no longer pending, the cache still answering the value; once
+    /// the source answers again a new write lands.
+    /// </summary>
+    [Fact]
+    public async Task WriteBehind_SourceFailingPastMaxAge_DropsTheWriteAndCountsIt()
+    {
+        var cache = Name("wbage");
+        await Caches.PutAsync(cache, new CacheSpec
+        {
+            Shards = 1,
+            Capacity = new CacheCapacity { Entries = 100 },
+            Strategy = CacheStrategy.WriteBehind,
+            Source = new CacheSource { Http = TestSourceState.MemoryUrl },
+            WriteBehind = new CacheWriteBehind { DelayMs = 100, MaxBatch = 10, MaxQueue = 10, MaxAgeMs = 2000 },
+        });
+        fixture.Source.FailWrites[cache] = true;
+        await Caches.SetAsync(cache, "k", "v1"u8.ToArray());
+        var step = TimeSpan.FromMilliseconds(50);
+        var advanced = TimeSpan.Zero;
+        CacheShardStats stats;
+        while ((stats = (await Caches.StatsAsync(cache)).Total).WriteBehindDropped == 0)
+        {
+            Assert.True(advanced < TimeSpan.FromSeconds(20), $"not dropped after {advanced.TotalMilliseconds} ms of fake time: {stats}");
+            fixture.Time.Advance(step);
+            advanced += step;
+            await Task.Delay(20); // the flush timer's tick and the failed attempt run on the thread pool
+        }
+
+        // Not before maxAgeMs; at the first attempt after it, which the doubling backoff puts before 2 x maxAgeMs
+        // (attempts at 100, 200, 400, 800, 1600, 3200 ms), plus slack for attempts that lag the fake clock.
+        Assert.Equal(1, stats.WriteBehindDropped);
+        Assert.InRange(advanced, TimeSpan.FromMilliseconds(2000), TimeSpan.FromMilliseconds((2 * 2000) + 2000));
+        Assert.Equal(0, stats.WriteBehindPending);
+        Assert.True(stats.WriteBehindFailures >= 2);
+        Assert.Equal("v1"u8.ToArray(), (await Caches.GetAsync(cache, "k"))!.Value);
+        Assert.False(fixture.Source.Memory.ContainsKey((cache, "k")));
+
+        fixture.Source.FailWrites.TryRemove(cache, out _);
+        await Caches.SetAsync(cache, "k", "v2"u8.ToArray());
+        await fixture.Time.AdvanceUntilAsync(() => fixture.Source.Memory.ContainsKey((cache, "k")), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), "the next write to land");
+        Assert.Equal("v2"u8.ToArray(), fixture.Source.Memory[(cache, "k")]);
+    }
+
     /// <summary>Refresh-ahead: a read after refreshAhead × TTL is served from the cache and reloads in the background, so the key never misses.</summary>
     [Fact]
     public async Task RefreshAhead_ReadLateInTtl_ReloadsInBackgroundWithoutAMiss()
@@ -221,7 +266,10 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
         {
             fixture.Time.Advance(TimeSpan.FromMilliseconds(600));
             Assert.NotNull(await Caches.GetAsync(cache, "hot"));
-            await Eventually.Until(async ct => (await Caches.StatsAsync(cache, ct)).Total.Refreshes == i + 2 && fixture.Source.LoadsOf(cache) == i + 3, $"refresh {i + 2}");
+            // Both counts move when the reload starts; wait for it to be installed too (cached now), or the next round's
+            // read finds the reload still in flight, starts none, and the entry is fresh afterwards (a full run saw it).
+            await Eventually.Until(async ct => (await Caches.StatsAsync(cache, ct)).Total.Refreshes == i + 2 && fixture.Source.LoadsOf(cache) == i + 3
+                && (await Caches.GetAsync(cache, "hot", ct))?.CachedAt == fixture.Time.GetUtcNow(), $"refresh {i + 2} installed");
         }
 
         Assert.Equal(1, (await Caches.StatsAsync(cache)).Total.Misses);

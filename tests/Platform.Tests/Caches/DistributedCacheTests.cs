@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Caches;
 using Platform.Testing.Waiting;
 
@@ -96,6 +97,17 @@ public sealed class DistributedCacheTests(CachesFixture fixture)
         return services.BuildServiceProvider().GetRequiredService<HybridCache>();
     }
 
+    /// <summary>A host's HybridCache whose tag check runs on <paramref name="tagClock"/>; also answers its <see cref="PlatformDistributedCache"/>.</summary>
+    private static (HybridCache Hybrid, PlatformDistributedCache L2) Hybrid(string name, ICaches caches, TimeProvider tagClock, TimeSpan tagCheck)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IDistributedCache>(sp => new PlatformDistributedCache(caches,
+            Options.Create(new PlatformDistributedCacheOptions { CacheName = name, TagCheckInterval = tagCheck }), Options.Create(new CachesOptions()), tagClock, sp));
+        services.AddHybridCache();
+        var provider = services.BuildServiceProvider();
+        return (provider.GetRequiredService<HybridCache>(), (PlatformDistributedCache)provider.GetRequiredService<IDistributedCache>());
+    }
+
     /// <summary>HybridCache in two hosts shares Platform as its L2: what one host created the other reads without calling its factory, and a removal through one is seen by the other once it reads L2.</summary>
     [Fact]
     public async Task HybridCache_TwoHosts_ShareL2AndSeeRemovals()
@@ -114,6 +126,10 @@ public sealed class DistributedCacheTests(CachesFixture fixture)
 
         await a.RemoveAsync("k");
         Assert.Equal("from-b", await b.GetOrCreateAsync("k", _ => Factory("from-b"), noL1, tags: ["t"]));
+
+        // HybridCache answers the caller before its L2 write: an invalidation sent before b's write lands would be
+        // overtaken by it, and a would then read "from-b" (what full runs under load saw). Wait for the write first.
+        await Eventually.Until(async ct => await fixture.Caches.GetAsync(name, "k", ct) is not null, "b's L2 write (in the background)");
 
         // Platform's own invalidation reaches HybridCache's L2 too.
         await fixture.Caches.InvalidateAsync(name, new CacheInvalidation { Keys = ["k"] });
@@ -142,5 +158,41 @@ public sealed class DistributedCacheTests(CachesFixture fixture)
         await Eventually.Until(async ct => await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("v2"), tags: ["t"], cancellationToken: ct) == "v2",
             "b's L1 to drop the entry of the removed tag", TimeSpan.FromSeconds(20));
         Assert.Equal(stamp!.Version, (await fixture.Caches.GetAsync(name, PlatformDistributedCache.HybridTagPrefix + "t"))!.Version);
+    }
+
+    /// <summary>
+    /// The bound of a tag removal across hosts, with host B's tag check on a fake clock: after A's RemoveByTagAsync
+    /// put its stamp in L2, B goes on serving its L1 copy while less than one TagCheckInterval passes (nothing else
+    /// carries the removal), and once the interval is up B's next reads run the factory within one L2 read of the
+    /// check (measured; bounded here by a generous wall-clock deadline for a loaded machine).
+    /// </summary>
+    [Fact]
+    public async Task HybridCache_RemoveByTagOnOneHost_ReachesTheOtherHostWithinOneTagCheck()
+    {
+        var name = Name();
+        var interval = TimeSpan.FromSeconds(1);
+        var clockA = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clockB = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (a, _) = Hybrid(name, fixture.Caches, clockA, interval);
+        var (b, l2OfB) = Hybrid(name, fixture.HostCaches, clockB, interval);
+        Assert.Equal("v1", await a.GetOrCreateAsync("k", _ => ValueTask.FromResult("v1"), tags: ["t"]));
+        await Eventually.Until(async ct => await fixture.Caches.GetAsync(name, "k", ct) is not null, "HybridCache's L2 write");
+        Assert.Equal("v1", await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("b-factory"), tags: ["t"]));   // from L2, into b's L1
+        await Eventually.Until(() => l2OfB.Tracks("t"), "b to have read the tag's stamp (its check is armed from now)");
+
+        await a.RemoveByTagAsync("t");
+        await Eventually.Until(async ct => await fixture.Caches.GetAsync(name, PlatformDistributedCache.HybridTagPrefix + "t", ct) is not null, "a's tag stamp in L2");
+        clockB.Advance(interval - TimeSpan.FromMilliseconds(1));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("v1", await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("v2"), tags: ["t"]));      // before the check: b's L1 copy
+            await Task.Delay(20);
+        }
+
+        clockB.Advance(TimeSpan.FromMilliseconds(1));                                                          // the check is due
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.Until(async ct => await b.GetOrCreateAsync("k", _ => ValueTask.FromResult("v2"), tags: ["t"], cancellationToken: ct) == "v2",
+            "b's check to apply the removed tag", TimeSpan.FromSeconds(10));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"the check took {started.Elapsed.TotalMilliseconds} ms after it was due");
     }
 }

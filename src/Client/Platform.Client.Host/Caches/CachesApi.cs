@@ -195,7 +195,7 @@ public static class CachesApi
             Strategy = strategy,
             Source = body.Source is { } source ? new CacheSource { Namespace = source.Namespace, Http = source.Http } : null,
             WriteBehind = body.WriteBehind is { } wb
-                ? new CacheWriteBehind { DelayMs = wb.DelayMs ?? 100, MaxBatch = wb.MaxBatch ?? 100, MaxQueue = wb.MaxQueue ?? 100_000 }
+                ? new CacheWriteBehind { DelayMs = wb.DelayMs ?? 100, MaxBatch = wb.MaxBatch ?? 100, MaxQueue = wb.MaxQueue ?? 100_000, MaxAgeMs = wb.MaxAgeMs ?? CacheWriteBehind.DefaultMaxAgeMs }
                 : strategy == CacheStrategy.WriteBehind ? new CacheWriteBehind() : null,
             RefreshAhead = body.RefreshAhead ?? (strategy == CacheStrategy.RefreshAhead ? 0.8 : null),
             NearCache = body.NearCache is { } near

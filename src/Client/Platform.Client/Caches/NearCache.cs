@@ -46,6 +46,9 @@ internal sealed class NearCache : ICacheObserver, IDisposable
     /// <summary>Copies dropped because a gap was seen (diagnostics and tests).</summary>
     public long GapsSeen { get; private set; }
 
+    /// <summary>Copies of a shard dropped because its check failed (unreachable, cut off; diagnostics and tests).</summary>
+    public long UnreachableSeen { get; private set; }
+
     private int Capacity => Settings.Spec.NearCache!.Capacity;
 
     private TimeSpan Ttl => TimeSpan.FromMilliseconds(Settings.Spec.NearCache!.TtlMs);
@@ -208,6 +211,7 @@ internal sealed class NearCache : ICacheObserver, IDisposable
             // Unreachable or gone: nothing can be vouched for; subscribe afresh on next use.
             lock (_gate)
             {
+                UnreachableSeen++;
                 DropShard(shard);
                 _subscribed[shard] = false;
                 _subscribing[shard] = null;

@@ -33,6 +33,9 @@ public sealed class PlatformDistributedCache(
 
     private string Name => options.Value.CacheName;
 
+    /// <summary>Whether this process has seen the stamp of HybridCache tag <paramref name="tag"/> and re-reads it (tests).</summary>
+    internal bool Tracks(string tag) => _stamps.ContainsKey(HybridTagPrefix + tag);
+
     public void Dispose()
     {
         _tagCheck?.Dispose();

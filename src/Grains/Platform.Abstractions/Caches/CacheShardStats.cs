@@ -38,4 +38,7 @@ public sealed record CacheShardStats
 
     /// <summary>Write-behind keys not yet confirmed by the source now (waiting, on retry or in flight): what a SIGKILL would lose.</summary>
     [Id(16)] public long WriteBehindPending { get; init; }
+
+    /// <summary>Write-behind keys given up on: their source writes kept failing for <c>writeBehind.maxAgeMs</c>.</summary>
+    [Id(17)] public long WriteBehindDropped { get; init; }
 }

@@ -5,6 +5,9 @@ namespace Platform.Caches;
 /// <summary>The checks of a cache spec and of entry inputs, written once for the typed client and the shards.</summary>
 public static class CacheSpecRules
 {
+    /// <summary>Largest <c>writeBehind.maxAgeMs</c>: one day.</summary>
+    public const int MaxWriteBehindAgeMs = 86_400_000;
+
     /// <summary>Null when the spec is valid, else the field and why not.</summary>
     public static (string Field, string Reason)? Check(CacheSpec spec, CachesOptions limits)
     {
@@ -65,6 +68,11 @@ public static class CacheSpecRules
             if (wb.MaxQueue < spec.Shards || wb.MaxQueue > limits.MaxWriteBehindQueue)
             {
                 return ("writeBehind.maxQueue", $"must be between the shard count ({spec.Shards}) and {limits.MaxWriteBehindQueue} (got {wb.MaxQueue})");
+            }
+
+            if (wb.MaxAgeMs < wb.DelayMs || wb.MaxAgeMs > MaxWriteBehindAgeMs)
+            {
+                return ("writeBehind.maxAgeMs", $"must be between delayMs ({wb.DelayMs}) and {MaxWriteBehindAgeMs} (got {wb.MaxAgeMs})");
             }
         }
 

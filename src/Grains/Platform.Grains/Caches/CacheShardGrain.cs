@@ -44,7 +44,7 @@ public sealed partial class CacheShardGrain(
     private long _sequence;
     private int _shard;
     private string _cache = "";
-    private long _hits, _misses, _loadCount, _loadFailures, _refreshes, _wbQueued, _wbWritten, _wbFailures;
+    private long _hits, _misses, _loadCount, _loadFailures, _refreshes, _wbQueued, _wbWritten, _wbFailures, _wbDropped;
 
     private CachesOptions Limits => options.Value;
 
@@ -72,7 +72,7 @@ public sealed partial class CacheShardGrain(
         {
             var wb = settings.Spec.WriteBehind ?? new CacheWriteBehind();
             var queue = (int)Math.Max(1, (wb.MaxQueue / settings.Spec.Shards) + (shard < wb.MaxQueue % settings.Spec.Shards ? 1 : 0));
-            _writeBehind = new WriteBehindBuffer(TimeSpan.FromMilliseconds(wb.DelayMs), queue);
+            _writeBehind = new WriteBehindBuffer(TimeSpan.FromMilliseconds(wb.DelayMs), queue, TimeSpan.FromMilliseconds(wb.MaxAgeMs));
             var period = TimeSpan.FromMilliseconds(Math.Max(1, wb.DelayMs / 4));
             _flushTimer = this.RegisterGrainTimer(FlushDueAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
         }
@@ -271,6 +271,7 @@ public sealed partial class CacheShardGrain(
             WriteBehindQueued = _wbQueued,
             WriteBehindWritten = _wbWritten,
             WriteBehindFailures = _wbFailures,
+            WriteBehindDropped = _wbDropped,
             WriteBehindPending = _writeBehind?.Count ?? 0,
             CapacityEntries = store.CapacityEntries,
             CapacityBytes = store.CapacityBytes,
@@ -543,8 +544,13 @@ public sealed partial class CacheShardGrain(
             }
             else
             {
-                queue.Fail(write, now);
                 _wbFailures++;
+                if (queue.Fail(write, now))
+                {
+                    _wbDropped++;
+                    metrics.WriteBehindDropped(_cache);
+                    LogWriteBehindDropped(logger, _cache, write.Key, write.Attempts + 1, (long)(now - write.OldestAt).TotalMilliseconds);
+                }
             }
         }
 
@@ -556,6 +562,9 @@ public sealed partial class CacheShardGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Write-behind of {Cache}/{Key} failed (attempt {Attempt}); retried with backoff.")]
     private static partial void LogWriteBehindFailed(ILogger logger, Exception ex, string cache, string key, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Write-behind of {Cache}/{Key} dropped after {Attempts} failed attempts: its oldest write waiting was queued {AgeMs} ms ago (writeBehind.maxAgeMs); the source does not have it, the cache does.")]
+    private static partial void LogWriteBehindDropped(ILogger logger, string cache, string key, int attempts, long ageMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} write-behind keys of {Cache} shard {Shard} were not written before deactivation ended.")]
     private static partial void LogUndrained(ILogger logger, int count, string cache, int shard);

@@ -1,6 +1,6 @@
 namespace Platform.Caches;
 
-/// <summary>One key waiting for the source: its latest value (null: a delete), when it is due and how often it failed.</summary>
+/// <summary>One key waiting for the source: its latest value (null: a delete), when it was queued and is due, and how often it failed.</summary>
 public sealed record WriteBehindWrite
 {
     public required string Key { get; init; }
@@ -10,6 +10,12 @@ public sealed record WriteBehindWrite
     public string? ContentType { get; init; }
 
     public DateTimeOffset DueAt { get; init; }
+
+    /// <summary>When this waiting write was queued (kept as later writes coalesce into it).</summary>
+    public DateTimeOffset QueuedAt { get; init; }
+
+    /// <summary>When the key's oldest write not yet in the source was queued: this one, or one in flight before it.</summary>
+    public DateTimeOffset OldestAt { get; init; }
 
     public int Attempts { get; init; }
 }
