@@ -4,11 +4,14 @@
 #   bench/run.sh replication   PUT and GET through HTTP and the typed client at REPL_CONCURRENCY clients on a
 #                              $SILOS-silo cluster (PostgreSQL membership, CLUSTER_STORAGE grain storage, Memory by
 #                              default): a plain namespace (N=1), and N=3 replicated namespaces with ack majority,
-#                              all, one and leader; beside a 3-member etcd cluster on loopback (put, linearizable
-#                              get) in the same run; then the failover time: SIGKILL of a shard leader's silo to the
-#                              first acknowledged write on that shard.
+#                              all, one and leader; leaderless N=3 namespaces: quorum W=2,R=2 and W=1,R=1 and
+#                              multi-leader lww (with the read-repair and hint counts of their shard maps); beside a
+#                              3-member etcd cluster on loopback (put, linearizable get) and redis (GET/SET at the same
+#                              concurrency) in the same run; then the failover time: SIGKILL of a shard leader's silo
+#                              to the first acknowledged write on that shard.
 #
 # Tunables: REPL_CONCURRENCY (16), REPL_KEYS (1000), REPL_SHARDS (4), REPL_ACKS ("majority all one leader"), REPL_FAILOVERS (3),
+# REPL_LEADERLESS ("w2r2 w1r1 lww": which leaderless lines run; empty for none),
 # ETCD_MEMBERS (3), ETCD_DATA_PARENT (/dev/shm, as in `locks`), DURATION, WARMUP, KEYS, VALUE_SIZE.
 
 REPL_CONCURRENCY="${REPL_CONCURRENCY:-16}"
@@ -17,6 +20,7 @@ REPL_KEYS="${REPL_KEYS:-1000}"
 REPL_SHARDS="${REPL_SHARDS:-4}"
 REPL_ACKS="${REPL_ACKS:-majority all one leader}"
 REPL_FAILOVERS="${REPL_FAILOVERS:-3}"
+REPL_LEADERLESS="${REPL_LEADERLESS-w2r2 w1r1 lww}"
 ETCD_MEMBERS="${ETCD_MEMBERS:-3}"
 
 # Sets ETCD_ENDPOINTS (comma-separated client URLs) and ETCD_PIDS; an ETCD_MEMBERS-member cluster on loopback.
@@ -92,7 +96,13 @@ repl_lines() {
     cget="$LAST_RESULT"
     ROWS+=("$(row "$label: HTTP PUT" "$put")" "$(row "$label: HTTP GET${consistency:+ $consistency}" "$get")"
         "$(row "$label: typed client PUT" "$cput")" "$(row "$label: typed client GET" "$cget")")
-    LINE_PUT="$put" LINE_GET="$get"
+    LINE_PUT="$put" LINE_GET="$get" LINE_CPUT="$cput" LINE_CGET="$cget"
+}
+
+# leaderless_counts NS: one line of what the read repairs, hints and anti-entropy did on NS (its shard map, summed over replicas).
+leaderless_counts() {
+    curl -fsS "$CLUSTER_URL/v1/namespaces/$1/shards" | jq -r --arg ns "$1" \
+        '[.items[].replicas[].repairs // {} | to_entries[]] | group_by(.key) | map("\(.[0].key)=\(map(.value) | add)") | "REPAIRS \($ns) " + join(" ")'
 }
 
 # replication_failover NS: REPL_FAILOVERS times, SIGKILL of the silo hosting the leader of shard 0 of NS while one
@@ -168,7 +178,7 @@ mode_replication() {
     start_cluster
     SERVER_PID="$CLUSTER_HOST_PID"
     ROWS=()
-    local ack ns majority_put="" majority_get=""
+    local ack ns body label majority_put="" majority_get="" majority_cput=""
 
     # A memory cluster refuses unreplicated namespaces (a shard would live in one silo's memory): N=1 there is a
     # one-replica group; on Azure Table storage it is a plain shard.
@@ -188,7 +198,29 @@ mode_replication() {
         # Let every group elect its leader before measuring.
         sleep 3
         repl_lines "N=3 ack=$ack" "$ns" strong
-        if [ "$ack" = majority ]; then majority_put="$LINE_PUT" majority_get="$LINE_GET"; fi
+        if [ "$ack" = majority ]; then majority_put="$LINE_PUT" majority_get="$LINE_GET" majority_cput="$LINE_CPUT"; fi
+    done
+
+    local spec w2r2_put="" w2r2_cput="" w1r1_cget="" REPAIR_LINES=()
+    for spec in $REPL_LEADERLESS; do
+        case "$spec" in
+            w2r2) ns="repl-q-w2r2" body='{"mode": "quorum", "replicas": 3, "w": 2, "r": 2}' label="quorum W=2 R=2" ;;
+            w1r1) ns="repl-q-w1r1" body='{"mode": "quorum", "replicas": 3, "w": 1, "r": 1}' label="quorum W=1 R=1" ;;
+            lww) ns="repl-ml-lww" body='{"mode": "multi-leader", "replicas": 3, "conflicts": "lww"}' label="multi-leader lww" ;;
+            *) echo "unknown leaderless line '$spec'" >&2; continue ;;
+        esac
+        if ! create_namespace "$ns" "{\"shards\": $REPL_SHARDS, \"replication\": $body}"; then
+            ROWS+=("| $label | not available (namespace refused) | | | | | |")
+            continue
+        fi
+        # The replicas activate on first use; give placement a moment to spread them.
+        sleep 2
+        repl_lines "$label" "$ns"
+        REPAIR_LINES+=("$(leaderless_counts "$ns")")
+        case "$spec" in
+            w2r2) w2r2_put="$LINE_PUT" w2r2_cput="$LINE_CPUT" ;;
+            w1r1) w1r1_cget="$LINE_CGET" ;;
+        esac
     done
 
     start_etcd_cluster
@@ -199,9 +231,15 @@ mode_replication() {
     repl_driver etcd-kv --endpoints "$ETCD_ENDPOINTS" --op get
     local etcd_get="$LAST_RESULT"
     ROWS+=("$(row "etcd $ETCD_MEMBERS members: put" "$etcd_put")" "$(row "etcd $ETCD_MEMBERS members: linearizable get" "$etcd_get")")
+    if [ -n "$REPL_LEADERLESS" ]; then
+        ensure_packages
+        start_redis
+        REDIS_CLIENTS="$REPL_CONCURRENCY" redis_bench
+        ROWS+=("$(row "redis GET (c=$REPL_CONCURRENCY)" "$REDIS_GET")" "$(row "redis SET (c=$REPL_CONCURRENCY)" "$REDIS_SET")")
+    fi
 
     FAILOVER_LINES=()
-    if declare -F replication_failover >/dev/null && [ -n "$majority_put" ]; then
+    if declare -F replication_failover >/dev/null && [ -n "$majority_put" ] && [ "$REPL_FAILOVERS" -gt 0 ]; then
         replication_failover "repl-n3-majority"
     fi
     stop_cluster
@@ -214,5 +252,9 @@ mode_replication() {
     echo "(server CPU = the client host process only; the silos do the replication)"
     [ -n "$majority_put" ] && echo "RATIO n3_majority_put_over_etcd_put=$(ratio "$(field ops_per_s <<<"$majority_put")" "$(field ops_per_s <<<"$etcd_put")") (goal >= 1)"
     [ -n "$majority_get" ] && echo "RATIO n3_strong_get_over_etcd_linearizable_get=$(ratio "$(field ops_per_s <<<"$majority_get")" "$(field ops_per_s <<<"$etcd_get")") (goal >= 2)"
+    [ -n "$w1r1_cget" ] && [ -n "${REDIS_GET:-}" ] && echo "RATIO quorum_w1r1_client_get_over_redis_get=$(ratio "$(field ops_per_s <<<"$w1r1_cget")" "$(field ops_per_s <<<"$REDIS_GET")") (goal >= 1)"
+    [ -n "$w2r2_put" ] && [ -n "$majority_put" ] && echo "RATIO quorum_w2r2_http_put_over_majority_http_put=$(ratio "$(field ops_per_s <<<"$w2r2_put")" "$(field ops_per_s <<<"$majority_put")") (goal >= 1.5)"
+    [ -n "$w2r2_cput" ] && [ -n "$majority_cput" ] && echo "RATIO quorum_w2r2_client_put_over_majority_client_put=$(ratio "$(field ops_per_s <<<"$w2r2_cput")" "$(field ops_per_s <<<"$majority_cput")") (goal >= 1.5)"
+    [ "${#REPAIR_LINES[@]}" -gt 0 ] && printf '%s\n' "${REPAIR_LINES[@]}"
     printf '%s\n' "${FAILOVER_LINES[@]}"
 }

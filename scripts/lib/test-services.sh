@@ -143,12 +143,18 @@ platform_kill_recorded_children() {
 
 # Removes the iptables rules and cgroups the partition nemesis left behind for run $1 (a test host killed mid-partition).
 platform_remove_partitions() {
-  local run="$1" num chain cgroot
+  local run="$1" num chain builtin cgroot chains=()
   [ -n "$run" ] || return 0
   if command -v iptables >/dev/null && [ "$(id -u)" = "0" ]; then
-    # "num target prot opt source destination ... /* platform-test:<run> */": delete by number, first match each time.
-    while read -r num chain _ < <(iptables -w -L OUTPUT -n --line-numbers 2>/dev/null | grep -F "/* platform-test:$run */" | head -n 1); do
-      iptables -w -D OUTPUT "$num" 2>/dev/null || break
+    # "num target prot opt source destination ... /* platform-test:<run> */": delete by number, first match each time,
+    # in both chains a partition jumps from (OUTPUT: what the process sends; INPUT: what reaches it); then its chains.
+    for builtin in OUTPUT INPUT; do
+      while read -r num chain _ < <(iptables -w -L "$builtin" -n --line-numbers 2>/dev/null | grep -F "/* platform-test:$run */" | head -n 1); do
+        iptables -w -D "$builtin" "$num" 2>/dev/null || break
+        chains+=("$chain")
+      done
+    done
+    for chain in $(printf '%s\n' "${chains[@]}" | sort -u); do
       iptables -w -F "$chain" 2>/dev/null || true
       iptables -w -X "$chain" 2>/dev/null || true
     done

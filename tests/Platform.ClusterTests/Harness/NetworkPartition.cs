@@ -6,10 +6,12 @@ namespace Platform.ClusterTests.Harness;
 /// <summary>
 /// The partition nemesis: cuts one harness process off the loopback network with iptables, and heals it again.
 /// Every <see cref="PlatformProcess"/> starts inside its own cgroup (v2) when <see cref="IsSupported"/>, so each
-/// socket it ever opens carries that cgroup; <see cref="Isolate(SiloNode, IEnumerable{int}?)"/> then drops, in the
-/// OUTPUT chain on <c>lo</c>, every packet that process sends (listener replies and its own connections alike), except
-/// to or from the <c>open</c> ports. A peer's packets still arrive but are never answered, so its connections stall as
-/// across a real partition; nothing is reset. Rules live in a chain of their own (<c>PT-…</c>) whose jump carries the
+/// socket it ever opens carries that cgroup; <see cref="Isolate(SiloNode, IEnumerable{int}?)"/> then drops on <c>lo</c>,
+/// except to or from the <c>open</c> ports, both directions: in OUTPUT every packet that process sends (listener
+/// replies and its own connections alike), in INPUT every packet to its listening ports (the silo, gateway and HTTP
+/// ports) and every packet to a socket of its cgroup (its own connections: the cgroup match sees the sockets TCP
+/// finds by early demux, which established connections on loopback are). So it neither hears nor answers its peers,
+/// its connections stall as across a real partition, and nothing is reset. Rules live in a chain of their own (<c>PT-…</c>) whose jump carries the
 /// run's comment (<see cref="RunComment"/>), so scripts/lib/test-services.sh removes leftovers of its own run only.
 /// </summary>
 public sealed class NetworkPartition : IDisposable
@@ -20,15 +22,15 @@ public sealed class NetworkPartition : IDisposable
     private static readonly Lazy<string?> CgroupRootPath = new(FindCgroup2Root);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<NetworkPartition, byte> Active = new();
     private readonly string _chain;
-    private readonly string[] _jump;
+    private readonly List<string[]> _jumps;
     private readonly PlatformProcess _process;
     private int _healed;
 
-    private NetworkPartition(PlatformProcess process, string chain, string[] jump)
+    private NetworkPartition(PlatformProcess process, string chain, List<string[]> jumps)
     {
         _process = process;
         _chain = chain;
-        _jump = jump;
+        _jumps = jumps;
     }
 
     /// <summary>True when partitions can be made here: Linux, root, iptables on the PATH, cgroup v2 mounted.</summary>
@@ -57,11 +59,14 @@ public sealed class NetworkPartition : IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         var process = node.Process is { HasExited: false } p ? p : throw new InvalidOperationException($"{node} is not running.");
-        return Isolate(process, open);
+        return Isolate(process, open, [node.SiloPort, node.GatewayPort, node.HttpPort]);
     }
 
-    /// <summary>Cuts <paramref name="process"/> off the loopback network except the <paramref name="open"/> ports.</summary>
-    public static NetworkPartition Isolate(PlatformProcess process, IEnumerable<int>? open = null)
+    /// <summary>
+    /// Cuts <paramref name="process"/> off the loopback network except the <paramref name="open"/> ports: what it sends,
+    /// what reaches its own connections, and what reaches its <paramref name="listening"/> ports.
+    /// </summary>
+    public static NetworkPartition Isolate(PlatformProcess process, IEnumerable<int>? open = null, IEnumerable<int>? listening = null)
     {
         ArgumentNullException.ThrowIfNull(process);
         if (UnsupportedReason is { } reason)
@@ -86,10 +91,25 @@ public sealed class NetworkPartition : IDisposable
         }
 
         Iptables("-A", chain, "-j", "DROP");
-        string[] jump = ["OUTPUT", "-o", "lo", "-m", "cgroup", "--path", cgroup, "-m", "comment", "--comment", RunComment, "-j", chain];
-        Iptables(["-I", .. jump]);
-        process.Append($"==== {DateTime.UtcNow:O} nemesis: network partition {chain} (open ports: {(ports.Length > 0 ? ports : "none")})");
-        var partition = new NetworkPartition(process, chain, jump);
+        var openSet = (open ?? []).ToHashSet();
+        var inbound = string.Join(',', (listening ?? []).Distinct().Where(p => !openSet.Contains(p)).Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        List<string[]> jumps =
+        [
+            ["OUTPUT", "-o", "lo", "-m", "cgroup", "--path", cgroup, "-m", "comment", "--comment", RunComment, "-j", chain],
+            ["INPUT", "-i", "lo", "-m", "cgroup", "--path", cgroup, "-m", "comment", "--comment", RunComment, "-j", chain],
+        ];
+        if (inbound.Length > 0)
+        {
+            jumps.Add(["INPUT", "-i", "lo", "-p", "tcp", "-m", "multiport", "--dports", inbound, "-m", "comment", "--comment", RunComment, "-j", chain]);
+        }
+
+        foreach (var jump in jumps)
+        {
+            Iptables(["-I", .. jump]);
+        }
+
+        process.Append($"==== {DateTime.UtcNow:O} nemesis: network partition {chain} (both directions; listening ports cut: {(inbound.Length > 0 ? inbound : "none")}; open ports: {(ports.Length > 0 ? ports : "none")})");
+        var partition = new NetworkPartition(process, chain, jumps);
         Active.TryAdd(partition, 0);
         return partition;
     }
@@ -117,7 +137,11 @@ public sealed class NetworkPartition : IDisposable
         }
 
         Active.TryRemove(this, out _);
-        Iptables(["-D", .. _jump]);
+        foreach (var jump in _jumps)
+        {
+            Iptables(["-D", .. jump]);
+        }
+
         Iptables("-F", _chain);
         Iptables("-X", _chain);
         _process.Append($"==== {DateTime.UtcNow:O} nemesis: network partition {_chain} healed");

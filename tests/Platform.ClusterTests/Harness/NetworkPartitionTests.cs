@@ -4,7 +4,8 @@ namespace Platform.ClusterTests.Harness;
 
 /// <summary>
 /// The partition nemesis on one real process (the embedded client host, so no PostgreSQL or Azurite is needed): an
-/// isolated process answers nobody, its open ports still work both ways, and healing restores the rest.
+/// isolated process answers nobody and hears nobody (a request on a connection opened before the cut never reaches
+/// it), its open ports still work both ways, and healing restores the rest.
 /// </summary>
 public sealed class NetworkPartitionTests
 {
@@ -54,7 +55,41 @@ public sealed class NetworkPartitionTests
         }
     }
 
-    private static (PlatformProcess Process, Uri Address) StartEmbeddedHost(string name)
+    /// <summary>
+    /// Inbound traffic is cut too: a PUT sent during the cut on a keep-alive connection opened before it (so no new
+    /// handshake is involved) never reaches the process: read through a second, open port while the cut still holds,
+    /// the key does not exist. Cutting only what the process sends would let it apply the PUT and lose just the answer.
+    /// </summary>
+    [Fact]
+    public async Task Isolate_DropsWhatReachesTheProcess_NotOnlyWhatItSends()
+    {
+        Assert.True(NetworkPartition.IsSupported, NetworkPartition.UnsupportedReason);
+        var second = FreePorts.Next();
+        var (process, address) = StartEmbeddedHost("partition-inbound", second);
+        using (process)
+        {
+            await process.WaitReadyAsync(address, Timeout);
+            var open = new Uri($"http://127.0.0.1:{second}");
+            using var pooled = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            using (var warm = await pooled.GetAsync(new Uri(address, "/healthz")))
+            {
+                Assert.True(warm.IsSuccessStatusCode);
+            }
+
+            using var cut = NetworkPartition.Isolate(process, open: [second], listening: [address.Port, second]);
+            await Assert.ThrowsAnyAsync<TaskCanceledException>(() => pooled.PutAsync(new Uri(address, "/v1/kv/default/cut-inbound"), new StringContent("x")));
+
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var read = await probe.GetAsync(new Uri(open, "/v1/kv/default/cut-inbound"));
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, read.StatusCode);
+
+            // The control: the same PUT through the open port is applied.
+            using var control = await probe.PutAsync(new Uri(open, "/v1/kv/default/cut-inbound"), new StringContent("x"));
+            Assert.Equal(System.Net.HttpStatusCode.Created, control.StatusCode);
+        }
+    }
+
+    private static (PlatformProcess Process, Uri Address) StartEmbeddedHost(string name, int? secondPort = null)
     {
         var http = FreePorts.Next();
         var dir = Path.Combine(Path.GetTempPath(), "platform-cluster-tests", "process-" + Guid.NewGuid().ToString("N")[..8]);
@@ -62,7 +97,7 @@ public sealed class NetworkPartitionTests
         [
             $"--Platform:Silo:Port={FreePorts.Next()}",
             $"--Platform:Silo:GatewayPort={FreePorts.Next()}",
-            $"--urls=http://127.0.0.1:{http}",
+            secondPort is { } port ? $"--urls=http://127.0.0.1:{http};http://127.0.0.1:{port}" : $"--urls=http://127.0.0.1:{http}",
         ], Path.Combine(dir, name + ".log"));
         return (process, new Uri($"http://127.0.0.1:{http}"));
     }

@@ -61,6 +61,9 @@ public class ProcessCluster : IAsyncLifetime
     /// <summary>The PostgreSQL connection string of the membership table (for a test's own Orleans client).</summary>
     public string Postgres => _postgres;
 
+    /// <summary>Azurite's table port (from its connection string), e.g. to keep it reachable from a partitioned silo.</summary>
+    public int StoragePort => int.Parse(System.Text.RegularExpressions.Regex.Match(_azurite, @"TableEndpoint=https?://[^:/;]+:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
     public string ClusterId { get; }
 
     public string ServiceId { get; }

@@ -87,4 +87,27 @@ public sealed partial class PlatformApiClient
 
     public Task<ApiResponse<GroupAnswer>> DescribeGroupAsync(string group, CancellationToken cancellationToken = default) =>
         CallAsync<GroupAnswer>(HttpMethod.Get, $"/v1/groups/{Escape(group)}", null, null, cancellationToken);
+
+    /// <summary><c>POST /v1/topics/{topic}/shares/{group}/fetch?max=&amp;visibilityMs=&amp;waitMs=&amp;partition=</c>.</summary>
+    public Task<ApiResponse<ShareFetchAnswer>> ShareFetchAsync(string topic, string group, int? max = null, int? visibilityMs = null, int? waitMs = null, int? partition = null, CancellationToken cancellationToken = default)
+    {
+        var parts = new List<string>();
+        foreach (var (name, value) in new[] { ("max", max), ("visibilityMs", visibilityMs), ("waitMs", waitMs), ("partition", partition) })
+        {
+            if (value is { } v)
+            {
+                parts.Add($"{name}={v.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        var path = $"/v1/topics/{Escape(topic)}/shares/{Escape(group)}/fetch" + (parts.Count > 0 ? "?" + string.Join('&', parts) : "");
+        return CallAsync<ShareFetchAnswer>(HttpMethod.Post, path, null, null, cancellationToken);
+    }
+
+    /// <summary><c>POST /v1/topics/{topic}/shares/{group}/{action}</c> with <paramref name="action"/> <c>ack</c>, <c>nack</c> or <c>release</c>.</summary>
+    public Task<ApiResponse<ShareSettleAnswer>> ShareSettleAsync(string topic, string group, string action, IEnumerable<string> leaseIds, CancellationToken cancellationToken = default) =>
+        CallAsync<ShareSettleAnswer>(HttpMethod.Post, $"/v1/topics/{Escape(topic)}/shares/{Escape(group)}/{action}", Json(new { leaseIds = leaseIds.ToList() }), null, cancellationToken);
+
+    public Task<ApiResponse<ShareGroupAnswer>> DescribeShareGroupAsync(string topic, string group, CancellationToken cancellationToken = default) =>
+        CallAsync<ShareGroupAnswer>(HttpMethod.Get, $"/v1/topics/{Escape(topic)}/shares/{Escape(group)}", null, null, cancellationToken);
 }

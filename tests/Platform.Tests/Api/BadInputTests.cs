@@ -388,7 +388,7 @@ public sealed class BadInputTests(KestrelApiFixture fixture) : IAsyncLifetime
         var query = target.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? target : target[..query];
         var segments = path.Split('/');
-        string[] literals = ["v1", "kv", "namespaces", "shards", "locate", "txn", "locks", "semaphores", "elections", "cluster", "acquire", "renew", "release", "campaign", "proclaim", "resign", "watch", "topics", "groups", "records", "heartbeat", "offsets", "members"];
+        string[] literals = ["v1", "kv", "namespaces", "shards", "locate", "txn", "locks", "semaphores", "elections", "cluster", "acquire", "renew", "release", "campaign", "proclaim", "resign", "watch", "topics", "groups", "records", "heartbeat", "offsets", "members", "fetch", "ack", "nack"];
         for (var i = 0; i < Math.Min(segments.Length, 3); i++)
         {
             segments[i] = literals.Contains(segments[i]) ? change(segments[i]) : segments[i];

@@ -35,6 +35,7 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public const string AnchorTopic = "bad-topic";
     public const string NewTopic = "bad-topic-new";
     public const string AnchorGroup = "bad-group";
+    public const string AnchorShare = "bad-share";
     public const string AnchorCache = "bad-cache";
     public const string NewCache = "bad-cache-new";
     public const string AnchorSaga = "bad-saga";
@@ -76,6 +77,9 @@ public sealed class KestrelApiFixture : IAsyncLifetime
     public string GroupMember { get; private set; } = "";
 
     public long GroupGeneration { get; private set; }
+
+    /// <summary>A lease of the anchor share group on the anchor topic (an hour's visibility), fetched again when it is no longer held.</summary>
+    public string ShareLease { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -194,6 +198,18 @@ public sealed class KestrelApiFixture : IAsyncLifetime
             var joined = (await Api.JoinGroupAsync(AnchorGroup, [AnchorTopic], sessionTimeoutMs: 3_600_000, waitMs: 5000)).Ok();
             (GroupMember, GroupGeneration) = (joined.MemberId, joined.Generation);
         }
+
+        if (ShareLease.Length == 0 || (await Api.DescribeShareGroupAsync(AnchorTopic, AnchorShare)).Ok().Partitions.Sum(p => p.Leased) != 1)
+        {
+            var lease = (await Api.ShareFetchAsync(AnchorTopic, AnchorShare, max: 1, visibilityMs: 3_600_000)).Ok().Items.SingleOrDefault();
+            if (lease is null)
+            {
+                (await Api.ProduceAsync(AnchorTopic, [(null, "share")])).ExpectSuccess();
+                lease = (await Api.ShareFetchAsync(AnchorTopic, AnchorShare, max: 1, visibilityMs: 3_600_000)).Ok().Items.Single();
+            }
+
+            ShareLease = lease.LeaseId;
+        }
     }
 
     /// <summary>
@@ -223,6 +239,7 @@ public sealed class KestrelApiFixture : IAsyncLifetime
         parts.Add((await Api.ReadAsync(AnchorTopic, 0)).Text);
         parts.Add((await Api.ReadAsync(AnchorTopic, 1)).Text);
         parts.Add((await Api.DescribeGroupAsync(AnchorGroup)).Text);
+        parts.Add((await Api.DescribeShareGroupAsync(AnchorTopic, AnchorShare)).Text);
         parts.Add((await Api.GetAsync($"/v1/services/{AnchorService}")).Text);
         parts.Add((await Api.GetAsync("/v1/services?limit=1000")).Text);
         return string.Join("\n", parts);

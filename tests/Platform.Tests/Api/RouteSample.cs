@@ -150,6 +150,11 @@ public sealed record RouteSample(string Route, IReadOnlyDictionary<string, strin
                 Json = $$"""{"memberId":"{{anchors.GroupMember}}","generation":{{anchors.GroupGeneration.ToString(CultureInfo.InvariantCulture)}},"offsets":[{"topic":"{{AnchorTopic}}","partition":0,"offset":1}]}""",
             },
             new("GET /v1/groups/{group}", P(("group", AnchorGroup))),
+            new("POST /v1/topics/{topic}/shares/{group}/fetch", P(("topic", AnchorTopic), ("group", AnchorShare))) { Query = "max=1&visibilityMs=1000&waitMs=0&partition=0" },
+            new("POST /v1/topics/{topic}/shares/{group}/ack", P(("topic", AnchorTopic), ("group", AnchorShare))) { Json = $$"""{"leaseIds":["{{anchors.ShareLease}}"]}""" },
+            new("POST /v1/topics/{topic}/shares/{group}/nack", P(("topic", AnchorTopic), ("group", AnchorShare))) { Json = $$"""{"leaseIds":["{{anchors.ShareLease}}"]}""" },
+            new("POST /v1/topics/{topic}/shares/{group}/release", P(("topic", AnchorTopic), ("group", AnchorShare))) { Json = $$"""{"leaseIds":["{{anchors.ShareLease}}"]}""" },
+            new("GET /v1/topics/{topic}/shares/{group}", P(("topic", AnchorTopic), ("group", AnchorShare))),
             new("GET /v1/caches", P()) { Query = "limit=10" },
             new("PUT /v1/caches/{name}", P(("name", NewCache)))
             {

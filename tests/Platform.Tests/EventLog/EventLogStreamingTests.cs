@@ -230,5 +230,15 @@ public sealed class EventLogStreamingTests(ClusterFixture fixture)
         public Task CommitAsync(string group, string memberId, long generation, IReadOnlyList<OffsetCommit> offsets, CancellationToken cancellationToken = default) => inner.CommitAsync(group, memberId, generation, offsets, cancellationToken);
 
         public Task<GroupDescription> DescribeGroupAsync(string group, CancellationToken cancellationToken = default) => inner.DescribeGroupAsync(group, cancellationToken);
+
+        public Task<IReadOnlyList<ShareLease>> FetchAsync(string topic, string group, ShareFetchOptions? options = null, CancellationToken cancellationToken = default) => inner.FetchAsync(topic, group, options, cancellationToken);
+
+        public Task<IReadOnlyList<ShareSettleResult>> AckAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default) => inner.AckAsync(topic, group, leaseIds, cancellationToken);
+
+        public Task<IReadOnlyList<ShareSettleResult>> NackAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default) => inner.NackAsync(topic, group, leaseIds, cancellationToken);
+
+        public Task<IReadOnlyList<ShareSettleResult>> ReleaseAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default) => inner.ReleaseAsync(topic, group, leaseIds, cancellationToken);
+
+        public Task<ShareGroupDescription> DescribeShareGroupAsync(string topic, string group, CancellationToken cancellationToken = default) => inner.DescribeShareGroupAsync(topic, group, cancellationToken);
     }
 }

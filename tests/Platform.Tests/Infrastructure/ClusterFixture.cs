@@ -14,6 +14,9 @@ public sealed class ClusterFixture : PlatformClusterFixture
     /// <summary>This cluster's lease state, for tests that play another activation writing behind a grain's back.</summary>
     public SharedGrainStore LeaseStore => _stores.Leases;
 
+    /// <summary>This cluster's event-log grain state (topics, groups, share groups), for the same kind of test.</summary>
+    public SharedGrainStore EventLogStore => _stores.EventLog;
+
     protected override PlatformTestClusterOptions CreateOptions() => new()
     {
         Silos = 2,

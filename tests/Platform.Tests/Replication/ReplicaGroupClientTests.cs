@@ -98,48 +98,11 @@ public sealed class ReplicaGroupClientTests
     private static Task<ReplicaWriteResult>? NotLeader(int hint) => Task.FromResult(new ReplicaWriteResult { Status = ReplicaCallStatus.NotLeader, LeaderHint = hint, Term = 2 });
 
     /// <summary>A grain factory whose replica grains answer writes by script: null never answers.</summary>
-    private sealed class ScriptedReplicas(params Func<ReplicaWrite, Task<ReplicaWriteResult>?>[] scripts) : IGrainFactory
+    private sealed class ScriptedReplicas(params Func<ReplicaWrite, Task<ReplicaWriteResult>?>[] scripts) : ReplicaSlotGrainFactory
     {
         public ConcurrentQueue<(int Replica, Guid RequestId)> Asked { get; } = new();
 
-        public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
-            where TGrainInterface : IGrainWithStringKey
-        {
-            var replica = int.Parse(primaryKey[(primaryKey.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            return (TGrainInterface)(object)new ScriptedReplica(this, replica, scripts[replica]);
-        }
-
-        public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidKey => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerKey => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidCompoundKey => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerCompoundKey => throw new NotSupportedException();
-
-        public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
-
-        public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension) => throw new NotSupportedException();
-
-        public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) => throw new NotSupportedException();
-
-        public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable => throw new NotSupportedException();
-
-        public IAddressable GetGrain(GrainId grainId) => throw new NotSupportedException();
-
-        public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => throw new NotSupportedException();
-
-        public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw new NotSupportedException();
-
-        public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => throw new NotSupportedException();
+        protected override object Replica(int slot) => new ScriptedReplica(this, slot, scripts[slot]);
     }
 
     private sealed class ScriptedReplica(ScriptedReplicas owner, int replica, Func<ReplicaWrite, Task<ReplicaWriteResult>?> script) : IReplicaGrain

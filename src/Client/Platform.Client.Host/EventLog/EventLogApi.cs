@@ -11,7 +11,7 @@ namespace Platform.Client.Host.EventLog;
 
 /// <summary>
 /// The EventLog block's HTTP API: <c>/v1/topics</c> (topics, produce, reads with long polls) and <c>/v1/groups</c>
-/// (consumer groups with generation-fenced commits). Every handler calls <see cref="IEventLog"/>; path parameters are
+/// (consumer groups with generation-fenced commits), and share groups under <c>/v1/topics/{topic}/shares/{group}</c>. Every handler calls <see cref="IEventLog"/>; path parameters are
 /// the request target's own segments (<see cref="ApiPath"/>), and refusals answer through the error table.
 /// </summary>
 public static class EventLogApi
@@ -40,6 +40,21 @@ public static class EventLogApi
             .WithSummary("Records from offset (or seek=earliest|latest, or the first at timestamp, Unix ms); waits up to waitMs at the end.")
             .ProducesProblems(400, 404);
 
+        topics.MapPost("/{topic}/shares/{group}/fetch", ShareFetch).WithName("ShareFetch")
+            .WithSummary("Lease up to max records to this consumer of a share group for visibilityMs (redeliveries first); waits up to waitMs when none is there.")
+            .ProducesProblems(400, 404);
+        topics.MapPost("/{topic}/shares/{group}/ack", ShareAck).WithName("ShareAck")
+            .WithSummary("Acknowledge leased records: done, never delivered again; the answer says per lease id what happened.")
+            .ProducesProblems(400, 404, 415);
+        topics.MapPost("/{topic}/shares/{group}/nack", ShareNack).WithName("ShareNack")
+            .WithSummary("Fail leased records: delivered again, or to the dead-letter topic after ShareMaxDeliveries deliveries.")
+            .ProducesProblems(400, 404, 415);
+        topics.MapPost("/{topic}/shares/{group}/release", ShareRelease).WithName("ShareRelease")
+            .WithSummary("Give leased records back unprocessed: delivered again, this delivery not counted.")
+            .ProducesProblems(400, 404, 415);
+        topics.MapGet("/{topic}/shares/{group}", DescribeShare).WithName("DescribeShareGroup")
+            .WithSummary("A share group per partition: acknowledged start, fetch frontier, leased and redeliverable records.")
+            .ProducesProblems(400, 404);
         var groups = v1.MapGroup("/groups").WithTags("EventLog");
         groups.MapPost("/{group}/members", Join).WithName("JoinGroup")
             .WithSummary("Join or rejoin (memberId) a consumer group; waits up to waitMs for the assignment to settle.")
@@ -211,6 +226,40 @@ public static class EventLogApi
 
     private static async Task<Ok<GroupResponse>> Describe(IEventLog log, string group, CancellationToken ct) =>
         TypedResults.Ok(GroupResponse.From(await log.DescribeGroupAsync(group, ct)));
+
+    private static async Task<Ok<ShareFetchResponse>> ShareFetch(
+        IEventLog log, string topic, string group, int? max, int? visibilityMs, int? waitMs, string? partition, CancellationToken ct)
+    {
+        var leases = await log.FetchAsync(topic, group, new ShareFetchOptions
+        {
+            Max = max,
+            VisibilityMs = visibilityMs,
+            WaitMs = waitMs ?? 0,
+            Partition = partition is null ? null : ParsePartition(partition),
+        }, ct);
+        return TypedResults.Ok(new ShareFetchResponse([.. leases.Select(ShareLeaseResponse.From)]));
+    }
+
+    private static Task<Ok<ShareSettleResponse>> ShareAck(IEventLog log, string topic, string group, ShareSettleRequest body, CancellationToken ct) =>
+        SettleAsync(log.AckAsync, topic, group, body, ct);
+
+    private static Task<Ok<ShareSettleResponse>> ShareNack(IEventLog log, string topic, string group, ShareSettleRequest body, CancellationToken ct) =>
+        SettleAsync(log.NackAsync, topic, group, body, ct);
+
+    private static Task<Ok<ShareSettleResponse>> ShareRelease(IEventLog log, string topic, string group, ShareSettleRequest body, CancellationToken ct) =>
+        SettleAsync(log.ReleaseAsync, topic, group, body, ct);
+
+    private static async Task<Ok<ShareSettleResponse>> SettleAsync(
+        Func<string, string, IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<ShareSettleResult>>> settle, string topic, string group, ShareSettleRequest body, CancellationToken ct)
+    {
+        var ids = body.LeaseIds ?? throw new PlatformValidationException("leaseIds", "is required");
+        var parsed = ids.Select((id, i) => id ?? throw new PlatformValidationException($"leaseIds[{i}]", "must be a string")).ToList();
+        var results = await settle(topic, group, parsed, ct);
+        return TypedResults.Ok(new ShareSettleResponse([.. results.Select(ShareSettleResultResponse.From)]));
+    }
+
+    private static async Task<Ok<ShareGroupResponse>> DescribeShare(IEventLog log, string topic, string group, CancellationToken ct) =>
+        TypedResults.Ok(ShareGroupResponse.From(await log.DescribeShareGroupAsync(topic, group, ct)));
 
     /// <summary>A partition in the path: a non-negative decimal number.</summary>
     private static int ParsePartition(string partition) =>

@@ -78,6 +78,7 @@ public static class KeyValueApi
         // The Content-Type was checked on the way in (StrictRequestMiddleware: one valid media type), so it is stored as sent.
         var condition = HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch);
         var fence = Fences.Parse(headers.Fence);
+        var consistency = ReplicationHeaders.ParseConsistency(headers.Consistency);
         var value = await RequestBodies.ReadAsync(context.Request, options.Value.MaxValueBytes, ct);
         var session = ReplicationHeaders.ParseSession(headers.Session);
         var written = await store.PutWithResultAsync(ns, key, value, new KeyValuePutOptions
@@ -87,6 +88,7 @@ public static class KeyValueApi
             Fence = fence,
             Session = session,
             Context = headers.Context,
+            Consistency = consistency,
         }, ct);
         var (version, created) = written;
         ReplicationHeaders.Write(context.Response, written.Served, written.Session);
@@ -100,7 +102,7 @@ public static class KeyValueApi
     private static async Task<NoContent> Delete(HttpContext context, IKeyValueStore store, string ns, string key, [AsParameters] KeyValueWriteHeaders headers, CancellationToken ct)
     {
         var session = await store.DeleteWithSessionAsync(ns, key, HttpConditions.Parse(headers.IfMatch, headers.IfNoneMatch), Fences.Parse(headers.Fence),
-            ReplicationHeaders.ParseSession(headers.Session), headers.Context, ct);
+            ReplicationHeaders.ParseSession(headers.Session), headers.Context, ReplicationHeaders.ParseConsistency(headers.Consistency), ct);
         ReplicationHeaders.Write(context.Response, null, session);
         return TypedResults.NoContent();
     }

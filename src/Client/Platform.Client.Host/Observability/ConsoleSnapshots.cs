@@ -95,6 +95,8 @@ public sealed class ConsoleSnapshots : IDisposable
     private async Task<JsonNode?> ClusterAsync(IManagementGrain management, CancellationToken ct)
     {
         var status = await _services.GetRequiredService<IClusterAdmin>().GetStatusAsync(ct);
+        var events = _services.GetRequiredService<MembershipEventLog>();
+        events.Observe(status.Silos, DateTimeOffset.UtcNow);
         var byType = new JsonObject();
         try
         {
@@ -122,7 +124,9 @@ public sealed class ConsoleSnapshots : IDisposable
                 ["activations"] = s.Activations,
                 ["started"] = s.StartTime.ToString("O"),
                 ["lastIAmAlive"] = s.LastIAmAlive.ToString("O"),
+                ["suspicions"] = s.Suspicions.Count,
             })]),
+            ["events"] = System.Text.Json.JsonSerializer.SerializeToNode(events.Recent(Max), Json),
             ["activationsByType"] = byType,
         };
     }

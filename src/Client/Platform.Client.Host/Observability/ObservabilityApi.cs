@@ -28,6 +28,8 @@ public static class ObservabilityApi
     {
         services.AddPlatformOptions<ObservabilityOptions>(ObservabilityOptions.SectionName);
         services.AddSingleton<ConsoleSnapshots>();
+        services.AddSingleton<MembershipEventLog>();
+        services.AddHostedService<MembershipWatcher>();
         return services;
     }
 

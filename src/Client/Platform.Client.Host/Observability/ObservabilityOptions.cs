@@ -22,11 +22,22 @@ public sealed class ObservabilityOptions : IPlatformOptions
     /// </summary>
     public string? DashboardUrl { get; set; }
 
+    /// <summary>
+    /// How often this host reads the membership table for the console's failure-detection events, in milliseconds;
+    /// 0 reads it only when a console snapshot is taken. Default 5000, 0 or 250 to 60000.
+    /// </summary>
+    public int MembershipPollMs { get; set; } = 5000;
+
     public IEnumerable<string> Validate()
     {
         if (ConsoleRefreshMs is < 250 or > 60_000)
         {
             yield return $"{SectionName}:ConsoleRefreshMs must be 250 to 60000 (got {ConsoleRefreshMs}).";
+        }
+
+        if (MembershipPollMs is not 0 and (< 250 or > 60_000))
+        {
+            yield return $"{SectionName}:MembershipPollMs must be 0 or 250 to 60000 (got {MembershipPollMs}).";
         }
 
         if (ConsoleMaxItems is < 1 or > 200)

@@ -33,7 +33,16 @@ internal sealed class ClusterAdmin(IClusterClient client, IServiceProvider servi
             }
         }
 
-        var silos = entries
+        var silos = Rows(entries, activations);
+        var (gateways, embedded) = await GatewaysAsync(cancellationToken);
+        return new ClusterStatus(clusterOptions.Value.ClusterId, silos, gateways, embedded);
+    }
+
+    public async Task<IReadOnlyList<ClusterSilo>> GetSilosAsync(CancellationToken cancellationToken = default) =>
+        Rows(await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(cancellationToken), []);
+
+    private static List<ClusterSilo> Rows(MembershipEntry[] entries, Dictionary<SiloAddress, int> activations) =>
+        entries
             .OrderByDescending(e => e.StartTime)
             .Select(e => new ClusterSilo(
                 Endpoint(e.SiloAddress.Endpoint.Address.ToString(), e.SiloAddress.Endpoint.Port),
@@ -41,14 +50,12 @@ internal sealed class ClusterAdmin(IClusterClient client, IServiceProvider servi
                 e.SiloName,
                 e.Status.ToString(),
                 e.ProxyPort > 0 ? Endpoint(e.SiloAddress.Endpoint.Address.ToString(), e.ProxyPort) : null,
-                new DateTimeOffset(DateTime.SpecifyKind(e.StartTime, DateTimeKind.Utc)),
-                new DateTimeOffset(DateTime.SpecifyKind(e.IAmAliveTime, DateTimeKind.Utc)),
-                activations.TryGetValue(e.SiloAddress, out var count) ? count : null))
+                Utc(e.StartTime),
+                Utc(e.IAmAliveTime),
+                activations.TryGetValue(e.SiloAddress, out var count) ? count : null,
+                [.. (e.SuspectTimes ?? []).OrderBy(t => t.Item2).Select(t => new ClusterSuspicion(
+                    Endpoint(t.Item1.Endpoint.Address.ToString(), t.Item1.Endpoint.Port), Utc(t.Item2)))]))
             .ToList();
-
-        var (gateways, embedded) = await GatewaysAsync(cancellationToken);
-        return new ClusterStatus(clusterOptions.Value.ClusterId, silos, gateways, embedded);
-    }
 
     private async Task<(IReadOnlyList<string>, bool)> GatewaysAsync(CancellationToken cancellationToken)
     {
@@ -67,6 +74,8 @@ internal sealed class ClusterAdmin(IClusterClient client, IServiceProvider servi
 
         return ([], false);
     }
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     private static string Endpoint(string address, int port) => string.Create(CultureInfo.InvariantCulture, $"{address}:{port}");
 }

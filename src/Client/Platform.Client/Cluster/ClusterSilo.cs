@@ -9,6 +9,7 @@ namespace Platform.Client.Cluster;
 /// <param name="StartTime">When the silo started (UTC).</param>
 /// <param name="LastIAmAlive">The last "I am alive" the silo wrote to the table (UTC; written every IAmAliveTablePublishTimeout).</param>
 /// <param name="Activations">Grain activations on the silo now; null when it did not answer (not Active).</param>
+/// <param name="Suspicions">The votes other silos wrote that this one is dead, oldest first (empty when none).</param>
 public sealed record ClusterSilo(
     string Address,
     int Generation,
@@ -17,4 +18,5 @@ public sealed record ClusterSilo(
     string? Gateway,
     DateTimeOffset StartTime,
     DateTimeOffset LastIAmAlive,
-    int? Activations);
+    int? Activations,
+    IReadOnlyList<ClusterSuspicion> Suspicions);

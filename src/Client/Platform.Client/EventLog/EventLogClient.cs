@@ -21,6 +21,7 @@ internal sealed class EventLogClient(IGrainFactory grains, IOptions<EventLogOpti
 
     private readonly ConcurrentDictionary<string, (TopicInfo Topic, DateTimeOffset Until)> _topics = new(StringComparer.Ordinal);
     private int _roundRobin;
+    private int _shareCursor;
 
     private EventLogOptions Limits => options.Value;
 
@@ -290,6 +291,187 @@ internal sealed class EventLogClient(IGrainFactory grains, IOptions<EventLogOpti
 
         return new GroupDescription(view, lags);
     }
+
+    public async Task<IReadOnlyList<ShareLease>> FetchAsync(string topic, string group, ShareFetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ShareFetchOptions();
+        CheckShare(topic, group);
+        var max = options.Max ?? Limits.DefaultShareFetchRecords;
+        if (max < 1 || max > Limits.MaxShareFetchRecords)
+        {
+            throw new PlatformValidationException("max", $"must be between 1 and {Limits.MaxShareFetchRecords} (got {max}) ({EventLogOptions.SectionName}:MaxShareFetchRecords)");
+        }
+
+        var visibilityMs = options.VisibilityMs ?? Limits.DefaultVisibilityMs;
+        if (visibilityMs < Limits.MinVisibilityMs || visibilityMs > Limits.MaxVisibilityMs)
+        {
+            throw new PlatformValidationException("visibilityMs", $"must be between {Limits.MinVisibilityMs} and {Limits.MaxVisibilityMs} (got {visibilityMs}) ({EventLogOptions.SectionName}:MinVisibilityMs, MaxVisibilityMs)");
+        }
+
+        if (options.WaitMs < 0 || options.WaitMs > Limits.MaxWaitMs)
+        {
+            throw new PlatformValidationException("waitMs", $"must be between 0 and {Limits.MaxWaitMs} (got {options.WaitMs}) ({EventLogOptions.SectionName}:MaxWaitMs)");
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var info = await TopicAsync(topic, fresh: attempt > 0, cancellationToken);
+            try
+            {
+                return await FetchOnceAsync(info, group, options.Partition, max, visibilityMs, options.WaitMs, cancellationToken);
+            }
+            catch (TopicGoneException) when (attempt == 0)
+            {
+                _topics.TryRemove(topic, out _);
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<ShareSettleResult>> AckAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default) =>
+        SettleAsync(ShareSettle.Ack, topic, group, leaseIds, cancellationToken);
+
+    public Task<IReadOnlyList<ShareSettleResult>> NackAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default) =>
+        SettleAsync(ShareSettle.Nack, topic, group, leaseIds, cancellationToken);
+
+    public Task<IReadOnlyList<ShareSettleResult>> ReleaseAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default) =>
+        SettleAsync(ShareSettle.Release, topic, group, leaseIds, cancellationToken);
+
+    public async Task<ShareGroupDescription> DescribeShareGroupAsync(string topic, string group, CancellationToken cancellationToken = default)
+    {
+        CheckShare(topic, group);
+        var info = await TopicAsync(topic, fresh: true, cancellationToken);
+        var views = await Task.WhenAll(Enumerable.Range(0, info.Spec.Partitions).Select(p => Share(info, group, p).Describe().WaitAsync(cancellationToken)));
+        return new ShareGroupDescription(topic, group, Limits.DeadLetterTopicFor(topic), Limits.ShareMaxDeliveries, views);
+    }
+
+    /// <summary>
+    /// One partition: its grain's own long poll. Every partition: a pass over them from a rotating start (so no
+    /// partition starves), and when that leased nothing, a wait on all of them for the first that has something
+    /// (leasing nothing while waiting), then another pass.
+    /// </summary>
+    private async Task<IReadOnlyList<ShareLease>> FetchOnceAsync(TopicInfo info, string group, int? partition, int max, int visibilityMs, int waitMs, CancellationToken cancellationToken)
+    {
+        if (partition is { } only)
+        {
+            CheckPartition(info, only, "partition");
+            return await Share(info, group, only).Fetch(max, visibilityMs, waitMs, cancellationToken);
+        }
+
+        var count = info.Spec.Partitions;
+        if (count == 1)
+        {
+            return await Share(info, group, 0).Fetch(max, visibilityMs, waitMs, cancellationToken);
+        }
+
+        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(waitMs);
+        while (true)
+        {
+            var first = (int)((uint)Interlocked.Increment(ref _shareCursor) % (uint)count);
+            var leases = new List<ShareLease>();
+            for (var i = 0; i < count && leases.Count < max; i++)
+            {
+                leases.AddRange(await Share(info, group, (first + i) % count).Fetch(max - leases.Count, visibilityMs, 0, cancellationToken));
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (leases.Count > 0 || left <= TimeSpan.Zero)
+            {
+                return leases;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var leftMs = (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, Limits.MaxWaitMs);
+            var waits = Enumerable.Range(0, count).Select(p => WaitAvailableAsync(Share(info, group, p), leftMs, stop.Token)).ToList();
+            var woke = await Task.WhenAny(waits);
+            await stop.CancelAsync();
+            if (!await woke)
+            {
+                return leases;
+            }
+        }
+
+        // The waits that lose are cancelled: that is their normal end, not a failure to surface.
+        static async Task<bool> WaitAvailableAsync(IShareGroupGrain share, int waitMs, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await share.WaitAvailable(waitMs, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<ShareSettleResult>> SettleAsync(ShareSettle settle, string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leaseIds);
+        CheckShare(topic, group);
+        if (leaseIds.Count == 0 || leaseIds.Count > Limits.MaxShareFetchRecords)
+        {
+            throw new PlatformValidationException("leaseIds", $"must hold 1 to {Limits.MaxShareFetchRecords} lease ids (got {leaseIds.Count}) ({EventLogOptions.SectionName}:MaxShareFetchRecords)");
+        }
+
+        var parsed = new ShareLeaseId[leaseIds.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < leaseIds.Count; i++)
+        {
+            if (leaseIds[i] is { } repeated && !seen.Add(repeated))
+            {
+                throw new PlatformValidationException($"leaseIds[{i}]", $"names lease '{repeated}' a second time");
+            }
+
+            if (!ShareLeaseId.TryParse(leaseIds[i], out parsed[i]))
+            {
+                var text = leaseIds[i];
+                throw new PlatformValidationException($"leaseIds[{i}]", text is null
+                    ? "must not be null"
+                    : $"is not a lease id (generation.partition.offset.delivery.nonce, at most {ShareLeaseId.MaxChars} characters; got '{(text.Length > 40 ? text[..40] + "..." : text)}')");
+            }
+        }
+
+        var info = await TopicAsync(topic, fresh: false, cancellationToken);
+        if (parsed.Any(id => id.Generation != info.Generation || id.Partition >= info.Spec.Partitions))
+        {
+            info = await TopicAsync(topic, fresh: true, cancellationToken);
+        }
+
+        var results = new ShareSettleResult[leaseIds.Count];
+        var byPartition = Enumerable.Range(0, leaseIds.Count).GroupBy(i => parsed[i].Generation == info.Generation && parsed[i].Partition < info.Spec.Partitions ? parsed[i].Partition : -1);
+        await Task.WhenAll(byPartition.Select(async g =>
+        {
+            var indexes = g.ToList();
+            if (g.Key < 0)
+            {
+                foreach (var i in indexes)
+                {
+                    results[i] = new ShareSettleResult(leaseIds[i], ShareSettleStatus.Unknown);
+                }
+
+                return;
+            }
+
+            var answers = await Share(info, group, g.Key).Settle(settle, [.. indexes.Select(i => leaseIds[i])]).WaitAsync(cancellationToken);
+            for (var j = 0; j < indexes.Count; j++)
+            {
+                results[indexes[j]] = answers[j];
+            }
+        }));
+        return results;
+    }
+
+    private void CheckShare(string topic, string group)
+    {
+        Checks.Name(topic, "topic");
+        Checks.Name(group, "group");
+        if (NameRules.CheckName(Limits.DeadLetterTopicFor(topic)) is { } why)
+        {
+            throw new PlatformValidationException("topic", $"gives a dead-letter topic name ({EventLogOptions.SectionName}:ShareDeadLetterTopic) that {why}; share groups need a shorter topic name");
+        }
+    }
+
+    private IShareGroupGrain Share(TopicInfo info, string group, int index) => grains.GetGrain<IShareGroupGrain>(new ShareGroupId(group, info.Partition(index)).Key);
 
     private async Task<ProduceResult> ProduceOnceAsync(TopicInfo info, IReadOnlyList<ProduceRecord> records, ProducerIdentity? producer, CancellationToken cancellationToken)
     {

@@ -43,4 +43,22 @@ public interface IEventLog
 
     /// <summary>Members, assignments, committed offsets and lag; 404 for a group never used.</summary>
     Task<GroupDescription> DescribeGroupAsync(string group, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases records to this consumer of share group <paramref name="group"/> (competing consumers: each record is
+    /// leased to one consumer at a time until its visibility timeout); records to deliver again come first.
+    /// </summary>
+    Task<IReadOnlyList<ShareLease>> FetchAsync(string topic, string group, ShareFetchOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Acknowledges leased records: done, never delivered again. The answer says per lease id what happened (an expired lease changes nothing).</summary>
+    Task<IReadOnlyList<ShareSettleResult>> AckAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Fails leased records: delivered again, or to the dead-letter topic after <c>ShareMaxDeliveries</c> deliveries.</summary>
+    Task<IReadOnlyList<ShareSettleResult>> NackAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives leased records back unprocessed: delivered again, and this delivery does not count.</summary>
+    Task<IReadOnlyList<ShareSettleResult>> ReleaseAsync(string topic, string group, IReadOnlyList<string> leaseIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Per partition: the acknowledged start, the fetch frontier, leased and redeliverable records; 404 for an unknown topic.</summary>
+    Task<ShareGroupDescription> DescribeShareGroupAsync(string topic, string group, CancellationToken cancellationToken = default);
 }

@@ -30,9 +30,10 @@ public interface IKeyValueStore
     /// <summary>
     /// As <see cref="DeleteAsync"/>, and returns the session advanced by the delete (replicated namespaces; else
     /// <paramref name="session"/>). <paramref name="context"/>: multi-leader siblings namespaces, the context of the
-    /// siblings the delete replaces (a malformed one is a 400 naming <c>Platform-Context</c>).
+    /// siblings the delete replaces (a malformed one is a 400 naming <c>Platform-Context</c>). <paramref name="consistency"/>:
+    /// quorum namespaces, the write level (as <see cref="KeyValuePutOptions.Consistency"/>).
     /// </summary>
-    Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, CancellationToken cancellationToken = default);
+    Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, ReadConsistency? consistency = null, CancellationToken cancellationToken = default);
 
     /// <summary>One page of keys with their values, in ordinal key order across all shards.</summary>
     Task<KeyValuePage> ListAsync(string ns, KeyValueListOptions? options = null, CancellationToken cancellationToken = default);

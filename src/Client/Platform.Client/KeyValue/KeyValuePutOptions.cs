@@ -16,4 +16,11 @@ public sealed record KeyValuePutOptions
 
     /// <summary>Multi-leader <c>siblings</c> namespaces: the context of a siblings read (<see cref="ContextCodec"/>); the write replaces the siblings it names.</summary>
     public string? Context { get; init; }
+
+    /// <summary>
+    /// Quorum namespaces: how many replicas must acknowledge this write (<see cref="ReadConsistency.One"/>: 1,
+    /// <see cref="ReadConsistency.Quorum"/>: a majority, <see cref="ReadConsistency.All"/>: every one), in place of the
+    /// namespace's W. Null, or a read-only level (strong, session, eventual), keeps W; other namespaces ignore it.
+    /// </summary>
+    public ReadConsistency? Consistency { get; init; }
 }

@@ -67,6 +67,7 @@ internal sealed class KeyValueStore(
             Condition = options.Condition,
             Fence = options.Fence,
             Context = options.Context is null ? null : ContextCodec.Parse(options.Context, "Platform-Context"),
+            Consistency = options.Consistency,
         }, options.Session, cancellationToken);
         return new KeyValuePutResult(result.Version, result.Created) { Session = session, Served = served };
     }
@@ -74,7 +75,7 @@ internal sealed class KeyValueStore(
     public Task DeleteAsync(string ns, string key, KeyValueCondition? condition = null, KeyValueFence? fence = null, CancellationToken cancellationToken = default) =>
         DeleteWithSessionAsync(ns, key, condition, fence, null, cancellationToken: cancellationToken);
 
-    public async Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, CancellationToken cancellationToken = default)
+    public async Task<SessionToken?> DeleteWithSessionAsync(string ns, string key, KeyValueCondition? condition, KeyValueFence? fence, SessionToken? session, string? context = null, ReadConsistency? consistency = null, CancellationToken cancellationToken = default)
     {
         Checks.Key(key, Limits.MaxKeyBytes);
         var request = new KeyValueWriteRequest
@@ -83,6 +84,7 @@ internal sealed class KeyValueStore(
             Condition = condition ?? KeyValueCondition.None,
             Fence = fence,
             Context = context is null ? null : ContextCodec.Parse(context, "Platform-Context"),
+            Consistency = consistency,
         };
         var (result, advanced, _) = await WriteAsync(ns, request, session, cancellationToken);
         if (result.Status == KeyValueWriteStatus.NotFound)

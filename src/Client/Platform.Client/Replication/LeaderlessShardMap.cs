@@ -11,22 +11,13 @@ namespace Platform.Replication;
 /// </summary>
 internal static class LeaderlessShardMap
 {
-    public static async Task<IReadOnlyList<ShardInfo>> BuildAsync(RoutedNamespace routed, LeaderlessShards shards, bool includeRanges)
-    {
-        var groups = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards).Select(shards.StatusAsync));
-        if (groups.Any(g => g.Any(s => s is { Live: false })))
-        {
-            throw new NamespaceGoneException($"Namespace '{routed.Settings.Name}' generation {routed.Settings.Generation} is gone.");
-        }
+    public static Task<IReadOnlyList<ShardInfo>> BuildAsync(RoutedNamespace routed, LeaderlessShards shards, bool includeRanges) =>
+        ReplicaGroupMaps.BuildAsync(routed, shards.StatusAsync, s => s.Live, (i, statuses) => Shard(routed, i, statuses, includeRanges));
 
-        var ring = routed.Ring;
-        return [.. groups.Select((statuses, i) => Shard(routed, i, statuses, ring, includeRanges))];
-    }
-
-    private static ShardInfo Shard(RoutedNamespace routed, int shard, IReadOnlyList<VersionedReplicaStatus?> statuses, HashRing ring, bool includeRanges)
+    private static ShardInfo Shard(RoutedNamespace routed, int shard, IReadOnlyList<VersionedReplicaStatus?> statuses, bool includeRanges)
     {
         var replicas = statuses.Select((s, r) => s is null
-            ? new ShardReplicaInfo { Replica = r, Grain = new ReplicaId(routed.Settings.Shard(shard), r).ToGrainKey(), Role = "unreachable" }
+            ? ReplicaGroupMaps.Unreachable(routed, shard, r)
             : new ShardReplicaInfo
             {
                 Replica = r,
@@ -48,36 +39,18 @@ internal static class LeaderlessShardMap
                     ["hintsDelivered"] = s.HintsDelivered,
                     ["hintsDropped"] = s.HintsDropped,
                     ["tombstonesPurged"] = s.TombstonesPurged,
+                    ["loadedFromStorage"] = s.LoadedFromStorage,
+                    ["storage"] = s.MergedFromStorage,
                 },
             }).ToList();
         var best = statuses.OfType<VersionedReplicaStatus>().MaxBy(s => s.Keys);
-        return new ShardInfo
-        {
-            Shard = shard,
-            Grain = routed.ShardKey(shard),
-            Silo = best?.Silo ?? "",
-            Keys = best?.Keys ?? 0,
-            Bytes = best?.Bytes ?? 0,
-            Ownership = ring.OwnershipOf(shard),
-            Ranges = includeRanges ? ring.RangesOf(shard) : null,
-            Replicas = replicas,
-            Degraded = Degraded(replicas),
-        };
+        return ReplicaGroupMaps.Shard(routed, shard, includeRanges, best?.Silo, best?.Keys ?? 0, best?.Bytes ?? 0, replicas) with { Degraded = Degraded(replicas) };
     }
 
     private static string? Degraded(List<ShardReplicaInfo> replicas)
     {
         var reasons = new List<string>();
-        var unreachable = replicas.Where(r => r.Role == "unreachable").Select(r => r.Replica).ToList();
-        if (unreachable.Count > 0)
-        {
-            reasons.Add($"replica {string.Join(", ", unreachable)} did not answer");
-        }
-
-        foreach (var silo in replicas.Where(r => r.Silo is not null).GroupBy(r => r.Silo).Where(g => g.Count() > 1))
-        {
-            reasons.Add($"replicas {string.Join(", ", silo.Select(r => r.Replica))} share silo {silo.Key}");
-        }
+        ReplicaGroupMaps.AddCommonReasons(reasons, replicas, "");
 
         if (replicas.Where(r => r.MerkleRoot is not null).Select(r => r.MerkleRoot).Distinct().Count() > 1)
         {

@@ -63,7 +63,7 @@ internal sealed class LeaderlessShards(RoutedNamespace routed) : IKeyValueShards
         {
             var stamp = _groups.Stamp();
             var state = KeyState.Of(new VersionedValue(stamp, request.Value, request.Value is null ? null : request.ContentType));
-            var existed = await _groups.WriteAsync(Shard(shard), _group, request.Key, state, Replication.W, CancellationToken.None);
+            var existed = await _groups.WriteAsync(Shard(shard), _group, request.Key, state, WriteLevel(Replication, request.Consistency), CancellationToken.None);
             return request.Value is null && existed == 0
                 ? new ShardWriteResult(new KeyValueWriteResult { Status = KeyValueWriteStatus.NotFound }, 0, null)
                 : new ShardWriteResult(KeyValueWriteResult.Ok(stamp.Pack(), created: existed == 0), 0, null);
@@ -120,6 +120,19 @@ internal sealed class LeaderlessShards(RoutedNamespace routed) : IKeyValueShards
         var level = Level(consistency);
         return _groups.ReadAsync(Shard(shard), _group, keys, level, repairBeforeAnswer: level > 1, CancellationToken.None);
     }
+
+    /// <summary>
+    /// How many replicas must acknowledge a quorum write at <paramref name="consistency"/>: one, quorum (a majority)
+    /// and all override W; none, and the read-only levels (strong, session, eventual, which a client may send on
+    /// every request), keep it.
+    /// </summary>
+    public static int WriteLevel(ReplicationSettings replication, ReadConsistency? consistency) => consistency switch
+    {
+        ReadConsistency.One => 1,
+        ReadConsistency.Quorum => replication.Majority,
+        ReadConsistency.All => replication.Replicas,
+        _ => replication.W,
+    };
 
     /// <summary>How many replicas a read at <paramref name="consistency"/> asks.</summary>
     public int Level(ReadConsistency? consistency)

@@ -85,7 +85,7 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
             var shards = routed.Access(IKeyValueShards.For);
             if (shards is ReplicatedShards replicated)
             {
-                return await ReplicatedShardMapAsync(routed, replicated, includeRanges);
+                return await RaftShardMap.BuildAsync(routed, replicated, includeRanges);
             }
 
             if (shards is LeaderlessShards leaderless)
@@ -106,84 +106,6 @@ internal sealed class NamespaceAdmin(IGrainFactory grains, NamespaceRouter route
                 Ranges = includeRanges ? ring.RangesOf(i) : null,
             })];
         }, cancellationToken);
-
-    private static async Task<IReadOnlyList<ShardInfo>> ReplicatedShardMapAsync(RoutedNamespace routed, ReplicatedShards shards, bool includeRanges)
-    {
-        var groups = await Task.WhenAll(Enumerable.Range(0, routed.Settings.Shards).Select(shards.StatusAsync));
-        if (groups.Any(g => g.Any(s => s is { Live: false })))
-        {
-            throw new NamespaceGoneException($"Namespace '{routed.Settings.Name}' generation {routed.Settings.Generation} is gone.");
-        }
-
-        var ring = routed.Ring;
-        return [.. groups.Select((statuses, i) => ReplicatedShard(routed, i, statuses, ring, includeRanges))];
-    }
-
-    private static ShardInfo ReplicatedShard(RoutedNamespace routed, int shard, IReadOnlyList<ReplicaStatus?> statuses, HashRing ring, bool includeRanges)
-    {
-        var leader = ReplicatedShards.Leader(statuses);
-        var best = leader ?? statuses.OfType<ReplicaStatus>().MaxBy(s => s.AppliedIndex);
-        var replicas = statuses.Select((s, r) => s is null
-            ? new ShardReplicaInfo { Replica = r, Grain = new ReplicaId(routed.Settings.Shard(shard), r).ToGrainKey(), Role = "unreachable" }
-            : new ShardReplicaInfo
-            {
-                Replica = r,
-                Grain = s.Grain,
-                Silo = s.Silo,
-                Role = s.Role == ReplicaRole.Leader && s != leader ? "deposed" : s.Role.ToString().ToLowerInvariant(),
-                Term = s.Term,
-                Incarnation = s.Incarnation,
-                Voter = s.Voter,
-                CommitIndex = s.CommitIndex,
-                AppliedIndex = s.AppliedIndex,
-                Lag = leader is null ? null : Math.Max(0, leader.CommitIndex - s.AppliedIndex),
-                Keys = s.Keys,
-            }).ToList();
-        return new ShardInfo
-        {
-            Shard = shard,
-            Grain = routed.ShardKey(shard),
-            Silo = best?.Silo ?? "",
-            Keys = best?.Keys ?? 0,
-            Bytes = best?.Bytes ?? 0,
-            Ownership = ring.OwnershipOf(shard),
-            Ranges = includeRanges ? ring.RangesOf(shard) : null,
-            Replicas = replicas,
-            Leader = leader?.Replica,
-            Term = leader?.Term,
-            Degraded = DegradedReason(replicas, leader),
-        };
-    }
-
-    /// <summary>Why a group runs below full strength, or null when every replica answers, is a voter on a silo of its own, and none lags.</summary>
-    private static string? DegradedReason(List<ShardReplicaInfo> replicas, ReplicaStatus? leader)
-    {
-        var reasons = new List<string>();
-        if (leader is null)
-        {
-            reasons.Add("no leader (an election is under way or no quorum answers)");
-        }
-
-        var unreachable = replicas.Where(r => r.Role == "unreachable").Select(r => r.Replica).ToList();
-        if (unreachable.Count > 0)
-        {
-            reasons.Add($"replica {string.Join(", ", unreachable)} did not answer");
-        }
-
-        var shared = replicas.Where(r => r.Silo is not null).GroupBy(r => r.Silo).Where(g => g.Count() > 1).ToList();
-        foreach (var silo in shared)
-        {
-            reasons.Add($"replicas {string.Join(", ", silo.Select(r => r.Replica))} share silo {silo.Key} (fewer silos than replicas, or not yet spread out again)");
-        }
-
-        var learners = replicas.Where(r => r.Role == "learner").Select(r => r.Replica).ToList();
-        if (learners.Count > 0)
-        {
-            reasons.Add($"replica {string.Join(", ", learners)} is a new incarnation catching up (a learner until promoted)");
-        }
-
-        return reasons.Count == 0 ? null : string.Join("; ", reasons);
-    }
 
     public Task<ShardLocation> LocateAsync(string ns, string key, CancellationToken cancellationToken = default)
     {

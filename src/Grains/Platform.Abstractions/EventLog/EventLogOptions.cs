@@ -94,6 +94,37 @@ public sealed class EventLogOptions : IPlatformOptions
     /// <summary>Most distinct keys one compaction pass maps; past it the pass compacts only the segments it mapped. Default 100000.</summary>
     public int MaxCompactionKeys { get; set; } = 100_000;
 
+    /// <summary>Records one share-group fetch leases when it names no <c>max</c>. Default 10.</summary>
+    public int DefaultShareFetchRecords { get; set; } = 10;
+
+    /// <summary>Most records one share-group fetch leases (<c>max</c>), and most lease ids in one ack, nack or release. Default 500.</summary>
+    public int MaxShareFetchRecords { get; set; } = 500;
+
+    /// <summary>Visibility timeout of a share-group lease when a fetch names no <c>visibilityMs</c>. Default 30000.</summary>
+    public int DefaultVisibilityMs { get; set; } = 30_000;
+
+    /// <summary>Shortest <c>visibilityMs</c> of a share-group fetch. Default 100.</summary>
+    public int MinVisibilityMs { get; set; } = 100;
+
+    /// <summary>Longest <c>visibilityMs</c> of a share-group fetch. Default 43200000 (12 h).</summary>
+    public int MaxVisibilityMs { get; set; } = 43_200_000;
+
+    /// <summary>Deliveries of one record to a share group; a record nacked or expired this many times goes to the dead-letter topic. Default 5 (1-1000).</summary>
+    public int ShareMaxDeliveries { get; set; } = 5;
+
+    /// <summary>The dead-letter topic of a share group; <c>{topic}</c> is the source topic's name. Created with one partition when missing. Default <c>{topic}.dlq</c>.</summary>
+    public string ShareDeadLetterTopic { get; set; } = "{topic}.dlq";
+
+    /// <summary>
+    /// Most records of one partition a share group has between its first unacknowledged offset and its fetch frontier
+    /// (leased, waiting for redelivery, or acknowledged out of order); a fetch leases nothing new past it. Bounds the
+    /// group's persisted state. Default 1000.
+    /// </summary>
+    public int MaxShareInFlight { get; set; } = 1000;
+
+    /// <summary>The dead-letter topic's name for <paramref name="topic"/>.</summary>
+    public string DeadLetterTopicFor(string topic) => ShareDeadLetterTopic.Replace("{topic}", topic, StringComparison.Ordinal);
+
     /// <summary>Checks every limit; returns one message per bad key, naming it.</summary>
     public IEnumerable<string> Validate()
     {
@@ -200,6 +231,31 @@ public sealed class EventLogOptions : IPlatformOptions
         if (MaxCompactionKeys < 1)
         {
             yield return $"{SectionName}:MaxCompactionKeys must be at least 1 (got {MaxCompactionKeys}).";
+        }
+
+        if (MaxShareFetchRecords is < 1 or > 10_000 || DefaultShareFetchRecords < 1 || DefaultShareFetchRecords > MaxShareFetchRecords)
+        {
+            yield return $"{SectionName}:DefaultShareFetchRecords and MaxShareFetchRecords must be at least 1 with DefaultShareFetchRecords <= MaxShareFetchRecords <= 10000 (got {DefaultShareFetchRecords}, {MaxShareFetchRecords}).";
+        }
+
+        if (MinVisibilityMs < 1 || MaxVisibilityMs < MinVisibilityMs || DefaultVisibilityMs < MinVisibilityMs || DefaultVisibilityMs > MaxVisibilityMs)
+        {
+            yield return $"{SectionName}:MinVisibilityMs, DefaultVisibilityMs and MaxVisibilityMs must be at least 1 and in that order (got {MinVisibilityMs}, {DefaultVisibilityMs}, {MaxVisibilityMs}).";
+        }
+
+        if (ShareMaxDeliveries is < 1 or > 1000)
+        {
+            yield return $"{SectionName}:ShareMaxDeliveries must be between 1 and 1000 (got {ShareMaxDeliveries}).";
+        }
+
+        if (ShareDeadLetterTopic is null || Platform.Validation.NameRules.CheckName(DeadLetterTopicFor("t")) is not null)
+        {
+            yield return $"{SectionName}:ShareDeadLetterTopic must give a topic name ({{topic}} is the source topic) (got '{ShareDeadLetterTopic}').";
+        }
+
+        if (MaxShareInFlight is < 1 or > 10_000)
+        {
+            yield return $"{SectionName}:MaxShareInFlight must be between 1 and 10000 (got {MaxShareInFlight}).";
         }
 
         if (SessionCheckMs is < 10 or > 10_000)

@@ -17,4 +17,7 @@ public sealed record KeyValueWriteRequest
 
     /// <summary>Multi-leader <c>siblings</c> namespaces: the causal context (<c>Platform-Context</c>) of the siblings this write replaces.</summary>
     [Id(5)] public byte[]? Context { get; init; }
+
+    /// <summary>Quorum namespaces: the replicas that must acknowledge (<c>One</c>, <c>Quorum</c>, <c>All</c>); null or a read-only level keeps the namespace's W.</summary>
+    [Id(6)] public Platform.Replication.ReadConsistency? Consistency { get; init; }
 }

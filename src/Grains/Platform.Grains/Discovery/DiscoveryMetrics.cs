@@ -12,22 +12,22 @@ namespace Platform.Discovery;
 public sealed class DiscoveryMetrics
 {
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> _services = new(StringComparer.Ordinal);
-    private readonly LabelNames _names = new();
+    private readonly BlockInstruments _discovery;
 
     /// <summary>Creates the gauge on the Platform meter.</summary>
     public DiscoveryMetrics(IMeterFactory meters)
     {
-        ArgumentNullException.ThrowIfNull(meters);
-        meters.Create(PlatformMeter.Name).CreateObservableGauge("platform.discovery.instances", Measure, "{instance}", "Registered service instances by health.");
+        _discovery = new BlockInstruments(meters, "discovery", "service");
+        _discovery.Gauge("instances", Measure, "{instance}", "Registered service instances by health.");
     }
 
     /// <summary>A service's instances now.</summary>
     public void Report(string service, IEnumerable<ServiceInstance> instances) =>
-        _services[_names.Of(service)] = instances.GroupBy(i => i.Health.ToString().ToLowerInvariant(), StringComparer.Ordinal)
+        _services[_discovery.Name(service)] = instances.GroupBy(i => i.Health.ToString().ToLowerInvariant(), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.LongCount(), StringComparer.Ordinal);
 
     /// <summary>A service grain left this silo.</summary>
-    public void Remove(string service) => _services.TryRemove(_names.Of(service), out _);
+    public void Remove(string service) => _services.TryRemove(_discovery.Name(service), out _);
 
     private List<Measurement<long>> Measure() =>
         [.. _services.SelectMany(s => s.Value.Select(h => new Measurement<long>(h.Value, new("service", s.Key), new("health", h.Key))))];

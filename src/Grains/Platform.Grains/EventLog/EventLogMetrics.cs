@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Telemetry;
 
@@ -13,32 +12,28 @@ namespace Platform.EventLog;
 /// </summary>
 public sealed class EventLogMetrics
 {
-    private readonly Counter<long> _produced;
-    private readonly Counter<long> _duplicates;
-    private readonly Counter<long> _consumed;
-    private readonly Histogram<long> _lag;
-    private readonly LabelNames _names = new();
+    private readonly NamedCounter _produced;
+    private readonly NamedCounter _duplicates;
+    private readonly NamedCounter _consumed;
+    private readonly NamedHistogram<long> _lag;
 
     /// <summary>Creates the instruments on the Platform meter.</summary>
     public EventLogMetrics(IMeterFactory meters)
     {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(PlatformMeter.Name);
-        _produced = meter.CreateCounter<long>("platform.eventlog.produced", "{record}", "Records appended to partitions on this silo.");
-        _duplicates = meter.CreateCounter<long>("platform.eventlog.duplicates", "{record}", "Records an idempotent producer re-sent, answered with their first offsets.");
-        _consumed = meter.CreateCounter<long>("platform.eventlog.consumed", "{record}", "Records read from partitions on this silo.");
-        _lag = meter.CreateHistogram<long>("platform.eventlog.consumer.lag", "{record}", "Records between a read's next offset and the partition's end.");
+        var log = new BlockInstruments(meters, "eventlog", "topic");
+        _produced = log.Counter("produced", "{record}", "Records appended to partitions on this silo.");
+        _duplicates = log.Counter("duplicates", "{record}", "Records an idempotent producer re-sent, answered with their first offsets.");
+        _consumed = log.Counter("consumed", "{record}", "Records read from partitions on this silo.");
+        _lag = log.Histogram<long>("consumer.lag", "{record}", "Records between a read's next offset and the partition's end.");
     }
 
     /// <summary>An append of <paramref name="records"/> records answered.</summary>
-    public void Appended(string topic, int records, bool duplicate) =>
-        (duplicate ? _duplicates : _produced).Add(records, new TagList { { "topic", _names.Of(topic) } });
+    public void Appended(string topic, int records, bool duplicate) => (duplicate ? _duplicates : _produced).Add(topic, records);
 
     /// <summary>A read answered <paramref name="records"/> records, leaving <paramref name="lag"/> behind the end.</summary>
     public void Read(string topic, int records, long lag)
     {
-        var tags = new TagList { { "topic", _names.Of(topic) } };
-        _consumed.Add(records, tags);
-        _lag.Record(Math.Max(0, lag), tags);
+        _consumed.Add(topic, records);
+        _lag.Record(topic, Math.Max(0, lag));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Telemetry;
 
@@ -12,47 +11,44 @@ namespace Platform.Locks;
 /// </summary>
 public sealed class LockMetrics
 {
-    private readonly Counter<long> _grants;
-    private readonly Counter<long> _waits;
-    private readonly Counter<long> _expiries;
-    private readonly Histogram<double> _handover;
-    private readonly LabelNames _names = new();
+    private readonly NamedCounter _grants;
+    private readonly NamedCounter _waits;
+    private readonly NamedCounter _expiries;
+    private readonly NamedHistogram<double> _handover;
 
     /// <summary>Creates the instruments on the Platform meter.</summary>
     public LockMetrics(IMeterFactory meters)
     {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(PlatformMeter.Name);
-        _grants = meter.CreateCounter<long>("platform.locks.grants", "{grant}", "Leases granted (locks, semaphore permits, election terms).");
-        _waits = meter.CreateCounter<long>("platform.locks.waits", "{request}", "Acquire requests that joined the queue.");
-        _expiries = meter.CreateCounter<long>("platform.locks.expiries", "{lease}", "Leases that ran out without a release.");
-        _handover = meter.CreateHistogram<double>("platform.locks.handover.duration", "s", "Time a queued request waited until it was granted.");
+        var locks = new BlockInstruments(meters, "locks", "lock");
+        _grants = locks.Counter("grants", "{grant}", "Leases granted (locks, semaphore permits, election terms).");
+        _waits = locks.Counter("waits", "{request}", "Acquire requests that joined the queue.");
+        _expiries = locks.Counter("expiries", "{lease}", "Leases that ran out without a release.");
+        _handover = locks.Seconds("handover.duration", "Time a queued request waited until it was granted.");
     }
 
     /// <summary>One lease granted; <paramref name="waited"/> is null when granted without queueing.</summary>
     public void Granted(LeaseKind kind, string name, TimeSpan? waited)
     {
-        var tags = Tags(kind, name);
         if (waited is { } w)
         {
-            _handover.Record(w.TotalSeconds, tags);
+            _handover.Record(name, w.TotalSeconds, Kind(kind));
         }
 
-        tags.Add("path", waited is null ? "immediate" : "queued");
-        _grants.Add(1, tags);
+        _grants.Add(name, 1, Kind(kind), ("path", waited is null ? "immediate" : "queued"));
     }
 
     /// <summary>One acquire request queued.</summary>
-    public void Queued(LeaseKind kind, string name) => _waits.Add(1, Tags(kind, name));
+    public void Queued(LeaseKind kind, string name) => _waits.Add(name, 1, Kind(kind));
 
     /// <summary><paramref name="count"/> leases expired.</summary>
-    public void Expired(LeaseKind kind, string name, int count)
-    {
-        if (count > 0)
-        {
-            _expiries.Add(count, Tags(kind, name));
-        }
-    }
+    public void Expired(LeaseKind kind, string name, int count) => _expiries.Add(name, count, Kind(kind));
 
-    private TagList Tags(LeaseKind kind, string name) => new() { { "kind", kind.ToString().ToLowerInvariant() }, { "lock", _names.Of(name) } };
+    // Literals rather than ToString().ToLowerInvariant(): no string allocated per measurement.
+    private static (string, string) Kind(LeaseKind kind) => ("kind", kind switch
+    {
+        LeaseKind.Lock => "lock",
+        LeaseKind.Semaphore => "semaphore",
+        LeaseKind.Election => "election",
+        _ => kind.ToString().ToLowerInvariant(),
+    });
 }

@@ -651,7 +651,7 @@ public sealed partial class ReplicaGrain(
     /// <summary>After each Ready: role changes, and writes whose acknowledgement level is now met.</summary>
     private void AfterStep()
     {
-        metrics.Report(_id, _node.Role.ToString().ToLowerInvariant(), _node.Term, _node.Commit, _appliedIndex, _node.Role != _lastRole && _node.Role == RaftRole.Leader);
+        metrics.Report(_id, _node.Role.ToString().ToLowerInvariant(), _node.Term, _node.Commit, _appliedIndex, _node.Role != _lastRole && _node.Role == RaftRole.Leader, _state.Keys, _state.Bytes);
         if (_node.Role != _lastRole)
         {
             if (_node.Role == RaftRole.Leader)

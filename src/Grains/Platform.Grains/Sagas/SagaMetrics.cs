@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Telemetry;
 
@@ -12,36 +11,27 @@ namespace Platform.Sagas;
 /// </summary>
 public sealed class SagaMetrics
 {
-    private readonly Counter<long> _transitions;
-    private readonly Counter<long> _parked;
-    private readonly Histogram<double> _step;
-    private readonly LabelNames _names = new();
+    private readonly NamedCounter _transitions;
+    private readonly NamedCounter _parked;
+    private readonly NamedHistogram<double> _step;
     private readonly LabelNames _steps = new();
 
     /// <summary>Creates the instruments on the Platform meter.</summary>
     public SagaMetrics(IMeterFactory meters)
     {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(PlatformMeter.Name);
-        _transitions = meter.CreateCounter<long>("platform.sagas.transitions", "{transition}", "Saga instances entering a state.");
-        _parked = meter.CreateCounter<long>("platform.sagas.parked", "{instance}", "Saga instances parked as needs-attention.");
-        _step = meter.CreateHistogram<double>("platform.sagas.step.duration", "s", "Time one step attempt took, action or compensation.");
+        var sagas = new BlockInstruments(meters, "sagas", "definition");
+        _transitions = sagas.Counter("transitions", "{transition}", "Saga instances entering a state.");
+        _parked = sagas.Counter("parked", "{instance}", "Saga instances parked as needs-attention.");
+        _step = sagas.Seconds("step.duration", "Time one step attempt took, action or compensation.");
     }
 
     /// <summary>An instance of <paramref name="definition"/> entered <paramref name="state"/>.</summary>
-    public void Entered(string definition, string state) =>
-        _transitions.Add(1, new TagList { { "definition", _names.Of(definition) }, { "state", state } });
+    public void Entered(string definition, string state) => _transitions.Add(definition, 1, ("state", state));
 
     /// <summary>An instance of <paramref name="definition"/> was parked.</summary>
-    public void Parked(string definition) => _parked.Add(1, new TagList { { "definition", _names.Of(definition) } });
+    public void Parked(string definition) => _parked.Add(definition);
 
     /// <summary>One step attempt ended.</summary>
     public void StepEnded(string definition, string step, string phase, bool succeeded, TimeSpan elapsed) =>
-        _step.Record(elapsed.TotalSeconds, new TagList
-        {
-            { "definition", _names.Of(definition) },
-            { "step", _steps.Of(step) },
-            { "phase", phase },
-            { "outcome", succeeded ? "ok" : "failed" },
-        });
+        _step.Record(definition, elapsed.TotalSeconds, ("step", _steps.Of(step)), ("phase", phase), ("outcome", succeeded ? "ok" : "failed"));
 }

@@ -41,6 +41,7 @@ public sealed partial class TransactionShardGrain(
     TimeProvider time,
     IShardStorage leases,
     IGrainContextAccessor contexts,
+    TransactionMetrics metrics,
     ILogger<TransactionShardGrain> logger) : Grain, ITransactionShardGrain
 {
     private readonly ShardActivationLease _lease = RegisterLease(contexts.GrainContext, leases, options.Value, logger);
@@ -70,8 +71,11 @@ public sealed partial class TransactionShardGrain(
         LogActivated(_id, _gone);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _lease.ReleaseAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.ShardRemoved(_id);
+        return _lease.ReleaseAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Serving needs the lease: renewed (one ETag-checked write) when half of it is gone. When another activation took
@@ -144,6 +148,7 @@ public sealed partial class TransactionShardGrain(
             {
                 s.Entries[request.Key] = next;
                 CheckSize(s, [(request.Key, current)]);
+                ReportFigures(s);
             }
 
             return result;
@@ -178,7 +183,8 @@ public sealed partial class TransactionShardGrain(
         }
 
         await EnsureLeaseAsync();
-        var (keys, bytes) = await state.PerformRead(s => (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Sum(e => (long)e.Value.Length)));
+        var (keys, bytes) = await state.PerformRead(Figures);
+        metrics.ShardFigures(_id, keys, bytes);
         return new KeyValueShardStats { Silo = silo.SiloAddress.ToParsableString(), Keys = keys, Bytes = bytes };
     }
 
@@ -187,6 +193,7 @@ public sealed partial class TransactionShardGrain(
         // No DeactivateOnIdle here: the transaction commits after this method returns, through this activation.
         _gone = true;
         await state.PerformUpdate(s => s.Entries.Clear());
+        metrics.ShardRemoved(_id);
     }
 
     public async Task<IReadOnlyList<KeyValueEntry>> Read(IReadOnlyList<string> keys, bool forUpdate)
@@ -297,6 +304,7 @@ public sealed partial class TransactionShardGrain(
         }
 
         CheckSize(s, previous);
+        ReportFigures(s);
         return results;
     }
 
@@ -332,6 +340,16 @@ public sealed partial class TransactionShardGrain(
         throw new PlatformPayloadTooLargeException(
             $"shard {_id.Index} of namespace '{_id.Namespace}' would hold {bytes} bytes serialized, over the {limit.MaxStateBytes} bytes ({limit.MaxStateBytes / 1024} KiB) " +
             "one transactional shard's state may take; nothing was applied and retrying does not help: delete keys, or use a namespace with more shards");
+    }
+
+    private static (long Keys, long Bytes) Figures(TransactionShardState s) =>
+        (s.Entries.Values.Count(e => !e.Deleted), s.Entries.Values.Where(e => !e.Deleted).Sum(e => (long)e.Value.Length));
+
+    // One pass over the state per write: the same order as the copy Orleans makes of it for each transaction.
+    private void ReportFigures(TransactionShardState s)
+    {
+        var (keys, bytes) = Figures(s);
+        metrics.ShardFigures(_id, keys, bytes);
     }
 
     private static TransactionOpResult Found(TransactionOp op, KeyValueEntry? entry) => new()

@@ -18,8 +18,8 @@ namespace Platform.Silo.Hosting;
 public static class ReplicationSiloBuilderExtensions
 {
     /// <summary>
-    /// The replicas' placement (distinct silos, <see cref="ReplicaPlacementDirector"/>), their Raft state storage (the
-    /// activation's memory, or Azure Table rows with <c>Platform:Storage:Provider=AzureTable</c>) and incarnations
+    /// The replicas' placement (distinct silos, <see cref="ReplicaPlacementDirector"/>), their Raft state and versioned
+    /// key state storage (the activation's memory, or Azure Table rows with <c>Platform:Storage:Provider=AzureTable</c>) and incarnations
     /// (PostgreSQL with <c>Platform:Cluster:Provider=AdoNet</c>, this process otherwise; Azure Table storage counts its
     /// own), unless the host registered its own (test clusters share one across silos), and the options
     /// (<c>Platform:Replication</c>), checked when the host starts.
@@ -61,11 +61,15 @@ public static class ReplicationSiloBuilderExtensions
                 // Term, vote, log and snapshots in their own rows, persisted before the answer that depends on them.
                 var connectionString = storage.ConnectionString!;
                 silo.Services.TryAddSingleton<IReplicaStorage>(_ => new AzureTableReplicaStorage(new TableServiceClient(connectionString), storage.ReplicaTableName));
+
+                // Quorum and multi-leader replicas: one row per key in the same table, saved before each answer.
+                silo.Services.TryAddSingleton<IVersionedReplicaStorage>(_ => new AzureTableVersionedReplicaStorage(new TableServiceClient(connectionString), storage.ReplicaTableName));
                 break;
             default:
                 // Raft state in the activation's memory: a replica that moves or restarts is a new incarnation that
                 // catches up from its group.
                 silo.Services.TryAddSingleton<IReplicaStorage, MemoryReplicaStorage>();
+                silo.Services.TryAddSingleton<IVersionedReplicaStorage, MemoryVersionedReplicaStorage>();
                 break;
         }
 

@@ -11,7 +11,12 @@
   const failed = (p) => p && !Array.isArray(p) && p.error !== undefined;
   const panel = (id, data, render) => { $(id).innerHTML = failed(data) ? `<p class="error">${esc(data.error)}</p>` : render(data || []); };
   const statusClass = (s) => s === "Active" || s === "passing" || s === "completed" ? "ok" : s === "Dead" || s === "critical" || s === "needsAttention" || s === "needs-attention" ? "bad" : "warn";
+  const eventClass = (k) => k === "joined" || k === "active" ? "ok" : k === "dead" ? "bad" : "warn";
   let previous = null;
+
+  // A Raft replica: role and lag; a quorum or multi-leader replica: its Merkle root and hinted handoff queues.
+  const replica = (r) => `${r.replica}@${esc(r.silo)} ${esc(r.role)} ${esc(r.lag)}` +
+    (r.merkleRoot ? ` <span class="muted">merkle ${esc(String(r.merkleRoot).slice(0, 8))} hints ${esc(r.hintsHeld ?? 0)}/${esc(r.pendingOutgoing ?? 0)}</span>` : "");
 
   function ring(ns) {
     const size = 150, r = 60, c = size / 2, w = 18;
@@ -31,7 +36,10 @@
     const dash = document.getElementById("dashboard");
     if (s.dashboard) { dash.hidden = false; dash.href = s.dashboard; }
     panel("cluster", s.cluster, (c) => `<p>cluster <b>${esc(c.clusterId)}</b>${c.embedded ? " (embedded silo)" : ""}</p>` +
-      table(["silo", "name", "status", "gateway", "activations", "last I-am-alive"], (c.silos || []).map((x) => [esc(x.address), esc(x.name), `<span class="${statusClass(x.status)}">${esc(x.status)}</span>`, esc(x.gateway), esc(x.activations), esc(x.lastIAmAlive)])) +
+      table(["silo", "name", "status", "gateway", "activations", "last I-am-alive", "suspicions"], (c.silos || []).map((x) => [esc(x.address), esc(x.name), `<span class="${statusClass(x.status)}">${esc(x.status)}</span>`, esc(x.gateway), esc(x.activations), esc(x.lastIAmAlive), x.suspicions ? `<span class="warn">${x.suspicions}</span>` : "0"])) +
+      `<h3>Failure detection and membership events</h3>` +
+      table(["at", "silo", "event", "by", "time from"], (c.events || []).map((e) => [esc(e.at), `${esc(e.silo)} <span class="muted">${esc(e.name)}</span>`,
+        `<span class="${eventClass(e.kind)}" data-event="${esc(e.kind)}" data-silo="${esc(e.silo)}">${esc(e.kind)}</span>`, esc(e.by), esc(e.source)])) +
       `<h3>Activations by grain type</h3><p class="muted">${Object.entries(c.activationsByType || {}).map(([k, v]) => `${esc(k)} ${v}`).join(" · ") || "none"}</p>`);
     panel("namespaces", s.namespaces, (list) => list.length === 0 ? '<p class="muted">no namespaces</p>' : list.map((ns) => {
       const silos = [...new Set((ns.map || []).map((x) => x.silo))];
@@ -40,7 +48,7 @@
         `<p class="muted">${ns.shards} shards${ns.transactional ? " · transactional" : ""}${ns.replicated ? " · replicated" : ""}</p>` +
         `<p class="legend">${silos.map((x) => `<span><i class="swatch" style="background:${color(x)}"></i>${esc(x)}</span>`).join("")}</p>` +
         table(["shard", "silo", "keys", "bytes", "ring share"].concat(replicated ? ["leader", "term", "replicas (role lag)"] : []), (ns.map || []).map((x) => [x.shard, esc(x.silo), x.keys, bytes(x.bytes), ((x.ownership ?? 0) * 100).toFixed(1) + "%"]
-          .concat(replicated ? [esc(x.leader), esc(x.term), (x.replicas || []).map((r) => `${r.replica}@${esc(r.silo)} ${esc(r.role)} ${esc(r.lag)}`).join(", ")] : []))) + "</div></div>";
+          .concat(replicated ? [esc(x.leader), esc(x.term), (x.replicas || []).map(replica).join(", ")] : []))) + "</div></div>";
     }).join(""));
     panel("locks", s.locks, (list) => table(["kind", "name", "holders (token)", "queue", "last token"], list.map((l) => [esc(l.kind), `<span data-lock="${esc(l.name)}">${esc(l.name)}</span>`, (l.holders || []).map((h) => `${esc(h.owner)} (${h.token})`).join(", ") || '<span class="muted">free</span>', l.queue, l.lastToken])));
     const counters = s.counters || {};

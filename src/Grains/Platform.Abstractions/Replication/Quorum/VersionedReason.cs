@@ -9,4 +9,7 @@ public enum VersionedReason
     Hint = 2,
     AntiEntropy = 3,
     Replication = 4,
+
+    /// <summary>Found in the replica's store, written there by another activation of the same replica.</summary>
+    Storage = 5,
 }

@@ -46,4 +46,13 @@ public sealed record VersionedReplicaStatus
 
     /// <summary>Tombstones forgotten after their grace period.</summary>
     [Id(17)] public long TombstonesPurged { get; init; }
+
+    /// <summary>Keys this activation loaded from its store when it started (0 on memory storage).</summary>
+    [Id(18)] public long LoadedFromStorage { get; init; }
+
+    /// <summary>True when the replica's states are stored (Azure Table), not only in its memory.</summary>
+    [Id(19)] public bool Durable { get; init; }
+
+    /// <summary>Keys changed here by states another activation of this replica had stored (a conflicting write, or the anti-entropy tick's look at the store).</summary>
+    [Id(20)] public long MergedFromStorage { get; init; }
 }

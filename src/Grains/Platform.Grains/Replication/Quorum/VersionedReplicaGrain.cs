@@ -5,14 +5,16 @@ using Orleans.GrainDirectory;
 using Platform.Replication.Crdt;
 using Platform.Replication.MultiLeader;
 using Platform.Replication.Placement;
+using Platform.Replication.Storage;
 
 namespace Platform.Replication.Quorum;
 
 /// <summary>
-/// A replica of a quorum or multi-leader shard: the shard's keys as mergeable states in this activation's memory, a
-/// Merkle tree over them, the hints it holds for replicas that missed writes, and (multi-leader) the updates it still
-/// has to send. Every incoming state is merged (<see cref="KeyState.Merge(KeyState, KeyState)"/>), never overwritten,
-/// before the call is answered. Background: a flush timer sends queued updates and hints; an anti-entropy timer
+/// A replica of a quorum or multi-leader shard: the shard's keys as mergeable states in this activation's memory and in
+/// its store (<see cref="IVersionedReplicaStorage"/>: Azure Table rows, or nothing on memory storage), a Merkle tree
+/// over them rebuilt from the store at activation, the hints it holds for replicas that missed writes, and
+/// (multi-leader) the updates it still has to send. Every incoming state is merged
+/// (<see cref="KeyState.Merge(KeyState, KeyState)"/>), never overwritten, and saved before the call is answered. Background: a flush timer sends queued updates and hints; an anti-entropy timer
 /// compares Merkle trees with the next replica and exchanges only the differing buckets, and forgets tombstones
 /// past their grace period. Reentrant: every state change happens between awaits, within one turn.
 /// </summary>
@@ -23,14 +25,18 @@ namespace Platform.Replication.Quorum;
 public sealed partial class VersionedReplicaGrain(
     ILocalSiloDetails silo,
     IOptions<ReplicationOptions> options,
+    IVersionedReplicaStorage storage,
     TimeProvider time,
-    ILogger<VersionedReplicaGrain> logger) : Grain, IVersionedReplicaGrain
+    ILogger<VersionedReplicaGrain> logger) : Grain, IVersionedReplicaGrain, IDisposable
 {
     /// <summary>Keys per batch a replica sends (queued updates, hints, anti-entropy pushes).</summary>
     public const int BatchKeys = 256;
 
     /// <summary>The most states one Buckets answer carries; the rest follow in later anti-entropy rounds.</summary>
     public const int MaxBucketEntries = 4_096;
+
+    /// <summary>Key rows one replica writes at a time (an anti-entropy batch saves in rounds of this many).</summary>
+    public const int SaveParallelism = 32;
 
     private readonly Dictionary<string, Stored> _keys = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _order = new(StringComparer.Ordinal);
@@ -57,10 +63,15 @@ public sealed partial class VersionedReplicaGrain(
     private long _replicated;
     private long _hintsDelivered;
     private long _purged;
+    private long _loaded;
+    private long _fromStorage;
+    private IVersionedReplicaStore _store = null!;
+    private readonly Dictionary<string, Task> _saving = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _saveGate = new(SaveParallelism);
 
     private string Silo => silo.SiloAddress.ToParsableString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _options = options.Value;
         _key = this.GetPrimaryKeyString();
@@ -73,7 +84,37 @@ public sealed partial class VersionedReplicaGrain(
         var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next((int)Math.Max(1, _options.AntiEntropyInterval.TotalMilliseconds)));
         this.RegisterGrainTimer(_ => FlushAsync(), new GrainTimerCreationOptions(_options.FlushInterval, _options.FlushInterval) { Interleave = true });
         this.RegisterGrainTimer(_ => AntiEntropyAsync(), new GrainTimerCreationOptions(jitter, _options.AntiEntropyInterval) { Interleave = true, KeepAlive = true });
-        return Task.CompletedTask;
+
+        // The stored states come back, and with them the Merkle tree; an expired tombstone is forgotten here too.
+        _store = await storage.OpenAsync(_id, cancellationToken);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var entry in _store.Loaded)
+        {
+            KeyState state;
+            try
+            {
+                state = KeyStateCodec.Decode(entry.State);
+            }
+            catch (FormatException ex)
+            {
+                LogMalformed(ex, _key, entry.Key);
+                continue;
+            }
+
+            if (state.Expired(now, _options.TombstoneGrace))
+            {
+                _ = _store.DeleteAsync(entry.Key);
+                continue;
+            }
+
+            if (state.Stamp != HlcTimestamp.Zero)
+            {
+                _clock.Observe(state.Stamp);
+            }
+
+            Store(entry.Key, state, entry.State, null);
+            _loaded++;
+        }
     }
 
     public Task<VersionedApplyResult> Apply(VersionedGroup group, VersionedBatch batch)
@@ -85,17 +126,35 @@ public sealed partial class VersionedReplicaGrain(
         }
 
         Adopt(group);
-        var changed = 0;
+        var changed = new List<string>();
         var existed = 0;
         foreach (var entry in batch.Entries)
         {
             var (c, e) = MergeIn(entry.Key, entry.State, batch.Reason);
-            changed += c ? 1 : 0;
+            if (c)
+            {
+                changed.Add(entry.Key);
+            }
+
             existed += e ? 1 : 0;
         }
 
         var clock = _clock.Last;
-        return Task.FromResult(new VersionedApplyResult { Changed = changed, Existed = existed, ClockWallMs = clock.WallMs, ClockCounter = clock.Counter });
+        var result = new VersionedApplyResult { Changed = changed.Count, Existed = existed, ClockWallMs = clock.WallMs, ClockCounter = clock.Counter };
+        return !storage.Durable ? Task.FromResult(result) : AfterSavingAsync(batch, changed, result);
+    }
+
+    /// <summary>Answers once the batch's states are stored: the ones this call changed, and the same keys' saves still running (a state merged first by another call).</summary>
+    private async Task<VersionedApplyResult> AfterSavingAsync(VersionedBatch batch, List<string> changed, VersionedApplyResult result)
+    {
+        var running = SavedAsync(batch.Entries.Select(e => e.Key).Except(changed, StringComparer.Ordinal));
+        if (changed.Count > 0)
+        {
+            await SaveAsync(changed);
+        }
+
+        await running;
+        return result;
     }
 
     public Task<VersionedReadResult> Get(VersionedGroup group, IReadOnlyList<string> keys)
@@ -107,9 +166,18 @@ public sealed partial class VersionedReplicaGrain(
         }
 
         Adopt(group);
-        var entries = keys.Where(_keys.ContainsKey).Select(k => new VersionedEntry(k, _keys[k].Encoded)).ToList();
-        return Task.FromResult(new VersionedReadResult { Entries = entries, Replica = _key, Silo = Silo });
+        return _saving.Count == 0 ? Task.FromResult(Read(keys)) : ReadSavedAsync(keys);
     }
+
+    /// <summary>A read waits for the saves of its keys still running, so it never answers a state a crash could still take back.</summary>
+    private async Task<VersionedReadResult> ReadSavedAsync(IReadOnlyList<string> keys)
+    {
+        await SavedAsync(keys);
+        return Read(keys);
+    }
+
+    private VersionedReadResult Read(IReadOnlyList<string> keys) =>
+        new() { Entries = [.. keys.Where(_keys.ContainsKey).Select(k => new VersionedEntry(k, _keys[k].Encoded))], Replica = _key, Silo = Silo };
 
     public async Task<VersionedAcceptResult> Accept(VersionedGroup group, VersionedLocalWrite write)
     {
@@ -131,6 +199,12 @@ public sealed partial class VersionedReplicaGrain(
         var existed = old is not null && !old.State.Deleted;
         var encoded = KeyStateCodec.Encode(next);
         Store(write.Key, next, encoded, old);
+        if (storage.Durable)
+        {
+            await SaveAsync([write.Key]);
+            encoded = _keys.TryGetValue(write.Key, out var saved) ? saved.Encoded : encoded;
+        }
+
         var sent = new List<(int Peer, long Seq)>();
         for (var p = 0; p < group.Replicas; p++)
         {
@@ -255,12 +329,16 @@ public sealed partial class VersionedReplicaGrain(
             HintsDropped = _hints.Sum(q => q.Dropped + q.Expired),
             HintsDelivered = _hintsDelivered,
             TombstonesPurged = _purged,
+            LoadedFromStorage = _loaded,
+            MergedFromStorage = _fromStorage,
+            Durable = storage.Durable,
         });
     }
 
-    public Task Drop()
+    public async Task Drop()
     {
         _gone = true;
+        await _store.DropAsync();
         _keys.Clear();
         _order.Clear();
         _tree.Clear();
@@ -268,8 +346,9 @@ public sealed partial class VersionedReplicaGrain(
         Array.ForEach(_hints, q => q.Clear());
         _live = 0;
         _bytes = 0;
-        return Task.CompletedTask;
     }
+
+    public void Dispose() => _saveGate.Dispose();
 
     private IVersionedReplicaGrain Peer(int replica) => GrainFactory.GetGrain<IVersionedReplicaGrain>(new ReplicaId(_id.Shard, replica).ToGrainKey());
 
@@ -344,6 +423,9 @@ public sealed partial class VersionedReplicaGrain(
             case VersionedReason.Replication:
                 _replicated++;
                 break;
+            case VersionedReason.Storage:
+                _fromStorage++;
+                break;
             default:
                 break;
         }
@@ -368,6 +450,91 @@ public sealed partial class VersionedReplicaGrain(
         Account(old, -1);
         _keys.Remove(key);
         _order.Remove(key);
+        if (storage.Durable)
+        {
+            _ = DeleteStoredAsync(key);
+        }
+    }
+
+    /// <summary>
+    /// Saves the keys' current states. Saves of one key run one after another, each writing the state as it is then
+    /// (so it covers every merge before it); a state another activation stored meanwhile is merged in first.
+    /// </summary>
+    private Task SaveAsync(IReadOnlyList<string> keys) => Task.WhenAll(keys.Distinct(StringComparer.Ordinal).Select(SaveKeyAsync));
+
+    private Task SaveKeyAsync(string key)
+    {
+        var task = SaveAfterAsync(key, _saving.GetValueOrDefault(key));
+        _saving[key] = task;
+        _ = ForgetSaveAsync(key, task);
+        return task;
+    }
+
+    private async Task SaveAfterAsync(string key, Task? previous)
+    {
+        if (previous is not null)
+        {
+            await previous.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+        }
+
+        await _saveGate.WaitAsync();
+        try
+        {
+            await _store.SaveAsync(key, theirs =>
+            {
+                if (theirs is not null)
+                {
+                    MergeIn(key, theirs, VersionedReason.Storage);
+                }
+
+                return _keys.TryGetValue(key, out var now) ? now.Encoded : null;
+            }, CancellationToken.None);
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+    }
+
+    private async Task ForgetSaveAsync(string key, Task save)
+    {
+        try
+        {
+            await save;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The caller that started the save reports it (its call fails, so nothing is acknowledged on it).
+        }
+        finally
+        {
+            if (_saving.TryGetValue(key, out var current) && current == save)
+            {
+                _saving.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Waits for saves of these keys still running (started by another call that merged the same state first); their failures are that call's.</summary>
+    private Task SavedAsync(IEnumerable<string> keys)
+    {
+        var running = keys.Where(_saving.ContainsKey).Select(k => _saving[k]).ToList();
+        return running.Count == 0
+            ? Task.CompletedTask
+            : Task.WhenAll(running).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+    }
+
+    private async Task DeleteStoredAsync(string key)
+    {
+        try
+        {
+            await _store.DeleteAsync(key);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The row stays; its tombstone is expired, so the next activation forgets it on load.
+            LogSendFailed(ex, _key, _id.Replica);
+        }
     }
 
     private void Account(Stored? stored, int sign)
@@ -493,6 +660,11 @@ public sealed partial class VersionedReplicaGrain(
         }
 
         PurgeTombstones();
+        if (storage.Durable)
+        {
+            await MergeStoredChangesAsync();
+        }
+
         if (group.Replicas < 2)
         {
             return;
@@ -517,9 +689,10 @@ public sealed partial class VersionedReplicaGrain(
             var diff = MerkleTree.Diff(_tree.Leaves, theirs.Leaves, out _);
             _divergent += diff.Count;
             var batch = await Peer(peer).Buckets(group, diff).WaitAsync(_options.AttemptTimeout, time);
-            foreach (var entry in batch.Entries)
+            var pulled = batch.Entries.Where(e => MergeIn(e.Key, e.State, VersionedReason.AntiEntropy).Changed).Select(e => e.Key).ToList();
+            if (pulled.Count > 0 && storage.Durable)
             {
-                MergeIn(entry.Key, entry.State, VersionedReason.AntiEntropy);
+                await SaveAsync(pulled);
             }
 
             // Then ours, for what the peer lacks or has older (merged above, so it takes in only what is newer).
@@ -537,6 +710,27 @@ public sealed partial class VersionedReplicaGrain(
         finally
         {
             _antiEntropyRunning = false;
+        }
+    }
+
+    /// <summary>
+    /// Merges what another activation of this replica stored meanwhile (Orleans can briefly run two, and a silo
+    /// declared dead keeps serving its clients until it learns so): its acknowledged writes live in the rows only.
+    /// </summary>
+    private async Task MergeStoredChangesAsync()
+    {
+        try
+        {
+            var changed = await _store.ChangedAsync(CancellationToken.None);
+            var merged = changed.Where(e => MergeIn(e.Key, e.State, VersionedReason.Storage).Changed).Select(e => e.Key).ToList();
+            if (merged.Count > 0)
+            {
+                await SaveAsync(merged);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogAntiEntropyFailed(ex, _key);
         }
     }
 

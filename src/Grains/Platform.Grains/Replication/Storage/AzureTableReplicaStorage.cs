@@ -23,12 +23,10 @@ namespace Platform.Replication.Storage;
 /// </summary>
 public sealed class AzureTableReplicaStorage : IReplicaStorage
 {
-    private const int SegmentBytes = 64 * 1024;
-    private const int SegmentsPerRow = 11;
-    private const int RowBytes = SegmentBytes * SegmentsPerRow;
+    private const int RowBytes = TableRowSegments.RowBytes;
 
     // A batch holds at most 100 operations and 4 MiB of (base64) payload.
-    private const int MaxBatchOps = 99;
+    private const int MaxBatchOps = TableRowSegments.MaxBatchOps;
     private const long MaxBatchBytes = 2 * 1024 * 1024;
 
     private const string MetaRow = "meta";
@@ -152,10 +150,7 @@ public sealed class AzureTableReplicaStorage : IReplicaStorage
                 return null;
             }
 
-            for (var s = 0; s < SegmentsPerRow && row.GetBinary(Segment(s)) is { } segment; s++)
-            {
-                stream.Write(segment);
-            }
+            TableRowSegments.Drain(row, stream);
         }
 
         return stream.ToArray();
@@ -175,11 +170,7 @@ public sealed class AzureTableReplicaStorage : IReplicaStorage
             }
 
             var from = part * RowBytes;
-            for (var s = 0; s < SegmentsPerRow && from + (s * SegmentBytes) < bytes.Length; s++)
-            {
-                var start = from + (s * SegmentBytes);
-                row[Segment(s)] = bytes.AsSpan(start, Math.Min(SegmentBytes, bytes.Length - start)).ToArray();
-            }
+            TableRowSegments.Fill(row, bytes.AsSpan(from, Math.Min(RowBytes, bytes.Length - from)));
 
             rows.Add(row);
         }
@@ -206,29 +197,7 @@ public sealed class AzureTableReplicaStorage : IReplicaStorage
 
     private static string SnapshotRow(long index, int part) => string.Create(CultureInfo.InvariantCulture, $"s{index:D19}.{part:D6}");
 
-    private static string Segment(int i) => string.Create(CultureInfo.InvariantCulture, $"B{i:D2}");
-
-    private async Task DeleteAsync(List<TableTransactionAction> batch)
-    {
-        try
-        {
-            await _table.SubmitTransactionAsync(batch);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            // Deleted meanwhile: delete one by one what is left.
-            foreach (var action in batch)
-            {
-                try
-                {
-                    await _table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey);
-                }
-                catch (RequestFailedException gone) when (gone.Status == (int)HttpStatusCode.NotFound)
-                {
-                }
-            }
-        }
-    }
+    private Task DeleteAsync(List<TableTransactionAction> batch) => TableRowSegments.DeleteAsync(_table, batch);
 
     /// <summary>One activation's view: the meta row's ETag and what it says, kept in step with every write.</summary>
     private sealed class Log(AzureTableReplicaStorage storage, string partition, long incarnation, RaftPersistedState? state, ETag etag, long logTo, long snapIndex) : IReplicaLog
