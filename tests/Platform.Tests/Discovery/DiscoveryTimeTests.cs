@@ -15,22 +15,7 @@ public sealed class DiscoveryTimeTests(MemoryFakeClockClusterFixture fixture)
     private static ServiceRegistration Ttl(int port, int ttlMs = 3000, double? phi = null) =>
         new() { Address = "127.0.0.1", Port = port, TtlMs = ttlMs, PhiThreshold = phi };
 
-    private async Task<HashSet<string>> ResolvedAsync(string service, int picks = 6)
-    {
-        var ids = new HashSet<string>();
-        for (var i = 0; i < picks; i++)
-        {
-            try
-            {
-                ids.Add((await Discovery.ResolveAsync(service, new ResolveRequest())).Id);
-            }
-            catch (PlatformNotFoundException)
-            {
-            }
-        }
-
-        return ids;
-    }
+    private Task<HashSet<string>> ResolvedAsync(string service, int picks = 6) => Discovery.ResolvedAsync(service, picks);
 
     /// <summary>Advances the fake clock in steps until <paramref name="condition"/> holds; fails past <paramref name="limit"/>, naming it.</summary>
     private async Task<TimeSpan> AdvanceUntilAsync(Func<Task<bool>> condition, TimeSpan step, TimeSpan limit, string what)

@@ -89,21 +89,29 @@ internal sealed class ServiceDiscoveryClient(IGrainFactory grains, IOptions<Disc
         return Watch(service, afterIndex, cancellationToken);
     }
 
+    // A snapshot first (without an index), then delta queries: each answer carries only the changes after the last
+    // index seen, or a snapshot again when that index fell out of the registry's retained window.
     private async IAsyncEnumerable<ServiceWatchEvent> Watch(string service, long? afterIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var grain = Grain(service);
-        var index = afterIndex;
+        if (afterIndex is not { } index)
+        {
+            var view = await grain.Get(null, 0, cancellationToken).WaitAsync(cancellationToken);
+            index = view.Index;
+            yield return new ServiceWatchEvent { Index = view.Index, Snapshot = view };
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
-            var view = await grain.Get(index, index is null ? 0 : Limits.MaxWaitMs, cancellationToken).WaitAsync(cancellationToken);
-            if (index is null || view.Reset)
+            var delta = await grain.Changes(index, Limits.MaxWaitMs, cancellationToken).WaitAsync(cancellationToken);
+            if (delta.Snapshot is { } snapshot)
             {
-                index = view.Index;
-                yield return new ServiceWatchEvent { Index = view.Index, Snapshot = view with { Changes = [] } };
+                index = snapshot.Index;
+                yield return new ServiceWatchEvent { Index = snapshot.Index, Snapshot = snapshot };
                 continue;
             }
 
-            foreach (var change in view.Changes)
+            foreach (var change in delta.Changes)
             {
                 if (change.Index > index)
                 {

@@ -23,6 +23,13 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ServiceView> Get(long? afterIndex, int waitMs, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A watcher's blocking query: waits up to <paramref name="waitMs"/> for a change after <paramref name="afterIndex"/> and answers
+    /// only the changes after it (no instance list), or a snapshot when the index fell out of the retained window.
+    /// </summary>
+    [Alias("Changes")]
+    Task<ServiceDelta> Changes(long afterIndex, int waitMs, CancellationToken cancellationToken = default);
+
     /// <summary>One healthy instance by the request's strategy; null when none is healthy.</summary>
     [Alias("Resolve")]
     Task<ServiceInstance?> Resolve(ResolveRequest request);

@@ -59,6 +59,18 @@ public sealed class OutlierTracker(int consecutiveFailures, TimeSpan baseEjectio
 
     public void Forget(string id) => _records.Remove(id);
 
+    /// <summary>The record of every instance ejected at least once (since forgiven), to be stored.</summary>
+    public IEnumerable<(string Id, OutlierEjection Ejection)> Ejected() =>
+        _records.Where(r => r.Value.Ejections > 0)
+            .Select(r => (r.Key, new OutlierEjection { Count = r.Value.Ejections, EjectedUntil = r.Value.EjectedUntil, LastFailure = r.Value.LastFailure }));
+
+    /// <summary>Takes back a stored record (a fresh tracker, as after the owner moved): the ejection and its count hold as before.</summary>
+    public void Restore(string id, OutlierEjection ejection)
+    {
+        ArgumentNullException.ThrowIfNull(ejection);
+        _records[id] = new Record { Ejections = ejection.Count, EjectedUntil = ejection.EjectedUntil, LastFailure = ejection.LastFailure };
+    }
+
     private sealed class Record
     {
         public int Failures;

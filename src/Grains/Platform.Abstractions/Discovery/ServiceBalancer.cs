@@ -25,6 +25,9 @@ public sealed class ServiceBalancer
     private readonly Random _random;
     private readonly TimeProvider _time;
     private readonly TimeSpan _openPickLifetime;
+    private readonly long _openPickLifetimeTicks;
+    private ServiceInstance[] _statsOf = [];
+    private Stats[] _statsAt = [];
     private (ulong Point, string Id)[] _ring = [];
     private string[] _ringIds = [];
     private Dictionary<string, int> _ringPositions = new(StringComparer.Ordinal);
@@ -42,6 +45,7 @@ public sealed class ServiceBalancer
         _random = random ?? Random.Shared;
         _time = time ?? TimeProvider.System;
         _openPickLifetime = openPickLifetime ?? TimeSpan.FromSeconds(30);
+        _openPickLifetimeTicks = (long)(_openPickLifetime.TotalSeconds * _time.TimestampFrequency);
     }
 
     /// <summary>One instance of <paramref name="healthy"/> (weight 0 never), or null when none is left.</summary>
@@ -57,20 +61,53 @@ public sealed class ServiceBalancer
 
         lock (_gate)
         {
+            var now = _time.GetTimestamp();
+            var stats = StatsFor(candidates, now);
             var picked = request.Strategy switch
             {
-                ResolveStrategy.Weighted => Weighted(candidates),
-                ResolveStrategy.LeastConnections => Least(candidates, s => s.Open),
-                ResolveStrategy.LeastResponseTime => LeastResponseTime(candidates),
+                ResolveStrategy.Weighted => Weighted(candidates, stats),
+                ResolveStrategy.LeastConnections => Least(stats, static s => s.Open),
+                ResolveStrategy.LeastResponseTime => Least(stats, static s => s.Ewma is { } ewma ? 1 + ewma + (s.Open * 1e-6) : s.Open * 1e-9),
                 ResolveStrategy.ConsistentHash => ConsistentHash(candidates, request.Key ?? ""),
-                ResolveStrategy.PowerOfTwo => PowerOfTwo(candidates),
-                _ => candidates[(int)(_cursor++ % candidates.Count)],
+                ResolveStrategy.PowerOfTwo => PowerOfTwo(stats),
+                _ => (int)(_cursor++ % candidates.Count),
             };
-            var picks = StatsOf(picked.Id);
-            picks.Open++;
-            picks.Touched = _time.GetTimestamp();
-            return picked;
+            stats[picked].Open++;
+            stats[picked].Touched = now;
+            return candidates[picked];
         }
+    }
+
+    // The stats of each candidate by position. Callers pass the same instances until the registry changes them (the
+    // handler's cache even the same array), so after one lookup per instance a pick only checks that each position
+    // holds the same instance object, and ages open picks on the one timestamp.
+    private Stats[] StatsFor(IReadOnlyList<ServiceInstance> candidates, long now)
+    {
+        var same = candidates.Count == _statsOf.Length;
+        for (var i = 0; i < candidates.Count && same; i++)
+        {
+            same = ReferenceEquals(candidates[i], _statsOf[i]);
+        }
+
+        if (!same)
+        {
+            _statsOf = [.. candidates];
+            _statsAt = new Stats[candidates.Count];
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                _statsAt[i] = StatsOf(candidates[i].Id);
+            }
+        }
+
+        foreach (var stats in _statsAt)
+        {
+            if (stats.Open > 0 && now - stats.Touched > _openPickLifetimeTicks)
+            {
+                stats.Open = 0;
+            }
+        }
+
+        return _statsAt;
     }
 
     // The instances a pick chooses from, ordered by id: weight 0 never, the zone's own when it has any. The hot path
@@ -166,6 +203,9 @@ public sealed class ServiceBalancer
             {
                 _stats.Remove(id);
             }
+
+            _statsOf = [];
+            _statsAt = [];
         }
     }
 
@@ -186,79 +226,74 @@ public sealed class ServiceBalancer
 
     // nginx's smooth weighted round robin: every pick adds each weight to its current value, takes the highest and
     // subtracts the total from it; over any window of total-weight picks each instance gets exactly its weight.
-    private ServiceInstance Weighted(IReadOnlyList<ServiceInstance> candidates)
+    private static int Weighted(IReadOnlyList<ServiceInstance> candidates, Stats[] stats)
     {
         var total = 0L;
-        ServiceInstance? best = null;
-        Stats? bestStats = null;
-        foreach (var instance in candidates)
+        var best = 0;
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var stats = StatsOf(instance.Id);
-            stats.Current += instance.Registration.Weight;
-            total += instance.Registration.Weight;
-            if (bestStats is null || stats.Current > bestStats.Current)
+            var weight = candidates[i].Registration.Weight;
+            stats[i].Current += weight;
+            total += weight;
+            if (stats[i].Current > stats[best].Current)
             {
-                best = instance;
-                bestStats = stats;
+                best = i;
             }
         }
 
-        bestStats!.Current -= total;
-        return best!;
+        stats[best].Current -= total;
+        return best;
     }
 
-    // Lowest score; ties go round robin, so equal instances share the traffic.
-    private ServiceInstance Least(IReadOnlyList<ServiceInstance> candidates, Func<Stats, double> score)
+    // Lowest score; ties go round robin, so equal instances share the traffic. Least response time scores unmeasured
+    // instances first (each gets measured), then the lowest EWMA; open picks break ties.
+    private int Least(Stats[] stats, Func<Stats, double> score)
     {
-        var start = (int)(_cursor++ % candidates.Count);
-        ServiceInstance? best = null;
+        var start = (int)(_cursor++ % stats.Length);
+        var best = start;
         var bestScore = double.MaxValue;
-        for (var i = 0; i < candidates.Count; i++)
+        for (var i = 0; i < stats.Length; i++)
         {
-            var instance = candidates[(start + i) % candidates.Count];
-            var s = score(StatsOf(instance.Id));
+            var at = (start + i) % stats.Length;
+            var s = score(stats[at]);
             if (s < bestScore)
             {
-                best = instance;
+                best = at;
                 bestScore = s;
             }
         }
 
-        return best!;
+        return best;
     }
 
-    // Unmeasured instances first (each gets measured), then the lowest EWMA; open picks break ties.
-    private ServiceInstance LeastResponseTime(IReadOnlyList<ServiceInstance> candidates) =>
-        Least(candidates, s => s.Ewma is { } ewma ? 1 + ewma + (s.Open * 1e-6) : s.Open * 1e-9);
-
-    private ServiceInstance PowerOfTwo(IReadOnlyList<ServiceInstance> candidates)
+    private int PowerOfTwo(Stats[] stats)
     {
-        if (candidates.Count == 1)
+        if (stats.Length == 1)
         {
-            return candidates[0];
+            return 0;
         }
 
-        var a = _random.Next(candidates.Count);
-        var b = _random.Next(candidates.Count - 1);
+        var a = _random.Next(stats.Length);
+        var b = _random.Next(stats.Length - 1);
         if (b >= a)
         {
             b++;
         }
 
-        var (sa, sb) = (StatsOf(candidates[a].Id), StatsOf(candidates[b].Id));
+        var (sa, sb) = (stats[a], stats[b]);
         if (sa.Open != sb.Open)
         {
-            return sa.Open < sb.Open ? candidates[a] : candidates[b];
+            return sa.Open < sb.Open ? a : b;
         }
 
-        return (sa.Ewma ?? 0) <= (sb.Ewma ?? 0) ? candidates[a] : candidates[b];
+        return (sa.Ewma ?? 0) <= (sb.Ewma ?? 0) ? a : b;
     }
 
     // Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam 2018): a key keeps its instance while
     // that instance stays; a new key walks the ring from its point to the first instance holding fewer than
     // ceil(factor × (keys + 1) / instances) keys. A change of the instance set rebuilds the ring and re-assigns keys
     // lazily, so only keys whose ring owner changed (about 1/N) move.
-    private ServiceInstance ConsistentHash(IReadOnlyList<ServiceInstance> candidates, string key)
+    private int ConsistentHash(IReadOnlyList<ServiceInstance> candidates, string key)
     {
         var same = candidates.Count == _ringIds.Length;
         for (var i = 0; i < candidates.Count && same; i++)
@@ -275,7 +310,7 @@ public sealed class ServiceBalancer
         var byId = _ringPositions;
         if (_assigned.TryGetValue(key, out var held) && byId.TryGetValue(held, out var kept))
         {
-            return candidates[kept];
+            return kept;
         }
 
         if (_assigned.Count >= _maxAssignedKeys)
@@ -293,11 +328,11 @@ public sealed class ServiceBalancer
             {
                 _assigned[key] = id;
                 _assignedCount[id] = _assignedCount.GetValueOrDefault(id) + 1;
-                return candidates[byId[id]];
+                return byId[id];
             }
         }
 
-        return candidates[byId[_ring[start].Id]];
+        return byId[_ring[start].Id];
     }
 
     private void Rebuild(IReadOnlyList<ServiceInstance> candidates)

@@ -62,6 +62,10 @@ public sealed class ServiceGrain(
         _outliers = new OutlierTracker(limits.EjectionConsecutiveFailures, TimeSpan.FromMilliseconds(limits.BaseEjectionMs), TimeSpan.FromMilliseconds(limits.MaxEjectionMs), limits.MaxEjectionPercent);
         _published = state.State;
         RestoreLog();
+        foreach (var (id, ejection) in _published.Ejections)
+        {
+            _outliers.Restore(id, ejection);
+        }
 
         // TTLs keep counting across activations: the lock grains hold each lease's expiry.
         var ttl = _published.Instances.Values.Where(i => i.Registration.TtlMs is not null).ToList();
@@ -242,26 +246,12 @@ public sealed class ServiceGrain(
 
     public async Task<ServiceView> Get(long? afterIndex, int waitMs, CancellationToken cancellationToken = default)
     {
-        if (afterIndex is { } after && waitMs > 0 && after >= _published.Index)
+        if (afterIndex is { } after && waitMs > 0)
         {
-            var wait = TimeSpan.FromMilliseconds(Math.Min(waitMs, Limits.MaxWaitMs));
-            var changed = _changed.Task;
-            try
-            {
-                await Task.WhenAny(changed, Task.Delay(wait, time, cancellationToken));
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await WaitAfter(after, waitMs, cancellationToken);
         }
 
-        var now = time.GetUtcNow();
-        var instances = _published.Instances.Values
-            .Where(i => Live(i.Id, now) is not null)
-            .OrderBy(i => i.Id, StringComparer.Ordinal)
-            .Select(i => View(i, now))
-            .ToList();
-        var view = new ServiceView { Service = _service, Index = _published.Index, Instances = instances, RetainedFrom = _logFrom };
+        var view = Snapshot();
         if (afterIndex is not { } from)
         {
             return view;
@@ -272,7 +262,70 @@ public sealed class ServiceGrain(
             return view with { Reset = true };
         }
 
-        return view with { Changes = [.. _log.Where(c => c.Index > from)] };
+        return view with { Changes = ChangesAfter(from) };
+    }
+
+    public async Task<ServiceDelta> Changes(long afterIndex, int waitMs, CancellationToken cancellationToken = default)
+    {
+        if (waitMs > 0)
+        {
+            await WaitAfter(afterIndex, waitMs, cancellationToken);
+        }
+
+        // One turn, no await from here: the published state and the log are read as of one index.
+        if (afterIndex < _logFrom || afterIndex > _published.Index)
+        {
+            return new ServiceDelta { Index = _published.Index, Snapshot = Snapshot() with { Reset = true } };
+        }
+
+        return new ServiceDelta { Index = _published.Index, Changes = ChangesAfter(afterIndex) };
+    }
+
+    // Parks a blocking query (the grain is reentrant, so outside the gate) until the next change or the wait ends.
+    private async Task WaitAfter(long after, int waitMs, CancellationToken cancellationToken)
+    {
+        if (after < _published.Index)
+        {
+            return;
+        }
+
+        var changed = _changed.Task;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(waitMs, Limits.MaxWaitMs)), time, wait.Token));
+
+        // A wait a change ended drops its timer now rather than holding it for the rest of MaxWaitMs.
+        await wait.CancelAsync();
+    }
+
+    private ServiceView Snapshot()
+    {
+        var now = time.GetUtcNow();
+        var instances = _published.Instances.Values
+            .Where(i => Live(i.Id, now) is not null)
+            .OrderBy(i => i.Id, StringComparer.Ordinal)
+            .Select(i => View(i, now))
+            .ToList();
+        return new ServiceView { Service = _service, Index = _published.Index, Instances = instances, RetainedFrom = _logFrom };
+    }
+
+    // The log's changes after an index, found from the newest end (a watcher is usually one or two changes behind).
+    private List<ServiceChange> ChangesAfter(long from)
+    {
+        var node = _log.Last;
+        var count = 0;
+        while (node is not null && node.Value.Index > from)
+        {
+            node = node.Previous;
+            count++;
+        }
+
+        var changes = new List<ServiceChange>(count);
+        for (var n = node is null ? _log.First : node.Next; n is not null; n = n.Next)
+        {
+            changes.Add(n.Value);
+        }
+
+        return changes;
     }
 
     public Task<ServiceInstance?> Resolve(ResolveRequest request)
@@ -284,18 +337,34 @@ public sealed class ServiceGrain(
         return Task.FromResult(picked is null ? null : View(picked, now));
     }
 
-    public Task<bool> Report(string id, OutcomeReport outcome)
+    public async Task<bool> Report(string id, OutcomeReport outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var now = time.GetUtcNow();
         if (Live(id, now) is null)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         _balancer.Report(id, outcome.LatencyMs, outcome.ClosesPick);
-        _outliers.Report(id, outcome.Success, now, _published.Instances.Count);
-        return Task.FromResult(true);
+        if (!_outliers.Report(id, outcome.Success, now, _published.Instances.Count))
+        {
+            return true;
+        }
+
+        // An ejection is written with the row (ETag-checked, no new index: watchers see no change), so it holds when
+        // the grain moves. Only ejections write; the outcomes between them stay in memory.
+        await _gate.WaitAsync();
+        try
+        {
+            await Write(_published with { Ejections = EjectionsOf(_published.Instances) });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return true;
     }
 
     public async Task<bool> ReportCheck(string id, CheckResult result)
@@ -489,11 +558,28 @@ public sealed class ServiceGrain(
             log.Add(new ServiceChange { Index = index, Kind = kind, InstanceId = id, Instance = next, Reason = reason });
         }
 
-        var keep = Limits.PersistedChanges;
-        List<ServiceChange> recent = published.RecentChanges.Count + log.Count <= keep
-            ? [.. published.RecentChanges, .. log]
-            : published.RecentChanges.Concat(log).Skip(published.RecentChanges.Count + log.Count - keep).ToList();
-        state.State = new ServiceState { Index = index, Instances = instances, RecentChanges = recent };
+        await Write(new ServiceState { Index = index, Instances = instances, RecentChanges = StoredTail(log, instances), Ejections = EjectionsOf(instances) });
+        metrics.Report(_service, _published.Instances.Values);
+        foreach (var change in log)
+        {
+            _log.AddLast(change);
+        }
+
+        while (_log.Count > Limits.ChangeLogSize)
+        {
+            _logFrom = _log.First!.Value.Index;
+            _log.RemoveFirst();
+        }
+
+        Signal();
+        return stored;
+    }
+
+    /// <summary>Writes the next state (ETag-checked) and publishes it; a lost race re-reads storage and throws.</summary>
+    private async Task Write(ServiceState next)
+    {
+        var published = _published;
+        state.State = next;
         try
         {
             await state.WriteStateAsync();
@@ -513,30 +599,52 @@ public sealed class ServiceGrain(
             throw;
         }
 
-        _published = state.State;
-        metrics.Report(_service, _published.Instances.Values);
-        foreach (var change in log)
-        {
-            _log.AddLast(change);
-        }
-
-        while (_log.Count > Limits.ChangeLogSize)
-        {
-            _logFrom = _log.First!.Value.Index;
-            _log.RemoveFirst();
-        }
-
-        Signal();
-        return stored;
+        _published = next;
     }
 
-    // The persisted tail of the change log (contiguous up to the stored index) is where watchers resume after a move.
+    // The newest PersistedChanges changes as stored: one whose instance is still the current one (the common case)
+    // goes without it, so each write serializes each instance about once rather than once per retained change.
+    // The full changes are the in-memory log's; the new ones follow it.
+    private List<ServiceChange> StoredTail(List<ServiceChange> added, Dictionary<string, ServiceInstance> instances)
+    {
+        var keep = Limits.PersistedChanges;
+        var fromLog = Math.Clamp(keep - added.Count, 0, _log.Count);
+        var tail = new List<ServiceChange>(Math.Min(keep, fromLog + added.Count));
+        var node = _log.Last;
+        for (var i = 1; i < fromLog; i++)
+        {
+            node = node!.Previous;
+        }
+
+        for (var n = fromLog > 0 ? node : null; n is not null; n = n.Next)
+        {
+            tail.Add(Stored(n.Value));
+        }
+
+        for (var i = Math.Max(0, added.Count - keep); i < added.Count; i++)
+        {
+            tail.Add(Stored(added[i]));
+        }
+
+        return tail;
+
+        ServiceChange Stored(ServiceChange c) =>
+            c.Instance is { } after && instances.TryGetValue(c.InstanceId, out var current) && ReferenceEquals(after, current) ? c with { Instance = null } : c;
+    }
+
+    private Dictionary<string, OutlierEjection> EjectionsOf(Dictionary<string, ServiceInstance> instances) =>
+        _outliers.Ejected().Where(e => instances.ContainsKey(e.Id)).ToDictionary(e => e.Id, e => e.Ejection, StringComparer.Ordinal);
+
+    // The persisted tail of the change log (contiguous up to the stored index) is where watchers resume after a move;
+    // a change stored without its instance gets the current one back (it was the current one when stored).
     private void RestoreLog()
     {
         _log.Clear();
         foreach (var change in _published.RecentChanges)
         {
-            _log.AddLast(change);
+            _log.AddLast(change.Instance is null && change.Kind != ServiceChangeKind.Deregistered && _published.Instances.TryGetValue(change.InstanceId, out var current)
+                ? change with { Instance = current }
+                : change);
         }
 
         _logFrom = _log.First is { } first ? first.Value.Index - 1 : _published.Index;
