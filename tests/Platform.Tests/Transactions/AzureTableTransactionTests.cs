@@ -55,15 +55,22 @@ public sealed class AzureTableTransactionTests(RealServersFixture fixture, ITest
         var victimAddress = victim.SiloAddress.ToParsableString();
         string ns = "";
         var hosted = new List<int>();
-        for (var attempt = 0; attempt < 20 && hosted.Count == 0; attempt++)
+        // Right after start-up the primary may not yet see the secondary as active and places every shard itself:
+        // try fresh namespaces, a little apart, until one puts an account on the victim.
+        for (var attempt = 0; attempt < 60 && hosted.Count == 0; attempt++)
         {
+            if (attempt > 0)
+            {
+                await Task.Delay(250);
+            }
+
             ns = $"bank-{attempt}";
             await admin.CreateAsync(ns, new NamespaceSpec { Shards = 6, Transactional = true });
             var silos = await BankWorkload.AccountSilos(admin, ns, Accounts);
             hosted = [.. Enumerable.Range(0, Accounts).Where(i => silos[i] == victimAddress)];
         }
 
-        Assert.True(hosted.Count > 0, $"no bank account's shard is on {victim} in 20 namespaces");
+        Assert.True(hosted.Count > 0, $"no bank account's shard is on {victim} in 60 namespaces");
         var bank = await BankWorkload.StartAsync(cluster.Service<IKeyValueStore>(), ns, Accounts, initial: 100, clients: 8);
         await using (bank)
         {
