@@ -274,14 +274,20 @@ public class ProcessCluster : IAsyncLifetime
         return sb.ToString();
     }
 
-    /// <summary>Runs a test body; when it throws, writes every process's log tail to the test output first.</summary>
+    /// <summary>
+    /// The longest one test body may run. A body stuck on a call with no deadline then fails, with the logs, instead
+    /// of holding the whole run until CI kills it (a clean-clone run saw one wait 10 minutes after a SIGKILL).
+    /// </summary>
+    public static readonly TimeSpan TestDeadline = TimeSpan.FromMinutes(10);
+
+    /// <summary>Runs a test body within <see cref="TestDeadline"/>; when it throws, writes every process's log tail to the test output first.</summary>
     public async Task RunAsync(ITestOutputHelper output, Func<Task> body)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(body);
         try
         {
-            await body();
+            await body().WaitAsync(TestDeadline);
         }
         catch
         {
