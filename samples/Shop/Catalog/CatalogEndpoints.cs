@@ -45,14 +45,18 @@ public static class CatalogEndpoints
     private static async Task<Results<Ok<CatalogItem>, NotFound>> Get(string sku, IKeyValueStore kv, ICaches caches, IOptions<ShopOptions> options, CancellationToken ct)
     {
         var shop = options.Value;
-        if (await kv.GetAsync(shop.Namespace, ItemKey(sku), ct) is null)
+        CacheEntry cached;
+        try
+        {
+            // The item rarely changes: served from the cache, loaded from the namespace on a miss. Stock is read live.
+            cached = await caches.GetOrSetAsync(shop.Cache, sku, async token =>
+                (await kv.GetAsync(shop.Namespace, ItemKey(sku), token))?.Value ?? throw new KeyNotFoundException(sku), cancellationToken: ct);
+        }
+        catch (KeyNotFoundException)
         {
             return TypedResults.NotFound();
         }
 
-        // The item rarely changes: served from the cache, loaded from the namespace on a miss. Stock is read live.
-        var cached = await caches.GetOrSetAsync(shop.Cache, sku, async token =>
-            (await kv.GetAsync(shop.Namespace, ItemKey(sku), token))?.Value ?? [], cancellationToken: ct);
         var item = JsonSerializer.Deserialize<CatalogItem>(cached.Value)!;
         var stock = await kv.GetAsync(shop.Namespace, StockKey(sku), ct);
         return TypedResults.Ok(item with { Stock = stock is null ? 0 : long.Parse(Encoding.UTF8.GetString(stock.Value), CultureInfo.InvariantCulture) });

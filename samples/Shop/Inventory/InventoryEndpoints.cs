@@ -14,20 +14,16 @@ public static class InventoryEndpoints
 {
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/inventory/{sku}/reserve", Reserve);
-        app.MapPost("/inventory/{sku}/release", Release);
+        app.MapPost("/inventory/{sku}/reserve", Reserve).RequireIdempotencyKey();
+        app.MapPost("/inventory/{sku}/release", Release).RequireIdempotencyKey();
         return app;
     }
 
     public static string ReservationKey(string orderId) => $"reservation:{orderId}";
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> Reserve(string sku, ReserveRequest reserve, HttpRequest request, ShopEffects effects, ILocks locks, CancellationToken ct)
+    private static async Task<Results<Ok<string>, ProblemHttpResult>> Reserve(string sku, ReserveRequest reserve, HttpContext http, ShopEffects effects, ILocks locks, CancellationToken ct)
     {
-        if (IdempotencyKeys.From(request) is not { } key)
-        {
-            return IdempotencyKeys.Missing();
-        }
-
+        var key = IdempotencyKeys.Of(http);
         if (!long.TryParse(reserve.Qty, NumberStyles.None, CultureInfo.InvariantCulture, out var qty) || qty < 1)
         {
             return TypedResults.Problem(statusCode: 400, title: "Bad quantity", detail: "qty must be a positive integer.");
@@ -44,13 +40,9 @@ public static class InventoryEndpoints
             : TypedResults.Ok("reserved");
     }
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> Release(string sku, ReserveRequest reserve, HttpRequest request, ShopEffects effects, CancellationToken ct)
+    private static async Task<Results<Ok<string>, ProblemHttpResult>> Release(string sku, ReserveRequest reserve, HttpContext http, ShopEffects effects, CancellationToken ct)
     {
-        if (IdempotencyKeys.From(request) is not { } key)
-        {
-            return IdempotencyKeys.Missing();
-        }
-
+        var key = IdempotencyKeys.Of(http);
         if (!long.TryParse(reserve.Qty, NumberStyles.None, CultureInfo.InvariantCulture, out var qty))
         {
             return TypedResults.Problem(statusCode: 400, title: "Bad quantity", detail: "qty must be a non-negative integer.");

@@ -20,26 +20,19 @@ public static class OrderEndpoints
 {
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/orders", Place);
+        app.MapPost("/orders", Place).RequireIdempotencyKey();
         app.MapGet("/orders/{orderId}", Get);
-        app.MapPost("/orders/{orderId}/create", (string orderId, HttpRequest request, ShopEffects effects, IEventLog log, IOptions<ShopOptions> options, CancellationToken ct) =>
-            Transition(orderId, "create", "created", request, effects, log, options.Value, ct));
-        app.MapPost("/orders/{orderId}/confirm", (string orderId, HttpRequest request, ShopEffects effects, IEventLog log, IOptions<ShopOptions> options, CancellationToken ct) =>
-            Transition(orderId, "confirm", "confirmed", request, effects, log, options.Value, ct));
-        app.MapPost("/orders/{orderId}/cancel", (string orderId, HttpRequest request, ShopEffects effects, IEventLog log, IOptions<ShopOptions> options, CancellationToken ct) =>
-            Transition(orderId, "cancel", "cancelled", request, effects, log, options.Value, ct));
+        MapTransition(app, "create", "created");
+        MapTransition(app, "confirm", "confirmed");
+        MapTransition(app, "cancel", "cancelled");
         return app;
     }
 
     public static string OrderKey(string orderId) => $"order:{orderId}";
 
-    private static async Task<Results<Accepted<OrderView>, NotFound, ProblemHttpResult>> Place(OrderRequest order, HttpRequest request, IKeyValueStore kv, ISagas sagas, IOptions<ShopOptions> options, CancellationToken ct)
+    private static async Task<Results<Accepted<OrderView>, NotFound, ProblemHttpResult>> Place(OrderRequest order, HttpContext http, IKeyValueStore kv, ISagas sagas, IOptions<ShopOptions> options, CancellationToken ct)
     {
-        if (IdempotencyKeys.From(request) is not { } key)
-        {
-            return IdempotencyKeys.Missing();
-        }
-
+        var key = IdempotencyKeys.Of(http);
         if (order.Qty is < 1 or > 1_000)
         {
             return TypedResults.Problem(statusCode: 400, title: "Bad quantity", detail: "qty must be 1 to 1000.");
@@ -72,13 +65,13 @@ public static class OrderEndpoints
         }
     }
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> Transition(string orderId, string effect, string state, HttpRequest request, ShopEffects effects, IEventLog log, ShopOptions shop, CancellationToken ct)
-    {
-        if (IdempotencyKeys.From(request) is not { } key)
-        {
-            return IdempotencyKeys.Missing();
-        }
+    /// <summary><c>POST /orders/{orderId}/{effect}</c>: sets the order record to <paramref name="state"/> once per key and publishes the event.</summary>
+    private static void MapTransition(IEndpointRouteBuilder app, string effect, string state) =>
+        app.MapPost($"/orders/{{orderId}}/{effect}", (string orderId, HttpContext http, ShopEffects effects, IEventLog log, IOptions<ShopOptions> options, CancellationToken ct) =>
+            Transition(orderId, effect, state, IdempotencyKeys.Of(http), effects, log, options.Value, ct)).RequireIdempotencyKey();
 
+    private static async Task<Ok<string>> Transition(string orderId, string effect, string state, string key, ShopEffects effects, IEventLog log, ShopOptions shop, CancellationToken ct)
+    {
         var outcome = await effects.ApplyOnceAsync(effect, key, [], [TransactionOp.Put(OrderKey(orderId), state)], ct);
         if (outcome == EffectOutcome.Applied)
         {

@@ -14,8 +14,8 @@ public static class PaymentEndpoints
 {
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/payments/{orderId}/charge", Charge);
-        app.MapPost("/payments/{orderId}/refund", Refund);
+        app.MapPost("/payments/{orderId}/charge", Charge).RequireIdempotencyKey();
+        app.MapPost("/payments/{orderId}/refund", Refund).RequireIdempotencyKey();
         return app;
     }
 
@@ -23,13 +23,9 @@ public static class PaymentEndpoints
 
     public static string RefundKey(string orderId) => $"refund:{orderId}";
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> Charge(string orderId, ChargeRequest charge, HttpRequest request, ShopEffects effects, IOptions<ShopOptions> options, CancellationToken ct)
+    private static async Task<Results<Ok<string>, ProblemHttpResult>> Charge(string orderId, ChargeRequest charge, HttpContext http, ShopEffects effects, IOptions<ShopOptions> options, CancellationToken ct)
     {
-        if (IdempotencyKeys.From(request) is not { } key)
-        {
-            return IdempotencyKeys.Missing();
-        }
-
+        var key = IdempotencyKeys.Of(http);
         if (!long.TryParse(charge.Amount, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
             return TypedResults.Problem(statusCode: 400, title: "Bad amount", detail: "amount must be a non-negative integer.");
@@ -45,13 +41,9 @@ public static class PaymentEndpoints
         return TypedResults.Ok("charged");
     }
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> Refund(string orderId, HttpRequest request, ShopEffects effects, CancellationToken ct)
+    private static async Task<Ok<string>> Refund(string orderId, HttpContext http, ShopEffects effects, CancellationToken ct)
     {
-        if (IdempotencyKeys.From(request) is not { } key)
-        {
-            return IdempotencyKeys.Missing();
-        }
-
+        var key = IdempotencyKeys.Of(http);
         var outcome = await effects.ApplyOnceAsync("refund", key, [TransactionCompare.Exists(PaymentKey(orderId))],
             [TransactionOp.Delete(PaymentKey(orderId)), TransactionOp.Put(RefundKey(orderId), "refunded")], ct);
         return TypedResults.Ok(outcome == EffectOutcome.Refused ? "nothing to refund" : "refunded");

@@ -18,6 +18,21 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
 
     private static string Name(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
+    /// <summary>A one-shard write-behind cache of 100 entries over the test's in-memory HTTP source.</summary>
+    private async Task<string> WriteBehindCacheAsync(string prefix, CacheWriteBehind writeBehind)
+    {
+        var cache = Name(prefix);
+        await Caches.PutAsync(cache, new CacheSpec
+        {
+            Shards = 1,
+            Capacity = new CacheCapacity { Entries = 100 },
+            Strategy = CacheStrategy.WriteBehind,
+            Source = new CacheSource { Http = TestSourceState.MemoryUrl },
+            WriteBehind = writeBehind,
+        });
+        return cache;
+    }
+
     private async Task<(string Cache, string Ns)> ReadThroughAsync(string prefix, CacheStrategy strategy = CacheStrategy.ReadThrough, int? ttlMs = null, double? refreshAhead = null)
     {
         var ns = Name(prefix + "ns");
@@ -136,15 +151,7 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
     [Fact]
     public async Task WriteBehind_WritesAfterDelayCoalescingPerKey()
     {
-        var cache = Name("wb");
-        await Caches.PutAsync(cache, new CacheSpec
-        {
-            Shards = 1,
-            Capacity = new CacheCapacity { Entries = 100 },
-            Strategy = CacheStrategy.WriteBehind,
-            Source = new CacheSource { Http = TestSourceState.MemoryUrl },
-            WriteBehind = new CacheWriteBehind { DelayMs = 1000, MaxBatch = 10, MaxQueue = 100 },
-        });
+        var cache = await WriteBehindCacheAsync("wb", new CacheWriteBehind { DelayMs = 1000, MaxBatch = 10, MaxQueue = 100 });
         for (var i = 0; i < 10; i++)
         {
             await Caches.SetAsync(cache, "hot", Encoding.UTF8.GetBytes($"v{i}"));
@@ -163,15 +170,7 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
     [Fact]
     public async Task WriteBehind_QueueFull_Answers503WithRetryAfter()
     {
-        var cache = Name("wbfull");
-        await Caches.PutAsync(cache, new CacheSpec
-        {
-            Shards = 1,
-            Capacity = new CacheCapacity { Entries = 100 },
-            Strategy = CacheStrategy.WriteBehind,
-            Source = new CacheSource { Http = TestSourceState.MemoryUrl },
-            WriteBehind = new CacheWriteBehind { DelayMs = 60_000, MaxBatch = 10, MaxQueue = 2 },
-        });
+        var cache = await WriteBehindCacheAsync("wbfull", new CacheWriteBehind { DelayMs = 60_000, MaxBatch = 10, MaxQueue = 2 });
         await Caches.SetAsync(cache, "a", [1]);
         await Caches.SetAsync(cache, "b", [1]);
         var response = await fixture.Http.PutAsync($"/v1/caches/{cache}/entries/c", new ByteArrayContent([1]));
@@ -186,15 +185,7 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
     [Fact]
     public async Task WriteBehind_FailedWrite_IsRetriedUntilItLands()
     {
-        var cache = Name("wbretry");
-        await Caches.PutAsync(cache, new CacheSpec
-        {
-            Shards = 1,
-            Capacity = new CacheCapacity { Entries = 100 },
-            Strategy = CacheStrategy.WriteBehind,
-            Source = new CacheSource { Http = TestSourceState.MemoryUrl },
-            WriteBehind = new CacheWriteBehind { DelayMs = 100, MaxBatch = 10, MaxQueue = 10 },
-        });
+        var cache = await WriteBehindCacheAsync("wbretry", new CacheWriteBehind { DelayMs = 100, MaxBatch = 10, MaxQueue = 10 });
         fixture.Source.FailWrites[cache] = true;
         await Caches.SetAsync(cache, "k", "v"u8.ToArray());
         await fixture.Time.AdvanceUntilAsync(() => fixture.Source.WritesOf(cache) >= 2, TimeSpan.FromMilliseconds(25), TimeSpan.FromSeconds(2), "two failed attempts");
@@ -211,15 +202,7 @@ public sealed class CacheStrategyTests(CachesFixture fixture)
     [Fact]
     public async Task WriteBehind_SourceFailingPastMaxAge_DropsTheWriteAndCountsIt()
     {
-        var cache = Name("wbage");
-        await Caches.PutAsync(cache, new CacheSpec
-        {
-            Shards = 1,
-            Capacity = new CacheCapacity { Entries = 100 },
-            Strategy = CacheStrategy.WriteBehind,
-            Source = new CacheSource { Http = TestSourceState.MemoryUrl },
-            WriteBehind = new CacheWriteBehind { DelayMs = 100, MaxBatch = 10, MaxQueue = 10, MaxAgeMs = 2000 },
-        });
+        var cache = await WriteBehindCacheAsync("wbage", new CacheWriteBehind { DelayMs = 100, MaxBatch = 10, MaxQueue = 10, MaxAgeMs = 2000 });
         fixture.Source.FailWrites[cache] = true;
         await Caches.SetAsync(cache, "k", "v1"u8.ToArray());
         var step = TimeSpan.FromMilliseconds(50);

@@ -19,6 +19,9 @@ public sealed class StorageFaults
     /// <summary>How many operations failed by injection so far.</summary>
     public int Injected => Volatile.Read(ref _injected);
 
+    /// <summary>Every operation that reached <see cref="Apply"/>, counted per target (faulted or not); a test may clear it.</summary>
+    public ConcurrentDictionary<string, int> Operations { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The next <paramref name="count"/> writes whose target contains <paramref name="target"/> throw <paramref name="exception"/>.</summary>
     public void FailWrites(string target, int count, Func<Exception> exception, bool afterWriting = false) =>
         _rules.Enqueue(new Rule(target, count, exception, afterWriting, hold: null));
@@ -56,6 +59,7 @@ public sealed class StorageFaults
     /// <summary>Runs <paramref name="write"/> (the real store's operation on <paramref name="target"/>) with whatever fault applies.</summary>
     public async Task Apply(string target, Func<Task> write)
     {
+        Operations.AddOrUpdate(target, 1, static (_, n) => n + 1);
         var rule = Take(target);
         if (rule is null)
         {

@@ -7,6 +7,7 @@ using Platform.Errors;
 using Platform.KeyValue;
 using Platform.Sharding;
 using Platform.Testing.Cluster;
+using Platform.Tests.Locks;
 using Platform.Transactions;
 using Xunit.Abstractions;
 
@@ -33,14 +34,14 @@ public sealed class SingleShardTransactionTests(SingleShardTransactionTests.Coun
 
         await QuietAsync(ns);
         await Kv.Transaction(ns).Then(TransactionOp.Add(sameA, -1), TransactionOp.Add(sameB, 1)).CommitAsync();
-        var single = WritesIn(ns);
+        var single = await SettledWritesAsync(ns);
         output.WriteLine($"one-shard transaction: {string.Join(", ", single.Select(w => $"{w.Key} x{w.Value}"))}");
         Assert.Equal(new[] { shardOfA }, single.Keys.ToArray());
         Assert.Equal(1, single[shardOfA]); // prepare and commit in one store: no prepare round
 
         await QuietAsync(ns);
         await Kv.Transaction(ns).Then(TransactionOp.Add(sameB, -1), TransactionOp.Add(other, 1)).CommitAsync();
-        var cross = WritesIn(ns);
+        var cross = await SettledWritesAsync(ns);
         output.WriteLine($"cross-shard transaction: {string.Join(", ", cross.Select(w => $"{w.Key} x{w.Value}"))}");
         Assert.Equal(new[] { shardOfA, shardOfOther }.Order(), cross.Keys.Order());
         Assert.All(cross.Values, writes => Assert.True(writes >= 2, "each participant of a two-phase commit stores its prepare, then the commit"));
@@ -130,7 +131,7 @@ public sealed class SingleShardTransactionTests(SingleShardTransactionTests.Coun
     {
         for (var round = 0; round < 60; round++)
         {
-            fixture.Writes.Clear();
+            fixture.Storage.Operations.Clear();
             await Task.Delay(500);
             if (WritesIn(ns).Count == 0)
             {
@@ -154,26 +155,52 @@ public sealed class SingleShardTransactionTests(SingleShardTransactionTests.Coun
         var first = keys[0];
         var same = keys.Skip(1).First(k => ring.ShardFor(k) == ring.ShardFor(first));
         var other = keys.First(k => ring.ShardFor(k) != ring.ShardFor(first));
-        await Kv.Transaction(ns).Then(TransactionOp.Put(first, "100"), TransactionOp.Put(same, "100"), TransactionOp.Put(other, "100")).CommitAsync();
+        // One transaction per shard: a cross-shard setup would leave a participant's lazy commit confirmation to land
+        // inside the counted window.
+        await Kv.Transaction(ns).Then(TransactionOp.Put(first, "100"), TransactionOp.Put(same, "100")).CommitAsync();
+        await Kv.Transaction(ns).Then(TransactionOp.Put(other, "100")).CommitAsync();
         return (ns, first, same, other);
     }
 
     private static int Shard(string key) => new HashRing(4).ShardFor(key);
 
-    /// <summary>Transactional-state writes since the last clear, per shard index of <paramref name="ns"/>.</summary>
-    private Dictionary<int, int> WritesIn(string ns) => fixture.Writes
-        .Select(w => ShardId.Parse(w.Key))
-        .Where(s => s.Namespace == ns)
-        .GroupBy(s => s.Index)
-        .ToDictionary(g => g.Key, g => g.Sum(s => fixture.Writes[s.ToGrainKey()]));
+    /// <summary>
+    /// The writes since the last clear once they stopped changing for 500 ms: a participant's commit confirmation is
+    /// stored after the client heard the outcome, so counting at once would depend on the machine's speed.
+    /// </summary>
+    private async Task<Dictionary<int, int>> SettledWritesAsync(string ns)
+    {
+        var seen = WritesIn(ns);
+        for (var round = 0; round < 60; round++)
+        {
+            await Task.Delay(500);
+            var now = WritesIn(ns);
+            if (now.Count == seen.Count && now.All(w => seen.GetValueOrDefault(w.Key) == w.Value))
+            {
+                return now;
+            }
 
-    /// <summary>One silo whose transactional state storage counts its writes per grain key.</summary>
+            seen = now;
+        }
+
+        Assert.Fail($"writes to {ns} never settled for 500 ms");
+        return seen;
+    }
+
+    /// <summary>Transactional-state writes since the last clear, per shard index of <paramref name="ns"/>.</summary>
+    private Dictionary<int, int> WritesIn(string ns) => fixture.Storage.Operations
+        .Select(w => (Shard: ShardId.Parse(GrainId.Parse(w.Key[(w.Key.IndexOf('/', StringComparison.Ordinal) + 1)..]).Key.ToString()!), Count: w.Value))
+        .Where(w => w.Shard.Namespace == ns)
+        .GroupBy(w => w.Shard.Index)
+        .ToDictionary(g => g.Key, g => g.Sum(w => w.Count));
+
+    /// <summary>One silo whose transactional state storage counts its writes per grain (no faults are injected).</summary>
     public sealed class CountingCluster : IAsyncLifetime
     {
         private const string InnerTransactionStorage = "txn-inner";
 
-        /// <summary>Writes per transactional grain key (<c>{ns}/{generation}/{index}</c>).</summary>
-        public ConcurrentDictionary<string, int> Writes { get; } = new();
+        /// <summary>Its <see cref="StorageFaults.Operations"/> are the writes per <c>{stateName}/{grainId}</c>.</summary>
+        public StorageFaults Storage { get; } = new();
 
         public PlatformTestCluster Cluster { get; private set; } = null!;
 
@@ -186,7 +213,7 @@ public sealed class SingleShardTransactionTests(SingleShardTransactionTests.Coun
                 {
                     silo.AddMemoryGrainStorage(InnerTransactionStorage);
                     silo.Services.AddKeyedSingleton<IGrainStorage>(TransactionStorage.Name, (sp, _) =>
-                        new CountingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerTransactionStorage), Writes));
+                        new FaultyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerTransactionStorage), Storage));
                 },
             },
         });
@@ -198,22 +225,5 @@ public sealed class SingleShardTransactionTests(SingleShardTransactionTests.Coun
                 await Cluster.DisposeAsync();
             }
         }
-    }
-
-    private sealed class CountingGrainStorage(IGrainStorage inner, ConcurrentDictionary<string, int> writes) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
-    {
-        public void Participate(ISiloLifecycle lifecycle)
-        {
-        }
-
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
-
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        {
-            writes.AddOrUpdate(grainId.Key.ToString()!, 1, (_, n) => n + 1);
-            return inner.WriteStateAsync(stateName, grainId, grainState);
-        }
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
     }
 }

@@ -282,6 +282,16 @@ public static class SagaDefinitionRules
         }
     }
 
+    /// <summary>
+    /// True for a kind that only reads (<c>event</c>): an attempt that ran out of time had no effect, so it is a
+    /// definite failure with nothing to compensate, not an unknown outcome.
+    /// </summary>
+    public static bool ReadsOnly(SagaOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Kind == "event";
+    }
+
     private static bool HasPlatformFields(SagaOperation operation) =>
         operation.Name is not null || operation.Topic is not null || operation.Ops is not null || operation.LeaseMs is not null || operation.WaitMs is not null
         || operation.Done is not null || operation.Failed is not null;

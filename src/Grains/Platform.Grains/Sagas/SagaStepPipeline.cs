@@ -84,10 +84,9 @@ internal sealed partial class SagaStepPipeline(
                             (runner, operation, idempotencyKey)).ConfigureAwait(false);
                         lastError = result.Succeeded ? null : result.Error;
                     }
-                    catch (Exception ex) when (ex is TimeoutRejectedException && operation.Kind == "event" && !stop.IsCancellationRequested)
+                    catch (Exception ex) when (ex is TimeoutRejectedException && SagaDefinitionRules.ReadsOnly(operation) && !stop.IsCancellationRequested)
                     {
-                        // An event step only reads: its event did not come in time, which is a definite failure with
-                        // no effect to compensate.
+                        // Nothing it does has an effect: running out of time is a definite failure, nothing to compensate.
                         result = new SagaStepResult(false, null, "{}", $"no event within {step.TimeoutMs} ms");
                         lastError = result.Error;
                     }
