@@ -128,6 +128,11 @@ public abstract class LeaderlessFaultTestBase(ProcessCluster cluster, ITestOutpu
         map.GetProperty("items").EnumerateArray().SelectMany(s => s.GetProperty("replicas").EnumerateArray())
             .SelectMany(r => r.GetProperty("repairs").EnumerateObject()).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Sum(p => p.Value.GetInt64()));
 
+    /// <summary>Each replica's grain, silo, keys and non-zero repair counters, for failure messages.</summary>
+    protected static string DescribeReplicas(JsonElement map) => string.Join("; ", map.GetProperty("items").EnumerateArray().SelectMany(s => s.GetProperty("replicas").EnumerateArray()).Select(r =>
+        $"{(r.TryGetProperty("grain", out var g) ? g.GetString() : "?")}@{(r.TryGetProperty("silo", out var silo) ? silo.GetString() : "?")} keys {(r.TryGetProperty("keys", out var k) ? k.GetInt64() : -1)} " +
+        string.Join(" ", r.GetProperty("repairs").EnumerateObject().Where(p => p.Value.GetInt64() != 0).Select(p => $"{p.Name} {p.Value.GetInt64()}"))));
+
     /// <summary>Every shard's replicas answer, each on a silo of its own.</summary>
     protected async Task WaitSpreadAsync(string ns) =>
         await Eventually.Until(

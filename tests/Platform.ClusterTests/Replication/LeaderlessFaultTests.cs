@@ -107,7 +107,7 @@ public sealed class LeaderlessFaultTests(MemoryThreeSiloCluster cluster, ITestOu
         Output.WriteLine($"identical by Merkle root {healed.Elapsed.TotalSeconds:F1} s after the heal; {string.Join(", ", repairs.Select(r => $"{r.Key} {r.Value}"))}");
 
         // The cut-off replicas heard nothing during the cut, so what they hold now came from the mechanisms.
-        Assert.True(repairs["hintsDelivered"] > 0 || repairs["antiEntropy"] > 0, $"neither hints nor anti-entropy repaired anything: {string.Join(", ", repairs)}");
+        Assert.True(repairs["hintsDelivered"] > 0 || repairs["antiEntropy"] > 0, $"neither hints nor anti-entropy repaired anything: {string.Join(", ", repairs)}; replicas: {DescribeReplicas(map)}");
         var lost = new List<string>();
         foreach (var (key, value) in acked)
         {

@@ -26,6 +26,9 @@ internal sealed class RaftSimulation
     private long _lastProgress;
     private long _maxCommit;
     private double _dropRate;
+    private bool _quiet;
+    private bool _liveAfterCalm;
+    private long[] _snapshotChunkAt = [];
 
     public RaftSimulation(int seed, int replicas, RaftFaults faults = RaftFaults.None)
     {
@@ -44,6 +47,7 @@ internal sealed class RaftSimulation
         };
         _slots = new Slot[replicas];
         _side = new int[replicas];
+        _snapshotChunkAt = new long[replicas];
         for (var r = 0; r < replicas; r++)
         {
             _slots[r] = new Slot(r);
@@ -68,8 +72,11 @@ internal sealed class RaftSimulation
 
     public int ReadsConfirmed { get; private set; }
 
-    /// <summary>Runs <paramref name="steps"/> steps with faults, then <paramref name="calm"/> steps healed and fault-free.</summary>
-    public RaftSimulation Run(int steps, int calm, Action<string>? trace = null)
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps with faults, then <paramref name="calm"/> steps healed and fault-free, then
+    /// <paramref name="quiet"/> steps with no new proposal (where only heartbeats can bring a lagging member up).
+    /// </summary>
+    public RaftSimulation Run(int steps, int calm, int quiet = 0, Action<string>? trace = null)
     {
         for (var i = 0; i < steps && Violation is null; i++)
         {
@@ -90,6 +97,13 @@ internal sealed class RaftSimulation
             }
         }
 
+        _liveAfterCalm = _step - _lastProgress < 100;
+        _quiet = true;
+        for (var i = 0; i < quiet && Violation is null; i++)
+        {
+            Step(faults: false);
+        }
+
         if (Violation is null)
         {
             CheckLogMatching();
@@ -98,13 +112,25 @@ internal sealed class RaftSimulation
         return this;
     }
 
+    /// <summary>
+    /// Whether every running member holds and knows committed all of the leader's log, or is still being sent a
+    /// snapshot (liveness without new writes: a lost Append must be sent again even when nothing new is proposed).
+    /// </summary>
+    public bool CaughtUp()
+    {
+        var leader = _slots.Select(s => s.Current).OfType<Sim>().SingleOrDefault(n => n.Node.Role == RaftRole.Leader);
+        // A member still being sent a snapshot (chunk by chunk, one per round trip) counts while chunks keep coming.
+        return leader is not null && _slots.All(s => s.Current is { } n
+            && ((n.Node.LastIndex == leader.Node.LastIndex && n.Node.Commit == leader.Node.Commit) || _step - _snapshotChunkAt[s.Index] <= 20));
+    }
+
     /// <summary>Each running node's view, for failure messages.</summary>
     public string Describe() => string.Join("\n", Nodes().Select(n =>
         $"{n.Node.Self}: {n.Node.Role} t{n.Node.Term} leader {n.Node.Leader} voted {n.Node.VotedFor} commit {n.Node.Commit} last {n.Node.LastIndex}/{n.Node.LastTerm} " +
         $"snap {n.Node.SnapshotIndex} {n.Node.Config} superseded {n.Node.Superseded} progress [{string.Join(", ", n.Node.Progress.Select(p => $"{p.Key}:{p.Value.State}/{p.Value.Match}/{p.Value.Next}"))}]"));
 
     /// <summary>Whether the group, healed and fault-free, kept committing until the end (liveness, for the report).</summary>
-    public bool Live() => _step - _lastProgress < 100;
+    public bool Live() => _liveAfterCalm;
 
     private IEnumerable<Sim> Nodes() => _slots.Select(s => s.Current).OfType<Sim>().Concat(_orphans);
 
@@ -133,7 +159,7 @@ internal sealed class RaftSimulation
             }
         }
 
-        if (_random.NextDouble() < 0.4)
+        if (!_quiet && _random.NextDouble() < 0.4)
         {
             var leaders = Nodes().Where(n => n.Node.Role == RaftRole.Leader).ToList();
             if (leaders.Count > 0)
@@ -302,6 +328,11 @@ internal sealed class RaftSimulation
             return;
         }
 
+        if (message.Kind == MessageKind.Snapshot)
+        {
+            _snapshotChunkAt[message.To.Replica] = _step;
+        }
+
         target.Node.Step(message);
     }
 
@@ -312,9 +343,10 @@ internal sealed class RaftSimulation
             return;
         }
 
-        var delay = _random.NextDouble() < 0.05 ? 5 + _random.Next(15) : 1 + _random.Next(3);
+        // Quiet, the network is as a healthy cluster's: every answer arrives before the next heartbeat.
+        var delay = _quiet ? 1 : _random.NextDouble() < 0.05 ? 5 + _random.Next(15) : 1 + _random.Next(3);
         _network.Add((_step + delay, message));
-        if (_random.NextDouble() < 0.02)
+        if (!_quiet && _random.NextDouble() < 0.02)
         {
             _network.Add((_step + delay + _random.Next(5), message));
         }

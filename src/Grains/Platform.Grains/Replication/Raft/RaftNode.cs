@@ -961,7 +961,6 @@ public sealed class RaftNode
         }
 
         p.RecentActive = true;
-        p.AckedSinceHeartbeat = true;
         if (_roundInFlight && m.ReadContext >= _roundSeq && m.ReadContext > 0)
         {
             _readAcks.Add(m.From);
@@ -972,6 +971,9 @@ public sealed class RaftNode
         {
             if (m.MatchIndex > p.Match)
             {
+                // Only progress counts as an answer to the stream: a heartbeat answered at the old match while the
+                // Appends after it were lost would otherwise hide the loss forever once nothing new is proposed.
+                p.AckedSinceHeartbeat = true;
                 p.Match = m.MatchIndex;
                 p.Next = Math.Max(p.Next, p.Match + 1);
                 var inflight = InflightOf(m.From);
