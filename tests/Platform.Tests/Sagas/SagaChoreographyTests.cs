@@ -49,6 +49,25 @@ public sealed class SagaChoreographyTests(SagasFixture fixture)
         Assert.Equal(["order-placed", "order-cancelled"], await CommandsAsync(commands, id));
     }
 
+    /// <summary>
+    /// <c>kind: "choreography"</c> is a promise the definition keeps: the saga only waits on events and publishes. It
+    /// reads back on the definition, a re-put of another kind is a new version, and a default definition is an orchestration.
+    /// </summary>
+    [Fact]
+    public async Task AChoreographyDefinition_ReadsBackItsKind_AndAnotherKindIsANewVersion()
+    {
+        var saga = $"chor-{Guid.NewGuid():N}"[..16];
+        var steps = new SagaDefinitionBuilder().Step("pay", SagaOps.Event($"{saga}-pay", "{{sagaId}}", done: "paid")).Build();
+        (await Api.SendJsonAsync(HttpMethod.Put, $"/v1/sagas/definitions/{saga}", new { kind = "choreography", steps = new[] { new { name = "pay", action = new { kind = "event", topic = $"{saga}-pay", key = "{{sagaId}}", done = "paid" } } } })).ExpectSuccess();
+        var read = (await Api.GetAsync($"/v1/sagas/definitions/{saga}")).Json();
+        Assert.Equal("choreography", read.GetProperty("kind").GetString());
+        Assert.Equal(1, read.GetProperty("version").GetInt32());
+        Assert.Equal(1, (await fixture.Sagas.PutDefinitionAsync(saga, steps, SagaDefinitionKinds.Choreography)).Definition.Version);
+
+        var orchestration = await fixture.Sagas.PutDefinitionAsync(saga, steps);
+        Assert.Equal((2, SagaDefinitionKinds.Orchestration), (orchestration.Definition.Version, orchestration.Definition.Kind));
+    }
+
     [Fact]
     public void AnEventStep_WithoutItsDoneType_IsRefusedNamingTheField()
     {
@@ -76,7 +95,8 @@ public sealed class SagaChoreographyTests(SagasFixture fixture)
                 compensate: SagaOps.Produce(commands, """{"type":"refund","paymentId":"{{steps.pay.output.paymentId}}"}""", "{{sagaId}}"), retry: once, timeoutMs: timeoutMs)
             .Step("ship", SagaOps.Event(shipping, "{{sagaId}}", done: "shipped", failed: "lost"), retry: once, timeoutMs: timeoutMs)
             .Build();
-        await fixture.Sagas.PutDefinitionAsync(saga, steps);
+        var put = await fixture.Sagas.PutDefinitionAsync(saga, steps, SagaDefinitionKinds.Choreography);
+        Assert.Equal(SagaDefinitionKinds.Choreography, put.Definition.Kind);
         return (saga, commands, payments, shipping);
     }
 

@@ -178,6 +178,10 @@ public sealed class SagaTests(SagasFixture fixture)
             (new { steps = new[] { new { name = "a", action = new { kind = "txn", @namespace = "n", ops = new[] { new { op = "swap", key = "k" } } } } } }, "steps[0].action.ops[0].op"),
             (new { steps = new[] { new { name = "a", action = new { kind = "lock", op = "grab", name = "l" } } } }, "steps[0].action.op"),
             (new { steps = new[] { new { name = "a", action = new { kind = "produce", topic = "t" } } } }, "steps[0].action.value"),
+            (new { kind = "federation", steps = new[] { ok } }, "kind"),
+            (new { kind = "choreography", steps = new[] { ok } }, "steps[0].action.kind"),
+            (new { kind = "choreography", steps = new object[] { new { name = "a", action = new { kind = "event", topic = "t", key = "{{sagaId}}", done = "paid" }, compensation = new { kind = "http", method = "POST", url = $"{Stub.Base}/x" } } } }, "steps[0].compensation.kind"),
+            (new { kind = "choreography", steps = new[] { new { name = "a", action = new { kind = "produce", topic = "t", value = "v" } } } }, "steps"),
         ];
         foreach (var (body, field) in cases)
         {

@@ -42,7 +42,7 @@ public static class SagasApi
     private static async Task<Results<Created<SagaDefinition>, Ok<SagaDefinition>>> PutDefinition(ISagas sagas, string name, SagaDefinitionRequest body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var result = await sagas.PutDefinitionAsync(name, Steps(body), ct);
+        var result = await sagas.PutDefinitionAsync(name, Steps(body), body.Kind ?? SagaDefinitionKinds.Orchestration, ct);
         return result.Created
             ? TypedResults.Created($"/v1/sagas/definitions/{Uri.EscapeDataString(name)}", result.Definition)
             : TypedResults.Ok(result.Definition);

@@ -6,6 +6,13 @@ public interface ISagas
     /// <summary>Stores <paramref name="steps"/> as the definition's next version (unless equal to the latest). Bad steps throw a validation error naming the field.</summary>
     Task<SagaDefinitionPutResult> PutDefinitionAsync(string name, IReadOnlyList<SagaStep> steps, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores <paramref name="steps"/> as the next version of a definition of <paramref name="kind"/>
+    /// (<see cref="SagaDefinitionKinds"/>): a choreography only waits on events and publishes. A step that does not
+    /// fit the kind throws a validation error naming the field.
+    /// </summary>
+    Task<SagaDefinitionPutResult> PutDefinitionAsync(string name, IReadOnlyList<SagaStep> steps, string kind, CancellationToken cancellationToken = default);
+
     /// <summary>The latest version of a definition, or the named one; not found when absent.</summary>
     Task<SagaDefinition> GetDefinitionAsync(string name, int? version = null, CancellationToken cancellationToken = default);
 

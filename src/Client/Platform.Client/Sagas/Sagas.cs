@@ -17,7 +17,10 @@ internal sealed class Sagas(IGrainFactory grains, IOptions<SagasOptions> options
 
     private SagasOptions Limits => options.Value;
 
-    public async Task<SagaDefinitionPutResult> PutDefinitionAsync(string name, IReadOnlyList<SagaStep> steps, CancellationToken cancellationToken = default)
+    public Task<SagaDefinitionPutResult> PutDefinitionAsync(string name, IReadOnlyList<SagaStep> steps, CancellationToken cancellationToken = default) =>
+        PutDefinitionAsync(name, steps, SagaDefinitionKinds.Orchestration, cancellationToken);
+
+    public async Task<SagaDefinitionPutResult> PutDefinitionAsync(string name, IReadOnlyList<SagaStep> steps, string kind, CancellationToken cancellationToken = default)
     {
         Checks.Name(name, "name");
         if (SagaDefinitionRules.Check(steps, Limits) is { } error)
@@ -25,7 +28,12 @@ internal sealed class Sagas(IGrainFactory grains, IOptions<SagasOptions> options
             throw new PlatformValidationException(error.Field, error.Reason);
         }
 
-        var (definition, created) = await grains.GetGrain<ISagaDefinitionGrain>(name).Put(steps).WaitAsync(cancellationToken);
+        if (SagaDefinitionRules.CheckKind(kind, steps) is { } kindError)
+        {
+            throw new PlatformValidationException(kindError.Field, kindError.Reason);
+        }
+
+        var (definition, created) = await grains.GetGrain<ISagaDefinitionGrain>(name).Put(steps, kind).WaitAsync(cancellationToken);
         return new SagaDefinitionPutResult(definition, created);
     }
 

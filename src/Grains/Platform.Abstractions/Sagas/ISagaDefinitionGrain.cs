@@ -4,9 +4,9 @@ namespace Platform.Sagas;
 [Alias("Platform.ISagaDefinitionGrain")]
 public interface ISagaDefinitionGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the steps as a new version unless they equal the latest; answers that version and whether it is new.</summary>
-    [Alias("Put")]
-    Task<(SagaDefinition Definition, bool Created)> Put(IReadOnlyList<SagaStep> steps);
+    /// <summary>Stores the steps and kind as a new version unless they equal the latest; answers that version and whether it is new.</summary>
+    [Alias("PutDefinition")]
+    Task<(SagaDefinition Definition, bool Created)> Put(IReadOnlyList<SagaStep> steps, string kind);
 
     /// <summary>The latest version, or one named version; null when absent.</summary>
     [Alias("Get")]

@@ -11,4 +11,7 @@ public sealed record SagaDefinition
     [Id(2)] public IReadOnlyList<SagaStep> Steps { get; init; } = [];
 
     [Id(3)] public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary><see cref="SagaDefinitionKinds.Orchestration"/> or <see cref="SagaDefinitionKinds.Choreography"/>; versions stored before kinds existed read as orchestration.</summary>
+    [Id(4)] public string Kind { get; init; } = SagaDefinitionKinds.Orchestration;
 }

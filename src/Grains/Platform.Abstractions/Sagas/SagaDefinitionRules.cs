@@ -283,6 +283,40 @@ public static class SagaDefinitionRules
     }
 
     /// <summary>
+    /// The first problem of <paramref name="steps"/> (already checked by <see cref="Check"/>) as a definition of
+    /// <paramref name="kind"/>, or null: a choreography's actions are <c>event</c> or <c>produce</c> steps, at least one
+    /// waits on an event, and every compensation is a <c>produce</c>.
+    /// </summary>
+    public static (string Field, string Reason)? CheckKind(string? kind, IReadOnlyList<SagaStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        if (kind is null || kind == SagaDefinitionKinds.Orchestration)
+        {
+            return null;
+        }
+
+        if (kind != SagaDefinitionKinds.Choreography)
+        {
+            return ("kind", $"'{kind}' is not a definition kind; known kinds: {string.Join(", ", SagaDefinitionKinds.All.Order(StringComparer.Ordinal))}");
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Action.Kind is not ("event" or "produce"))
+            {
+                return ($"steps[{i}].action.kind", $"is '{steps[i].Action.Kind}'; a choreography's actions are 'event' or 'produce' steps (it follows other services by their events)");
+            }
+
+            if (steps[i].Compensation is { } compensation && compensation.Kind != "produce")
+            {
+                return ($"steps[{i}].compensation.kind", $"is '{compensation.Kind}'; a choreography compensates by publishing: 'produce'");
+            }
+        }
+
+        return steps.Any(s => s.Action.Kind == "event") ? null : ("steps", "a choreography waits on at least one 'event' step");
+    }
+
+    /// <summary>
     /// True for a kind that only reads (<c>event</c>): an attempt that ran out of time had no effect, so it is a
     /// definite failure with nothing to compensate, not an unknown outcome.
     /// </summary>

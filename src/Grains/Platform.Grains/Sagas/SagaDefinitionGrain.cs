@@ -7,11 +7,12 @@ public sealed class SagaDefinitionGrain(
     [PersistentState("sagaDefinition", SagaInstanceGrain.StorageName)] IPersistentState<SagaDefinitionState> state,
     TimeProvider time) : Grain, ISagaDefinitionGrain
 {
-    public async Task<(SagaDefinition Definition, bool Created)> Put(IReadOnlyList<SagaStep> steps)
+    public async Task<(SagaDefinition Definition, bool Created)> Put(IReadOnlyList<SagaStep> steps, string kind)
     {
         ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(kind);
         var versions = state.State.Versions;
-        if (versions.Count > 0 && versions[^1].Steps.SequenceEqual(steps))
+        if (versions.Count > 0 && versions[^1].Kind == kind && versions[^1].Steps.SequenceEqual(steps))
         {
             return (versions[^1], false);
         }
@@ -21,6 +22,7 @@ public sealed class SagaDefinitionGrain(
             Name = this.GetPrimaryKeyString(),
             Version = versions.Count + 1,
             Steps = [.. steps],
+            Kind = kind,
             CreatedAt = time.GetUtcNow(),
         };
         var published = state.State;
