@@ -106,8 +106,10 @@ public sealed class LeaderlessFaultTests(MemoryThreeSiloCluster cluster, ITestOu
         var repairs = Repairs(map);
         Output.WriteLine($"identical by Merkle root {healed.Elapsed.TotalSeconds:F1} s after the heal; {string.Join(", ", repairs.Select(r => $"{r.Key} {r.Value}"))}");
 
-        // The cut-off replicas heard nothing during the cut, so what they hold now came from the mechanisms.
-        Assert.True(repairs["hintsDelivered"] > 0 || repairs["antiEntropy"] > 0, $"neither hints nor anti-entropy repaired anything: {string.Join(", ", repairs)}; replicas: {DescribeReplicas(map)}");
+        // The cut-off replicas heard nothing during the cut, so what they hold now came from the mechanisms: keys they
+        // took from hints or anti-entropy (their own counters), or hints their holders saw confirmed (a holder's count
+        // lags when its delivery timed out after the peer applied it, as under load).
+        Assert.True(repairs["hints"] > 0 || repairs["hintsDelivered"] > 0 || repairs["antiEntropy"] > 0, $"neither hints nor anti-entropy repaired anything: {string.Join(", ", repairs)}; replicas: {DescribeReplicas(map)}");
         var lost = new List<string>();
         foreach (var (key, value) in acked)
         {
