@@ -28,7 +28,7 @@ internal sealed class RaftSimulation
     private double _dropRate;
     private bool _quiet;
     private bool _liveAfterCalm;
-    private long[] _snapshotChunkAt = [];
+    private readonly long[] _snapshotChunkAt;
 
     public RaftSimulation(int seed, int replicas, RaftFaults faults = RaftFaults.None)
     {
@@ -129,7 +129,7 @@ internal sealed class RaftSimulation
         $"{n.Node.Self}: {n.Node.Role} t{n.Node.Term} leader {n.Node.Leader} voted {n.Node.VotedFor} commit {n.Node.Commit} last {n.Node.LastIndex}/{n.Node.LastTerm} " +
         $"snap {n.Node.SnapshotIndex} {n.Node.Config} superseded {n.Node.Superseded} progress [{string.Join(", ", n.Node.Progress.Select(p => $"{p.Key}:{p.Value.State}/{p.Value.Match}/{p.Value.Next}"))}]"));
 
-    /// <summary>Whether the group, healed and fault-free, kept committing until the end (liveness, for the report).</summary>
+    /// <summary>Whether the group, healed and fault-free, kept committing until the end of the calm phase (liveness, for the report).</summary>
     public bool Live() => _liveAfterCalm;
 
     private IEnumerable<Sim> Nodes() => _slots.Select(s => s.Current).OfType<Sim>().Concat(_orphans);
